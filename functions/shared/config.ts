@@ -1,0 +1,31 @@
+// The one checked configuration of every function and tool, read once at module scope: a bad or
+// missing setting fails at cold start with its name instead of half-way through a request.
+import { z } from 'zod';
+
+const settingsSchema = z.object({
+  DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/cqrs_commerce'),
+  RABBITMQ_URL: z.string().url().default('amqp://guest:guest@127.0.0.1:5672'),
+  EVENTS_EXCHANGE: z.string().min(1).default('domain-events'),
+  PG_POOL_MAX: z.coerce.number().int().min(1).max(100).default(4),
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(262_144),
+  /** how a command wakes the relay: `notify` (PostgreSQL NOTIFY, locally) or `invoke` (async Lambda) */
+  RELAY_WAKE: z.enum(['notify', 'invoke']).default('notify'),
+  RELAY_FUNCTION_NAME: z.string().optional(),
+  RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+  LAMBDA_ENDPOINT: z.string().url().optional(),
+  DYNAMODB_ENDPOINT: z.string().url().optional(),
+  AWS_REGION: z.string().default('us-east-1'),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const parsed = settingsSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+}
+
+export const settings = readSettings();

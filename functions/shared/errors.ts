@@ -1,0 +1,62 @@
+// Errors that carry their HTTP meaning; functions/shared/http/errorResponses.ts maps them, in one place.
+
+export abstract class AppError extends Error {
+  abstract readonly statusCode: number;
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** 400: the request is malformed or a field is invalid (`field` names it). */
+export class BadRequestError extends AppError {
+  readonly statusCode = 400;
+  constructor(
+    code: string,
+    message: string,
+    field?: string,
+    readonly details: readonly { field: string; message: string }[] = [],
+  ) {
+    super(code, message, field);
+  }
+}
+
+/** 404: an id in the path or the body names nothing. */
+export class NotFoundError extends AppError {
+  readonly statusCode = 404;
+}
+
+/** 409: the request collides with the current state (duplicate email, stock gone). */
+export class ConflictError extends AppError {
+  readonly statusCode = 409;
+}
+
+/** 413 */
+export class PayloadTooLargeError extends AppError {
+  readonly statusCode = 413;
+}
+
+/** 415 */
+export class UnsupportedMediaTypeError extends AppError {
+  readonly statusCode = 415;
+}
+
+/** 422: well-formed, but a rule says no (e.g. an Idempotency-Key reused with another body). */
+export class RuleViolationError extends AppError {
+  readonly statusCode = 422;
+}
+
+/** 503: a dependency is down; the client may retry after `retryAfterSeconds`. */
+export class ServiceUnavailableError extends AppError {
+  readonly statusCode = 503;
+  constructor(
+    message: string,
+    readonly retryAfterSeconds = 2,
+  ) {
+    super('service_unavailable', message);
+  }
+}

@@ -1,0 +1,65 @@
+// The one middy stack every HTTP Lambda shares: parse, validate, run, serialize, map errors.
+import middy from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpSecurityHeaders from '@middy/http-security-headers';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { z } from 'zod';
+import { settings } from '../config.ts';
+import { logger } from '../logger.ts';
+import type { HttpResponse } from './httpResponse.ts';
+import {
+  correlationIds,
+  errorResponses,
+  jsonBody,
+  type HttpEvent,
+  type HttpResult,
+  type RouteContext,
+} from './middlewares.ts';
+import { parseOrThrow } from './validation.ts';
+
+export interface RouteSpec<B, P, Q> {
+  body?: z.ZodType<B>;
+  params?: z.ZodType<P>;
+  query?: z.ZodType<Q>;
+}
+
+export interface RouteRequest<B, P, Q> {
+  body: B;
+  params: P;
+  query: Q;
+  /** lower-cased header names */
+  headers: Record<string, string | undefined>;
+  correlationId: string;
+}
+
+function serialize(response: HttpResponse): HttpResult {
+  const hasBody = response.body !== undefined && response.statusCode !== 204;
+  return {
+    statusCode: response.statusCode,
+    headers: { ...(hasBody ? { 'Content-Type': 'application/json' } : {}), ...response.headers },
+    body: hasBody ? JSON.stringify(response.body) : '',
+  };
+}
+
+export function httpRoute<B = undefined, P = undefined, Q = undefined>(
+  spec: RouteSpec<B, P, Q>,
+  handle: (request: RouteRequest<B, P, Q>) => Promise<HttpResponse>,
+) {
+  const stack = middy<HttpEvent, HttpResult, Error, RouteContext>()
+    .use(httpHeaderNormalizer())
+    .use(httpSecurityHeaders())
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(correlationIds())
+    .use(errorResponses());
+  if (spec.body) stack.use(jsonBody(settings.MAX_BODY_BYTES));
+  return stack.handler(async (event, context) => {
+    const request: RouteRequest<B, P, Q> = {
+      body: spec.body ? parseOrThrow(spec.body, event.parsedBody, 'body') : (undefined as B),
+      params: spec.params ? parseOrThrow(spec.params, event.pathParameters ?? {}, 'path') : (undefined as P),
+      query: spec.query ? parseOrThrow(spec.query, event.queryStringParameters ?? {}, 'query') : (undefined as Q),
+      headers: event.headers ?? {},
+      correlationId: context.correlationId!,
+    };
+    return serialize(await handle(request));
+  });
+}

@@ -1,0 +1,96 @@
+// The middlewares of the shared HTTP stack that no well-kept middy package provides as we need them:
+// correlation ids in logs and responses, one error mapping, and a JSON body reader that answers
+// 413/415/400 (middy's json-body-parser answers 422 to malformed JSON and has no size limit).
+import { randomUUID } from 'node:crypto';
+import type middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { AppError, BadRequestError, PayloadTooLargeError, ServiceUnavailableError, UnsupportedMediaTypeError } from '../errors.ts';
+import { logger } from '../logger.ts';
+
+export type HttpEvent = APIGatewayProxyEventV2 & { parsedBody?: unknown };
+export type HttpResult = APIGatewayProxyStructuredResultV2;
+export type RouteContext = Context & { correlationId?: string };
+type Request = middy.Request<HttpEvent, HttpResult, Error, RouteContext>;
+
+const CORRELATION_HEADER = 'x-correlation-id';
+const SAFE_CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+function withHeader(request: Request, name: string, value: string): void {
+  if (!request.response) return;
+  request.response.headers = { ...request.response.headers, [name]: value };
+}
+
+/** Takes the caller's X-Correlation-Id (when sane) or makes one; logs and answers carry it. */
+export function correlationIds(): middy.MiddlewareObj<HttpEvent, HttpResult, Error, RouteContext> {
+  const echo = async (request: Request) => {
+    withHeader(request, 'X-Correlation-Id', request.context.correlationId ?? '');
+  };
+  return {
+    before: async (request) => {
+      const offered = request.event.headers?.[CORRELATION_HEADER];
+      const correlationId = offered && SAFE_CORRELATION_ID.test(offered) ? offered : randomUUID();
+      request.context.correlationId = correlationId;
+      logger.setCorrelationId(correlationId);
+    },
+    after: echo,
+    onError: echo,
+  };
+}
+
+/** Maps every error to a JSON answer in one place; nothing but a generic message leaves on a 500. */
+export function errorResponses(): middy.MiddlewareObj<HttpEvent, HttpResult, Error, RouteContext> {
+  return {
+    onError: async (request) => {
+      const error = request.error;
+      if (error instanceof AppError) {
+        if (error.statusCode >= 500) logger.error('dependency unavailable', { error });
+        else logger.info('request refused', { statusCode: error.statusCode, code: error.code, field: error.field });
+        const details = error instanceof BadRequestError && error.details.length > 1 ? { details: error.details } : {};
+        request.response = {
+          statusCode: error.statusCode,
+          headers: {
+            'Content-Type': 'application/json',
+            ...(error instanceof ServiceUnavailableError ? { 'Retry-After': String(error.retryAfterSeconds) } : {}),
+          },
+          body: JSON.stringify({
+            error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}), ...details },
+          }),
+        };
+        return;
+      }
+      logger.error('unhandled error', { error });
+      request.response = {
+        statusCode: 500,
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ error: { code: 'internal_error', message: 'internal error' } }),
+      };
+    },
+  };
+}
+
+const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+
+/** Reads a JSON body: 413 over `maxBytes`, 415 when not declared JSON, 400 when not parseable. */
+export function jsonBody(maxBytes: number): middy.MiddlewareObj<HttpEvent, HttpResult, Error, RouteContext> {
+  return {
+    before: async (request) => {
+      const { event } = request;
+      const raw = event.body ?? '';
+      const bytes = event.isBase64Encoded ? Math.floor((raw.length * 3) / 4) : Buffer.byteLength(raw, 'utf8');
+      if (bytes > maxBytes) {
+        throw new PayloadTooLargeError('payload_too_large', `the body may be at most ${maxBytes} bytes`);
+      }
+      const contentType = event.headers?.['content-type'] ?? '';
+      if (!JSON_MEDIA_TYPE.test(contentType)) {
+        throw new UnsupportedMediaTypeError('unsupported_media_type', 'send the body as Content-Type: application/json');
+      }
+      const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+      if (text.trim() === '') throw new BadRequestError('body_required', 'a JSON body is required', 'body');
+      try {
+        event.parsedBody = JSON.parse(text);
+      } catch {
+        throw new BadRequestError('malformed_json', 'the body is not valid JSON', 'body');
+      }
+    },
+  };
+}

@@ -1,0 +1,67 @@
+// The PostgreSQL pool, created once per Lambda container, and the one way to run a transaction.
+import pg from 'pg';
+import { settings } from './config.ts';
+import { logger } from './logger.ts';
+import { ServiceUnavailableError } from './errors.ts';
+
+// BIGINT ids and positions stay below 2^53, so numbers are safe and simpler than strings.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+export type Sql = pg.PoolClient;
+
+export function createPool(databaseUrl: string = settings.DATABASE_URL, max = settings.PG_POOL_MAX): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max,
+    connectionTimeoutMillis: 3_000,
+    // a forgotten open transaction would hold back the relay's snapshot rule; never let one linger
+    idle_in_transaction_session_timeout: 30_000,
+  });
+  // an idle client that loses its server must not crash the process; the next query reconnects
+  pool.on('error', (error) => logger.warn('idle PostgreSQL client failed', { error }));
+  return pool;
+}
+
+let sharedPool: pg.Pool | undefined;
+
+/** The container's pool, created on first use so that importing this file connects to nothing. */
+export function postgresPool(): pg.Pool {
+  sharedPool ??= createPool();
+  return sharedPool;
+}
+
+const unreachableCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', '57P03']);
+
+function isUnreachable(error: unknown): boolean {
+  const code = (error as { code?: string }).code;
+  return (
+    (code !== undefined && unreachableCodes.has(code)) ||
+    (error instanceof Error && /timeout exceeded when trying to connect|Connection terminated/.test(error.message))
+  );
+}
+
+/** Runs `work` in one transaction: committed when it returns, rolled back when it throws. */
+export async function inTransaction<T>(work: (sql: Sql) => Promise<T>, pool = postgresPool()): Promise<T> {
+  let client: pg.PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (error) {
+    if (isUnreachable(error)) throw new ServiceUnavailableError('the database is unreachable; retry shortly');
+    throw error;
+  }
+  let broken = false;
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {
+      broken = true;
+    });
+    if (isUnreachable(error)) throw new ServiceUnavailableError('the database is unreachable; retry shortly');
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}

@@ -1,0 +1,37 @@
+import { defineConfig } from 'vitest/config';
+
+// Test tiers by file suffix: *.test.ts is pure logic, *.int.test.ts talks to the real PostgreSQL and
+// RabbitMQ, *.e2e.test.ts drives the HTTP API of `npm run dev`.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['{functions,infra,events}/**/*.test.ts'],
+          exclude: ['**/*.int.test.ts', '**/*.e2e.test.ts', 'node_modules/**'],
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['{functions,infra,events}/**/*.int.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          // integration files share one PostgreSQL cluster and one broker; serial runs keep the
+          // concurrency tests' numbers honest on two cores
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['tests/e2e/**/*.e2e.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
