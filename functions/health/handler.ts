@@ -1,0 +1,16 @@
+// GET /health: 200 when every configured dependency answers, 503 naming the one that does not.
+import { settings } from '../shared/config.ts';
+import { httpRoute } from '../shared/http/httpRoute.ts';
+import { postgresPool } from '../shared/postgres.ts';
+import { checkHttpEndpoint, checkPostgres, checkRabbitMq } from './dependencyChecks.ts';
+
+export const handler = httpRoute({}, async () => {
+  const [postgres, rabbitmq, dynamodb] = await Promise.all([
+    checkPostgres(postgresPool()),
+    checkRabbitMq(settings.RABBITMQ_URL, settings.EVENTS_EXCHANGE),
+    checkHttpEndpoint(settings.DYNAMODB_ENDPOINT),
+  ]);
+  const dependencies = { postgres, rabbitmq, dynamodb };
+  const healthy = Object.values(dependencies).every((dependency) => dependency.status !== 'down');
+  return { statusCode: healthy ? 200 : 503, body: { status: healthy ? 'ok' : 'degraded', dependencies } };
+});

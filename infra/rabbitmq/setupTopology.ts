@@ -1,0 +1,12 @@
+// `npm run topology`: creates the exchange, queues and bindings on the broker at RABBITMQ_URL.
+import amqp from 'amqplib';
+import { settings } from '../../functions/shared/config.ts';
+import { setupTopology } from './topology.ts';
+
+const connection = await amqp.connect(settings.RABBITMQ_URL);
+try {
+  await setupTopology(await connection.createChannel(), settings.EVENTS_EXCHANGE);
+  console.log(`topology ready on ${new URL(settings.RABBITMQ_URL).host}`);
+} finally {
+  await connection.close();
+}
