@@ -89,8 +89,8 @@ CREATE TABLE idempotency_keys (
   idempotency_key   TEXT NOT NULL,
   request_hash      TEXT NOT NULL,
   status_code       INTEGER,
-  response_body     JSONB,
-  response_headers  JSONB,
+  response_body     JSON,  -- JSON, not JSONB: a replay must return the very same bytes
+  response_headers  JSON,
   created_at        TIMESTAMPTZ NOT NULL DEFAULT now(),
   PRIMARY KEY (scope, idempotency_key)
 );
