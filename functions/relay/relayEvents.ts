@@ -18,7 +18,8 @@ export interface RelayResult {
 }
 
 interface EventRow {
-  position: number;
+  /** BIGINT: a string unless a type parser says otherwise */
+  position: string | number;
   event_id: string;
   type: string;
   version: number;
@@ -46,7 +47,7 @@ export const toEnvelope = (row: EventRow): DomainEvent =>
     eventId: row.event_id,
     type: row.type,
     version: row.version,
-    position: row.position,
+    position: Number(row.position),
     occurredAt: row.occurred_at.toISOString(),
     aggregateId: row.aggregate_id,
     correlationId: row.correlation_id,

@@ -36,18 +36,36 @@ export async function createTestBroker(prefix = 'test'): Promise<TestBroker> {
   };
 }
 
-/** Takes every message now in `queue` (acknowledging them) and returns their parsed bodies. */
+/**
+ * Takes every message now in `queue` (acknowledging them) and returns their parsed bodies. Quorum
+ * queues with a single active consumer refuse basic.get, so this consumes the count the queue reports.
+ */
 export async function drainQueue<T = unknown>(url: string, queue: string): Promise<T[]> {
   const connection = await amqp.connect(url);
   try {
     const channel = await connection.createChannel();
+    const { messageCount } = await channel.checkQueue(queue);
+    if (messageCount === 0) return [];
     const bodies: T[] = [];
-    for (;;) {
-      const message = await channel.get(queue, { noAck: true });
-      if (!message) return bodies;
-      bodies.push(JSON.parse(message.content.toString('utf8')) as T);
-    }
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${queue}: got ${bodies.length} of ${messageCount}`)), 10_000);
+      void channel.prefetch(1_000);
+      channel
+        .consume(queue, (message) => {
+          if (!message) return;
+          bodies.push(JSON.parse(message.content.toString('utf8')) as T);
+          channel.ack(message);
+          if (bodies.length === messageCount) {
+            clearTimeout(timer);
+            resolve();
+          }
+        })
+        .catch(reject);
+    });
+    // closing the channel first lets the broker settle the acks before the connection goes
+    await channel.close();
+    return bodies;
   } finally {
-    await connection.close();
+    await connection.close().catch(() => undefined);
   }
 }

@@ -32,7 +32,7 @@ export async function appendEvents(
   }
   const eventIds = events.map(() => randomUUID());
   const occurredAt = context.occurredAt.toISOString();
-  const { rows } = await sql.query<{ position: number; event_id: string }>(
+  const { rows } = await sql.query<{ position: string | number; event_id: string }>(
     `WITH appended AS (
        INSERT INTO event_log
          (position, transaction_id, event_id, type, version, aggregate_id, correlation_id, occurred_at, data)
@@ -55,7 +55,8 @@ export async function appendEvents(
       POSITIONS_PER_TRANSACTION,
     ],
   );
-  const positionOf = new Map(rows.map((row) => [row.event_id, row.position]));
+  // BIGINT arrives as a string unless a type parser says otherwise; positions stay below 2^53
+  const positionOf = new Map(rows.map((row) => [row.event_id, Number(row.position)]));
   return events.map(
     (event, index) =>
       ({
