@@ -1,0 +1,12 @@
+// `npm run events:schemas`: writes one JSON Schema per event type and version under events/schemas/,
+// generated from the zod contracts (the single source). A test fails when the files are stale.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { jsonSchemaFiles } from './jsonSchemas.ts';
+
+const directory = fileURLToPath(new URL('./schemas', import.meta.url));
+await mkdir(directory, { recursive: true });
+for (const [fileName, content] of Object.entries(jsonSchemaFiles())) {
+  await writeFile(`${directory}/${fileName}`, content);
+}
+console.log(`wrote ${Object.keys(jsonSchemaFiles()).length} schemas to events/schemas/`);
