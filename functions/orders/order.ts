@@ -31,13 +31,22 @@ export function serviceOrder(customerId: number, amountCents: number, descriptio
     description,
     totalCents: amountCents,
     lines: [
-      { productId: null, category: null, description, quantity: 1, unitPriceCents: amountCents, lineTotalCents: amountCents },
+      {
+        productId: null,
+        category: null,
+        description,
+        quantity: 1,
+        unitPriceCents: amountCents,
+        lineTotalCents: amountCents,
+      },
     ],
   };
 }
 
 /** The distinct products of an order, ascending, with the request index that first named each. */
-export function requestedProducts(items: readonly RequestedItem[]): { productId: number; quantity: number; index: number }[] {
+export function requestedProducts(
+  items: readonly RequestedItem[],
+): { productId: number; quantity: number; index: number }[] {
   const merged = new Map<number, { productId: number; quantity: number; index: number }>();
   items.forEach((item, index) => {
     const line = merged.get(item.productId);
@@ -77,7 +86,11 @@ export function priceCatalogOrder(
     const lineTotalCents = product.priceCents * requested.quantity;
     totalCents += lineTotalCents;
     if (lineTotalCents > MAX_CENTS || totalCents > MAX_CENTS) {
-      throw new RuleViolationError('order_too_large', 'the order total exceeds the largest amount accepted', 'items');
+      throw new RuleViolationError(
+        'order_too_large',
+        'the order total exceeds the largest amount accepted',
+        'items',
+      );
     }
     lines.push({
       productId: product.id,

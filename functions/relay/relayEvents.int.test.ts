@@ -4,7 +4,12 @@ import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pendingEvent, type DomainEvent } from '../../events/contracts.ts';
 import { appendEvents } from '../shared/eventLog/appendEvents.ts';
-import { createTestBroker, drainQueue, rabbitmqctl, type TestBroker } from '../../tests/support/testBroker.ts';
+import {
+  createTestBroker,
+  drainQueue,
+  rabbitmqctl,
+  type TestBroker,
+} from '../../tests/support/testBroker.ts';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/testDatabase.ts';
 import { rabbitPublisher, type EventPublisher } from './eventPublisher.ts';
 import { relayEvents } from './relayEvents.ts';
@@ -148,8 +153,17 @@ describe('broker restart', () => {
         .catch(() => new Promise<number>((resolve) => setTimeout(() => resolve(0), 500)));
     }
     expect(relayed).toBe(4);
-    expect(await publishedTitles()).toEqual(['before-1', 'before-2', 'during-1', 'during-2', 'during-3', 'after']);
-    const unpublished = await pool.query('SELECT count(*)::int AS n FROM event_log WHERE published_at IS NULL');
+    expect(await publishedTitles()).toEqual([
+      'before-1',
+      'before-2',
+      'during-1',
+      'during-2',
+      'during-3',
+      'after',
+    ]);
+    const unpublished = await pool.query(
+      'SELECT count(*)::int AS n FROM event_log WHERE published_at IS NULL',
+    );
     expect(unpublished.rows[0].n).toBe(0);
   });
 });

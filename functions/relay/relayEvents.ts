@@ -67,7 +67,11 @@ async function drain(client: pg.PoolClient, publisher: EventPublisher, batchSize
   }
 }
 
-export async function relayEvents(pool: pg.Pool, publisher: EventPublisher, batchSize = 500): Promise<RelayResult> {
+export async function relayEvents(
+  pool: pg.Pool,
+  publisher: EventPublisher,
+  batchSize = 500,
+): Promise<RelayResult> {
   let published = 0;
   const client = await pool.connect();
   try {

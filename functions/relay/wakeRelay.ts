@@ -17,7 +17,9 @@ export async function wakeRelay(): Promise<void> {
     ...(settings.LAMBDA_ENDPOINT ? { endpoint: settings.LAMBDA_ENDPOINT } : {}),
   });
   try {
-    await lambda.send(new InvokeCommand({ FunctionName: settings.RELAY_FUNCTION_NAME, InvocationType: 'Event' }));
+    await lambda.send(
+      new InvokeCommand({ FunctionName: settings.RELAY_FUNCTION_NAME, InvocationType: 'Event' }),
+    );
   } catch (error) {
     logger.warn('could not wake the relay', { error });
   }

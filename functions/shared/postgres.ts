@@ -36,7 +36,8 @@ function isUnreachable(error: unknown): boolean {
   const code = (error as { code?: string }).code;
   return (
     (code !== undefined && unreachableCodes.has(code)) ||
-    (error instanceof Error && /timeout exceeded when trying to connect|Connection terminated/.test(error.message))
+    (error instanceof Error &&
+      /timeout exceeded when trying to connect|Connection terminated/.test(error.message))
   );
 }
 

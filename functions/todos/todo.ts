@@ -20,7 +20,8 @@ function existing(todo: Todo | undefined, id: number): Todo {
 
 export function completeTodo(todo: Todo | undefined, id: number) {
   const current = existing(todo, id);
-  if (current.completed) throw new ConflictError('todo_already_completed', `todo ${id} is already completed`, 'id');
+  if (current.completed)
+    throw new ConflictError('todo_already_completed', `todo ${id} is already completed`, 'id');
   return pendingEvent('todo.completed', id, { todoId: id });
 }
 

@@ -36,7 +36,9 @@ export async function lockUser(sql: Sql, id: number): Promise<User | undefined> 
 
 /** The live user, share-locked so that it cannot be deleted before the transaction commits. */
 export async function userExists(sql: Sql, id: number): Promise<boolean> {
-  const { rowCount } = await sql.query('SELECT 1 FROM users WHERE id = $1 AND deleted_at IS NULL FOR SHARE', [id]);
+  const { rowCount } = await sql.query('SELECT 1 FROM users WHERE id = $1 AND deleted_at IS NULL FOR SHARE', [
+    id,
+  ]);
   return rowCount === 1;
 }
 

@@ -17,7 +17,7 @@ export async function requirePostgres(databaseUrl: string): Promise<void> {
   } catch (error) {
     throw new UnreachableDependencyError(
       `PostgreSQL is not reachable at ${admin.host} (${reason(error)}): start it with ` +
-        "`pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`, or set DATABASE_URL.",
+        '`pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`, or set DATABASE_URL.',
     );
   } finally {
     await client.end().catch(() => undefined);

@@ -64,9 +64,10 @@ async function main(): Promise<void> {
     ],
     { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, SLS_TELEMETRY_DISABLED: '1' } },
   );
-  let relay: { stop(): Promise<void> } | undefined;
+  // what runs beside serverless-offline, stopped before it on shutdown
+  const companions: { stop(): Promise<void> }[] = [];
   const shutdown = async (code: number) => {
-    await relay?.stop();
+    await Promise.all(companions.map((companion) => companion.stop()));
     if (offline.exitCode === null) offline.kill('SIGTERM');
     process.exit(code);
   };
@@ -78,13 +79,14 @@ async function main(): Promise<void> {
   });
 
   await waitForHttp(`http://127.0.0.1:${HTTP_PORT}/health`, offline, 120_000);
-  relay = startRelayWakeup({
+  const relay = startRelayWakeup({
     databaseUrl: settings.DATABASE_URL,
     lambdaEndpoint: `http://127.0.0.1:${LAMBDA_PORT}`,
     functionName: `${SERVICE}-${STAGE}-relayEvents`,
     scheduleMs: RELAY_SCHEDULE_MS,
     log,
   });
+  companions.push(relay);
   log(`ready: http://localhost:${HTTP_PORT} (try curl http://localhost:${HTTP_PORT}/health)`);
 }
 

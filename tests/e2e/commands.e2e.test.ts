@@ -22,7 +22,12 @@ async function send(method: string, path: string, body?: unknown, headers: Recor
     ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
   });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, text, body: text ? JSON.parse(text) : undefined };
+  return {
+    status: response.status,
+    headers: response.headers,
+    text,
+    body: text ? JSON.parse(text) : undefined,
+  };
 }
 
 const sentTypes: string[] = [];
@@ -38,13 +43,19 @@ describe('the analytics seed', () => {
     });
     expect(product).toMatchObject({ status: 201, body: { productId: 1 } });
     expect(Number(product.headers.get('x-event-position'))).toBeGreaterThan(0);
-    const order = await send('POST', '/api/orders', { customerId: 50, items: [{ productId: 1, quantity: 3, price: 29.99 }] });
+    const order = await send('POST', '/api/orders', {
+      customerId: 50,
+      items: [{ productId: 1, quantity: 3, price: 29.99 }],
+    });
     expect(order).toMatchObject({ status: 201, body: { orderId: 1 } });
     expectEvent('product.created', 'order.created');
   });
 
   it('refuses an order over the stock with a 409 and no stack trace', async () => {
-    const refused = await send('POST', '/api/orders', { customerId: 50, items: [{ productId: 1, quantity: 1000 }] });
+    const refused = await send('POST', '/api/orders', {
+      customerId: 50,
+      items: [{ productId: 1, quantity: 1000 }],
+    });
     expect(refused.status).toBe(409);
     expect(refused.body).toMatchObject({ error: { code: 'insufficient_stock', field: 'items[0].quantity' } });
   });
@@ -62,8 +73,15 @@ describe('the invoice demo', () => {
       zip: '12345',
     });
     expect(account).toMatchObject({ status: 201, body: { id: 1, user_id: 1, address1: '123 Main St' } });
-    const order = await send('POST', '/order-service/orders', { user_id: 1, amount: 50, description: 'Test purchase' });
-    expect(order).toMatchObject({ status: 201, body: { id: 2, user_id: 1, amount: 50, description: 'Test purchase' } });
+    const order = await send('POST', '/order-service/orders', {
+      user_id: 1,
+      amount: 50,
+      description: 'Test purchase',
+    });
+    expect(order).toMatchObject({
+      status: 201,
+      body: { id: 2, user_id: 1, amount: 50, description: 'Test purchase' },
+    });
     const many = await send('POST', '/order-service/orders', [
       { user_id: 1, amount: 50.0, description: 'Widget' },
       { user_id: 1, amount: '50.00', description: 'Gadget' },
@@ -75,7 +93,10 @@ describe('the invoice demo', () => {
 
   it('answers a duplicate email with a 409 naming the field', async () => {
     const duplicate = await send('POST', '/system-api/users', { name: 'Alice', email: 'ALICE@demo.com' });
-    expect(duplicate).toMatchObject({ status: 409, body: { error: { code: 'email_taken', field: 'email' } } });
+    expect(duplicate).toMatchObject({
+      status: 409,
+      body: { error: { code: 'email_taken', field: 'email' } },
+    });
   });
 });
 
@@ -91,13 +112,26 @@ describe('the todo demo', () => {
 
 describe('the users demo', () => {
   it('creates, updates and deletes a user', async () => {
-    const created = await send('POST', '/users', { first_name: 'Grace', last_name: 'Hopper', email: 'grace@navy.mil' });
-    expect(created).toMatchObject({ status: 201, body: { id: expect.any(Number), first_name: 'Grace', last_name: 'Hopper' } });
+    const created = await send('POST', '/users', {
+      first_name: 'Grace',
+      last_name: 'Hopper',
+      email: 'grace@navy.mil',
+    });
+    expect(created).toMatchObject({
+      status: 201,
+      body: { id: expect.any(Number), first_name: 'Grace', last_name: 'Hopper' },
+    });
     const id = created.body.id as number;
-    const updated = await send('PUT', `/users/${id}`, { first_name: 'Grace', last_name: 'Hopper', email: 'grace@hopper.dev' });
+    const updated = await send('PUT', `/users/${id}`, {
+      first_name: 'Grace',
+      last_name: 'Hopper',
+      email: 'grace@hopper.dev',
+    });
     expect(updated).toMatchObject({ status: 200, body: { id, email: 'grace@hopper.dev' } });
     expect((await send('DELETE', `/users/${id}`)).status).toBe(204);
-    expect((await send('PUT', `/users/${id}`, { first_name: 'G', last_name: 'H', email: 'g@h.dev' })).status).toBe(404);
+    expect(
+      (await send('PUT', `/users/${id}`, { first_name: 'G', last_name: 'H', email: 'g@h.dev' })).status,
+    ).toBe(404);
     expectEvent('user.created', 'user.updated', 'user.deleted');
   });
 });
@@ -106,12 +140,20 @@ describe('bad input over HTTP', () => {
   it('is refused with a clear 4xx and never a stack trace', async () => {
     const cases = [
       [await send('POST', '/todos', '{"title":'), 400, 'malformed_json'],
-      [await send('POST', '/todos', 'title=x', { 'Content-Type': 'text/plain' }), 415, 'unsupported_media_type'],
+      [
+        await send('POST', '/todos', 'title=x', { 'Content-Type': 'text/plain' }),
+        415,
+        'unsupported_media_type',
+      ],
       [await send('POST', '/todos', { title: 'x'.repeat(300_000) }), 413, 'payload_too_large'],
       [await send('POST', '/todos', { title: 'x', admin: true }), 400, 'validation_failed'],
       [await send('POST', '/todos/abc/complete'), 400, 'validation_failed'],
       [await send('POST', '/todos/999/complete'), 404, 'todo_not_found'],
-      [await send('POST', '/api/products', { name: 'x', category: 'y', price: 1.999, stock: 1 }), 400, 'validation_failed'],
+      [
+        await send('POST', '/api/products', { name: 'x', category: 'y', price: 1.999, stock: 1 }),
+        400,
+        'validation_failed',
+      ],
     ] as const;
     for (const [answer, status, code] of cases) {
       expect(answer.status, answer.text).toBe(status);
@@ -135,7 +177,10 @@ describe('bad input over HTTP', () => {
 describe('the event stream', () => {
   it('GET /health reports each dependency', async () => {
     const health = await send('GET', '/health');
-    expect(health).toMatchObject({ status: 200, body: { status: 'ok', dependencies: { postgres: { status: 'up' }, rabbitmq: { status: 'up' } } } });
+    expect(health).toMatchObject({
+      status: 200,
+      body: { status: 'ok', dependencies: { postgres: { status: 'up' }, rabbitmq: { status: 'up' } } },
+    });
   });
 
   it('delivers every event to RabbitMQ in commit order', async () => {

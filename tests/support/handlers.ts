@@ -1,7 +1,12 @@
 // Loads every command handler after pointing the configuration at a test database; config.ts reads
 // the environment once at import, so the imports must come after the environment is set.
 export async function loadHandlers(databaseUrl: string, env: Record<string, string> = {}) {
-  Object.assign(process.env, { DATABASE_URL: databaseUrl, RELAY_WAKE: 'notify', POWERTOOLS_LOG_LEVEL: 'WARN', ...env });
+  Object.assign(process.env, {
+    DATABASE_URL: databaseUrl,
+    RELAY_WAKE: 'notify',
+    POWERTOOLS_LOG_LEVEL: 'WARN',
+    ...env,
+  });
   return {
     createSystemApiUsers: (await import('../../functions/users/command/createSystemApiUsers.ts')).handler,
     registerUser: (await import('../../functions/users/command/registerUser.ts')).handler,

@@ -24,7 +24,13 @@ export function httpEvent(call: HttpCall): APIGatewayProxyEventV2 {
       apiId: 'local',
       domainName: 'localhost',
       domainPrefix: 'localhost',
-      http: { method: call.method, path: call.path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'vitest' },
+      http: {
+        method: call.method,
+        path: call.path,
+        protocol: 'HTTP/1.1',
+        sourceIp: '127.0.0.1',
+        userAgent: 'vitest',
+      },
       requestId: randomUUID(),
       routeKey: `${call.method} ${call.path}`,
       stage: '$default',
@@ -54,7 +60,10 @@ export function lambdaContext(functionName = 'test'): Context {
   };
 }
 
-type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+type Handler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
 
 export interface CallResult {
   statusCode: number;

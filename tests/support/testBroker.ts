@@ -48,7 +48,10 @@ export async function drainQueue<T = unknown>(url: string, queue: string): Promi
     if (messageCount === 0) return [];
     const bodies: T[] = [];
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${queue}: got ${bodies.length} of ${messageCount}`)), 10_000);
+      const timer = setTimeout(
+        () => reject(new Error(`${queue}: got ${bodies.length} of ${messageCount}`)),
+        10_000,
+      );
       void channel.prefetch(1_000);
       channel
         .consume(queue, (message) => {

@@ -40,6 +40,10 @@ export const handler = commandRoute(
       );
     }
     const created = accounts.map(asSystemApiAccount);
-    return { statusCode: 201, body: body.isArray ? created : created[0], events: accounts.map(accountCreated) };
+    return {
+      statusCode: 201,
+      body: body.isArray ? created : created[0],
+      events: accounts.map(accountCreated),
+    };
   },
 );

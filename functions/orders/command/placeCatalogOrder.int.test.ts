@@ -33,7 +33,11 @@ function random(seed: number) {
 it('200 concurrent orders on 3 products never oversell and never fail with a deadlock', async () => {
   const stock = 120;
   const productIds: number[] = [];
-  for (const [name, price] of [['Mouse', 29.99], ['Keyboard', 49.5], ['Screen', 199.01]] as const) {
+  for (const [name, price] of [
+    ['Mouse', 29.99],
+    ['Keyboard', 49.5],
+    ['Screen', 199.01],
+  ] as const) {
     const created = await callHandler(handlers.createProduct, {
       method: 'POST',
       path: '/api/products',
@@ -47,19 +51,29 @@ it('200 concurrent orders on 3 products never oversell and never fail with a dea
   // request order would deadlock; together they ask for far more than the stock holds
   const orders = Array.from({ length: 200 }, (_, index) => {
     const picked = [...productIds].sort(() => next(3) - 1).slice(0, 2 + next(2));
-    return { customerId: 1 + (index % 17), items: picked.map((productId) => ({ productId, quantity: 1 + next(3) })) };
+    return {
+      customerId: 1 + (index % 17),
+      items: picked.map((productId) => ({ productId, quantity: 1 + next(3) })),
+    };
   });
   const answers = await Promise.all(
-    orders.map((body) => callHandler(handlers.placeCatalogOrder, { method: 'POST', path: '/api/orders', body })),
+    orders.map((body) =>
+      callHandler(handlers.placeCatalogOrder, { method: 'POST', path: '/api/orders', body }),
+    ),
   );
 
   const statuses = answers.map((answer) => answer.statusCode);
-  expect(statuses.filter((status) => status !== 201 && status !== 409), JSON.stringify(answers.find((a) => a.statusCode >= 500))).toEqual([]);
+  expect(
+    statuses.filter((status) => status !== 201 && status !== 409),
+    JSON.stringify(answers.find((a) => a.statusCode >= 500)),
+  ).toEqual([]);
   const accepted = orders.filter((_, index) => statuses[index] === 201);
   expect(accepted.length).toBeGreaterThan(0);
   expect(accepted.length).toBeLessThan(orders.length);
 
-  const { rows } = await sql.query<{ id: number; stock: number }>('SELECT id, stock FROM products ORDER BY id');
+  const { rows } = await sql.query<{ id: number; stock: number }>(
+    'SELECT id, stock FROM products ORDER BY id',
+  );
   for (const product of rows) {
     const sold = accepted
       .flatMap((order) => order.items)

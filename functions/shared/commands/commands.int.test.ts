@@ -83,10 +83,23 @@ describe('each command writes its rows and its events together', () => {
       pathParameters: { id },
       body: { first_name: 'Grace', last_name: 'Brewster Hopper', email: 'grace@navy.mil' },
     });
-    expect(updated.body).toEqual({ id: Number(id), first_name: 'Grace', last_name: 'Brewster Hopper', email: 'grace@navy.mil' });
-    const deleted = await callHandler(handlers.deleteUser, { method: 'DELETE', path: `/users/${id}`, pathParameters: { id } });
+    expect(updated.body).toEqual({
+      id: Number(id),
+      first_name: 'Grace',
+      last_name: 'Brewster Hopper',
+      email: 'grace@navy.mil',
+    });
+    const deleted = await callHandler(handlers.deleteUser, {
+      method: 'DELETE',
+      path: `/users/${id}`,
+      pathParameters: { id },
+    });
     expect(deleted.statusCode).toBe(204);
-    const again = await callHandler(handlers.deleteUser, { method: 'DELETE', path: `/users/${id}`, pathParameters: { id } });
+    const again = await callHandler(handlers.deleteUser, {
+      method: 'DELETE',
+      path: `/users/${id}`,
+      pathParameters: { id },
+    });
     expect(again.statusCode).toBe(404);
     const events = await eventsAfter(before);
     expect(events.map((event) => event.type)).toEqual(['user.created', 'user.updated', 'user.deleted']);
@@ -118,7 +131,10 @@ describe('each command writes its rows and its events together', () => {
     const unknown = await callHandler(handlers.createAccounts, {
       method: 'POST',
       path: '/system-api/accounts',
-      body: [{ user_id: userId, address1: 'a', city: 'b', state: 'c', zip: 'd' }, { user_id: 999999, address1: 'a', city: 'b', state: 'c', zip: 'd' }],
+      body: [
+        { user_id: userId, address1: 'a', city: 'b', state: 'c', zip: 'd' },
+        { user_id: 999999, address1: 'a', city: 'b', state: 'c', zip: 'd' },
+      ],
     });
     expect(unknown.statusCode).toBe(404);
     expect(unknown.body).toMatchObject({ error: { code: 'user_not_found', field: '[1].user_id' } });
@@ -157,7 +173,11 @@ describe('each command writes its rows and its events together', () => {
     const [event] = await eventsAfter(before);
     expect(event).toMatchObject({
       type: 'order.created',
-      data: { customerId: 50, totalCents: 8997, lines: [{ productId, category: 'Electronics', quantity: 3 }] },
+      data: {
+        customerId: 50,
+        totalCents: 8997,
+        lines: [{ productId, category: 'Electronics', quantity: 3 }],
+      },
     });
     const { rows } = await sql.query('SELECT stock FROM products WHERE id = $1', [productId]);
     expect(rows[0].stock).toBe(97);
@@ -165,15 +185,26 @@ describe('each command writes its rows and its events together', () => {
 
   it('POST /todos, complete and delete', async () => {
     const before = await headPosition();
-    const created = await callHandler(handlers.createTodo, { method: 'POST', path: '/todos', body: { title: 'Learn CQRS' } });
-    expect(created).toMatchObject({ statusCode: 201, body: { message: 'Todo created successfully.', id: expect.any(Number) } });
+    const created = await callHandler(handlers.createTodo, {
+      method: 'POST',
+      path: '/todos',
+      body: { title: 'Learn CQRS' },
+    });
+    expect(created).toMatchObject({
+      statusCode: 201,
+      body: { message: 'Todo created successfully.', id: expect.any(Number) },
+    });
     const id = String((created.body as { id: number }).id);
     const call = { path: `/todos/${id}`, pathParameters: { id } };
     expect((await callHandler(handlers.completeTodo, { method: 'POST', ...call })).statusCode).toBe(200);
     expect((await callHandler(handlers.completeTodo, { method: 'POST', ...call })).statusCode).toBe(409);
     expect((await callHandler(handlers.deleteTodo, { method: 'DELETE', ...call })).statusCode).toBe(200);
     expect((await callHandler(handlers.completeTodo, { method: 'POST', ...call })).statusCode).toBe(404);
-    expect((await eventsAfter(before)).map((event) => event.type)).toEqual(['todo.created', 'todo.completed', 'todo.deleted']);
+    expect((await eventsAfter(before)).map((event) => event.type)).toEqual([
+      'todo.created',
+      'todo.completed',
+      'todo.deleted',
+    ]);
   });
 });
 
@@ -204,7 +235,13 @@ describe('a command that fails changes nothing', () => {
     const refused = await callHandler(handlers.placeCatalogOrder, {
       method: 'POST',
       path: '/api/orders',
-      body: { customerId: 1, items: [{ productId, quantity: 1 }, { productId, quantity: 2 }] },
+      body: {
+        customerId: 1,
+        items: [
+          { productId, quantity: 1 },
+          { productId, quantity: 2 },
+        ],
+      },
     });
     expect(refused.statusCode).toBe(409);
     expect(refused.body).toMatchObject({ error: { code: 'insufficient_stock', field: 'items[0].quantity' } });
@@ -215,10 +252,25 @@ describe('a command that fails changes nothing', () => {
   it('invalid bodies are 400s naming the field and write nothing', async () => {
     const events = await count('event_log');
     const cases = [
-      [handlers.createProduct, '/api/products', { name: 'x', category: 'y', price: 1.005, stock: 1 }, 'price'],
+      [
+        handlers.createProduct,
+        '/api/products',
+        { name: 'x', category: 'y', price: 1.005, stock: 1 },
+        'price',
+      ],
       [handlers.createProduct, '/api/products', { name: 'x', category: 'y', price: 1, stock: -1 }, 'stock'],
-      [handlers.placeCatalogOrder, '/api/orders', { customerId: 1, items: [{ productId: 1, quantity: 0.5 }] }, 'items[0].quantity'],
-      [handlers.placeServiceOrders, '/order-service/orders', { user_id: 1, amount: 5, description: 'x', extra: 1 }, 'body'],
+      [
+        handlers.placeCatalogOrder,
+        '/api/orders',
+        { customerId: 1, items: [{ productId: 1, quantity: 0.5 }] },
+        'items[0].quantity',
+      ],
+      [
+        handlers.placeServiceOrders,
+        '/order-service/orders',
+        { user_id: 1, amount: 5, description: 'x', extra: 1 },
+        'body',
+      ],
       [handlers.createSystemApiUsers, '/system-api/users', { name: 'x', email: 'not-an-email' }, 'email'],
     ] as const;
     for (const [handler, path, body, field] of cases) {
@@ -233,9 +285,19 @@ describe('a command that fails changes nothing', () => {
 describe('Idempotency-Key', () => {
   it('concurrent retries with the same key and body write once and get the first answer', async () => {
     const [todos, events] = [await count('todos'), await count('event_log')];
-    const call = { method: 'POST', path: '/todos', body: { title: 'once' }, headers: { 'idempotency-key': 'k-1' } };
-    const answers = await Promise.all(Array.from({ length: 8 }, () => callHandler(handlers.createTodo, call)));
-    expect(new Set(answers.map((answer) => JSON.stringify(answer.body))), JSON.stringify(answers)).toHaveProperty('size', 1);
+    const call = {
+      method: 'POST',
+      path: '/todos',
+      body: { title: 'once' },
+      headers: { 'idempotency-key': 'k-1' },
+    };
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, () => callHandler(handlers.createTodo, call)),
+    );
+    expect(
+      new Set(answers.map((answer) => JSON.stringify(answer.body))),
+      JSON.stringify(answers),
+    ).toHaveProperty('size', 1);
     expect(answers.every((answer) => answer.statusCode === 201)).toBe(true);
     expect(answers.filter((answer) => answer.headers['idempotent-replayed'] === 'true')).toHaveLength(7);
     expect(new Set(answers.map((answer) => answer.headers['x-event-position'])).size).toBe(1);
@@ -244,9 +306,19 @@ describe('Idempotency-Key', () => {
 
   it('the same key with another body is a 422 and writes nothing', async () => {
     const headers = { 'idempotency-key': 'k-2' };
-    await callHandler(handlers.createTodo, { method: 'POST', path: '/todos', body: { title: 'first' }, headers });
+    await callHandler(handlers.createTodo, {
+      method: 'POST',
+      path: '/todos',
+      body: { title: 'first' },
+      headers,
+    });
     const events = await count('event_log');
-    const reused = await callHandler(handlers.createTodo, { method: 'POST', path: '/todos', body: { title: 'second' }, headers });
+    const reused = await callHandler(handlers.createTodo, {
+      method: 'POST',
+      path: '/todos',
+      body: { title: 'second' },
+      headers,
+    });
     expect(reused.statusCode).toBe(422);
     expect(reused.body).toMatchObject({ error: { code: 'idempotency_key_reused' } });
     expect(await count('event_log')).toBe(events);
@@ -254,7 +326,12 @@ describe('Idempotency-Key', () => {
 
   it('a key is scoped to its route', async () => {
     const headers = { 'idempotency-key': 'k-3' };
-    const todo = await callHandler(handlers.createTodo, { method: 'POST', path: '/todos', body: { title: 't' }, headers });
+    const todo = await callHandler(handlers.createTodo, {
+      method: 'POST',
+      path: '/todos',
+      body: { title: 't' },
+      headers,
+    });
     const product = await callHandler(handlers.createProduct, {
       method: 'POST',
       path: '/api/products',

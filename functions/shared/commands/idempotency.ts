@@ -62,6 +62,12 @@ export async function storeIdempotentResponse(
   await sql.query(
     `UPDATE idempotency_keys SET status_code = $3, response_body = $4, response_headers = $5
      WHERE scope = $1 AND idempotency_key = $2`,
-    [claim.scope, claim.key, response.statusCode, JSON.stringify(response.body ?? null), response.headers ?? {}],
+    [
+      claim.scope,
+      claim.key,
+      response.statusCode,
+      JSON.stringify(response.body ?? null),
+      response.headers ?? {},
+    ],
   );
 }

@@ -60,7 +60,9 @@ export function httpRoute<B = undefined, P = undefined, Q = undefined>(
     const request: RouteRequest<B, P, Q> = {
       body: spec.body ? parseOrThrow(spec.body, event.parsedBody, 'body') : (undefined as B),
       params: spec.params ? parseOrThrow(spec.params, event.pathParameters ?? {}, 'path') : (undefined as P),
-      query: spec.query ? parseOrThrow(spec.query, event.queryStringParameters ?? {}, 'query') : (undefined as Q),
+      query: spec.query
+        ? parseOrThrow(spec.query, event.queryStringParameters ?? {}, 'query')
+        : (undefined as Q),
       headers: event.headers ?? {},
       correlationId: context.correlationId!,
     };

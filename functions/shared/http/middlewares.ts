@@ -4,7 +4,13 @@
 import { randomUUID } from 'node:crypto';
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { AppError, BadRequestError, PayloadTooLargeError, ServiceUnavailableError, UnsupportedMediaTypeError } from '../errors.ts';
+import {
+  AppError,
+  BadRequestError,
+  PayloadTooLargeError,
+  ServiceUnavailableError,
+  UnsupportedMediaTypeError,
+} from '../errors.ts';
 import { logger } from '../logger.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2 & { parsedBody?: unknown };
@@ -44,16 +50,29 @@ export function errorResponses(): middy.MiddlewareObj<HttpEvent, HttpResult, Err
       const error = request.error;
       if (error instanceof AppError) {
         if (error.statusCode >= 500) logger.error('dependency unavailable', { error });
-        else logger.info('request refused', { statusCode: error.statusCode, code: error.code, field: error.field });
-        const details = error instanceof BadRequestError && error.details.length > 1 ? { details: error.details } : {};
+        else
+          logger.info('request refused', {
+            statusCode: error.statusCode,
+            code: error.code,
+            field: error.field,
+          });
+        const details =
+          error instanceof BadRequestError && error.details.length > 1 ? { details: error.details } : {};
         request.response = {
           statusCode: error.statusCode,
           headers: {
             'Content-Type': 'application/json',
-            ...(error instanceof ServiceUnavailableError ? { 'Retry-After': String(error.retryAfterSeconds) } : {}),
+            ...(error instanceof ServiceUnavailableError
+              ? { 'Retry-After': String(error.retryAfterSeconds) }
+              : {}),
           },
           body: JSON.stringify({
-            error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}), ...details },
+            error: {
+              code: error.code,
+              message: error.message,
+              ...(error.field ? { field: error.field } : {}),
+              ...details,
+            },
           }),
         };
         return;
@@ -82,7 +101,10 @@ export function jsonBody(maxBytes: number): middy.MiddlewareObj<HttpEvent, HttpR
       }
       const contentType = event.headers?.['content-type'] ?? '';
       if (!JSON_MEDIA_TYPE.test(contentType)) {
-        throw new UnsupportedMediaTypeError('unsupported_media_type', 'send the body as Content-Type: application/json');
+        throw new UnsupportedMediaTypeError(
+          'unsupported_media_type',
+          'send the body as Content-Type: application/json',
+        );
       }
       const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
       if (text.trim() === '') throw new BadRequestError('body_required', 'a JSON body is required', 'body');

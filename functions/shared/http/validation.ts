@@ -5,7 +5,9 @@ import { BadRequestError } from '../errors.ts';
 /** `items[0].quantity` from zod's path ["items", 0, "quantity"]; a bare index for a top-level array. */
 export function fieldName(path: readonly PropertyKey[]): string {
   return path
-    .map((segment, index) => (typeof segment === 'number' ? `[${segment}]` : `${index ? '.' : ''}${String(segment)}`))
+    .map((segment, index) =>
+      typeof segment === 'number' ? `[${segment}]` : `${index ? '.' : ''}${String(segment)}`,
+    )
     .join('');
 }
 

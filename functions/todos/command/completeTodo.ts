@@ -10,6 +10,10 @@ export const handler = commandRoute(
   async ({ params }, sql, now) => {
     const event = completeTodo(await lockTodo(sql, params.id), params.id);
     await markTodoCompleted(sql, params.id, now);
-    return { statusCode: 200, body: { message: 'Todo completed successfully.', id: params.id }, events: [event] };
+    return {
+      statusCode: 200,
+      body: { message: 'Todo completed successfully.', id: params.id },
+      events: [event],
+    };
   },
 );

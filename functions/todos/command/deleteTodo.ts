@@ -10,6 +10,10 @@ export const handler = commandRoute(
   async ({ params }, sql, now) => {
     const event = deleteTodo(await lockTodo(sql, params.id), params.id);
     await markTodoDeleted(sql, params.id, now);
-    return { statusCode: 200, body: { message: 'Todo deleted successfully.', id: params.id }, events: [event] };
+    return {
+      statusCode: 200,
+      body: { message: 'Todo deleted successfully.', id: params.id },
+      events: [event],
+    };
   },
 );

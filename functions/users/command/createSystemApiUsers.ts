@@ -12,7 +12,13 @@ export const handler = commandRoute(
   async ({ body }, sql) => {
     const users = [];
     for (const [index, item] of body.items.entries()) {
-      users.push(await insertUser(sql, userFromFullName(item.name, item.email), body.isArray ? `[${index}].email` : 'email'));
+      users.push(
+        await insertUser(
+          sql,
+          userFromFullName(item.name, item.email),
+          body.isArray ? `[${index}].email` : 'email',
+        ),
+      );
     }
     const created = users.map(asSystemApiUser);
     return { statusCode: 201, body: body.isArray ? created : created[0], events: users.map(userCreated) };
