@@ -18,7 +18,10 @@ export function createPool(databaseUrl: string = settings.DATABASE_URL, max = se
     idle_in_transaction_session_timeout: 30_000,
   });
   // an idle client that loses its server must not crash the process; the next query reconnects
-  pool.on('error', (error) => logger.warn('idle PostgreSQL client failed', { error }));
+  // (message and code only: the error object carries the client, connection parameters included)
+  pool.on('error', (error: Error & { code?: string }) =>
+    logger.warn('idle PostgreSQL client failed', { reason: error.message, code: error.code }),
+  );
   return pool;
 }
 
