@@ -108,3 +108,9 @@ describe('fromCents', () => {
     },
   );
 });
+
+describe('toCents of negative zero', () => {
+  it('is plain zero, so that no -0 reaches a total or a comparison', () => {
+    expect(Object.is(toCents(-0), 0)).toBe(true);
+  });
+});

@@ -18,7 +18,7 @@ export function toCents(amount: number | string): number | null {
   // A double that is the nearest one to a two-decimal number prints back as that number; 0.1 + 0.2
   // (0.30000000000000004) and 1.005 do not and are refused rather than silently rounded.
   if (Number(amount.toFixed(2)) !== amount) return null;
-  const cents = Math.round(amount * 100);
+  const cents = Math.round(amount * 100) + 0; // + 0 turns -0 into 0
   return cents <= MAX_CENTS ? cents : null;
 }
 

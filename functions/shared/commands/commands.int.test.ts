@@ -269,7 +269,7 @@ describe('a command that fails changes nothing', () => {
         handlers.placeServiceOrders,
         '/order-service/orders',
         { user_id: 1, amount: 5, description: 'x', extra: 1 },
-        'body',
+        'extra',
       ],
       [handlers.createSystemApiUsers, '/system-api/users', { name: 'x', email: 'not-an-email' }, 'email'],
     ] as const;

@@ -1,16 +1,16 @@
 // Field schemas shared by the command bodies and paths.
 import { z } from 'zod';
 import { toCents } from '../money.ts';
+import { issuePath } from './validation.ts';
 
-/** A trimmed, non-empty line of text; control characters are refused. */
+/** A trimmed, non-empty line of text; control characters and line separators are refused. */
 export const text = (maxLength: number) =>
   z
     .string()
     .trim()
     .min(1, 'must not be empty')
     .max(maxLength, `must be at most ${maxLength} characters`)
-    // eslint-disable-next-line no-control-regex
-    .refine((value) => !/[\u0000-\u001f\u007f]/.test(value), 'must not contain control characters');
+    .refine((value) => !/[\p{Cc}\u2028\u2029]/u.test(value), 'must not contain control characters');
 
 export const email = z
   .string()
@@ -54,7 +54,7 @@ export function oneOrMany<T>(item: z.ZodType<T>) {
     const result = isArray ? many.safeParse(value) : item.safeParse(value);
     if (!result.success) {
       for (const issue of result.error.issues) {
-        context.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+        context.addIssue({ code: 'custom', message: issue.message, path: issuePath(issue) });
       }
       return z.NEVER;
     }

@@ -95,7 +95,7 @@ export function jsonBody(maxBytes: number): middy.MiddlewareObj<HttpEvent, HttpR
     before: async (request) => {
       const { event } = request;
       const raw = event.body ?? '';
-      const bytes = event.isBase64Encoded ? Math.floor((raw.length * 3) / 4) : Buffer.byteLength(raw, 'utf8');
+      const bytes = Buffer.byteLength(raw, event.isBase64Encoded ? 'base64' : 'utf8');
       if (bytes > maxBytes) {
         throw new PayloadTooLargeError('payload_too_large', `the body may be at most ${maxBytes} bytes`);
       }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { BadRequestError } from '../errors.ts';
-import { email, id, text } from './fields.ts';
+import { email, id, oneOrMany, text } from './fields.ts';
 import { fieldName, parseOrThrow } from './validation.ts';
 
 function thrown(action: () => unknown): unknown {
@@ -63,5 +63,21 @@ describe('parseOrThrow', () => {
     const error = thrown(() => parseOrThrow(z.object({}), 'not an object', part));
     expect(error).toBeInstanceOf(BadRequestError);
     expect(error).toMatchObject({ field: part, details: [{ field: part }] });
+  });
+
+  it('names an unknown field by its key, in a single body and in an array item', () => {
+    const item = z.strictObject({ title: z.string() });
+    expect(thrown(() => parseOrThrow(item, { title: 'x', admin: true }, 'body'))).toMatchObject({
+      field: 'admin',
+    });
+    const many = oneOrMany(item);
+    const error = thrown(() => parseOrThrow(many, [{ title: 'x' }, { title: 'y', admin: true }], 'body'));
+    expect(error).toMatchObject({ field: '[1].admin' });
+  });
+
+  it('refuses C1 control characters and line separators in text', () => {
+    for (const value of ['a\u0085b', 'a\u009fb', 'a\u2028b', 'a\u2029b']) {
+      expect(() => parseOrThrow(text(10), value, 'body'), JSON.stringify(value)).toThrow(BadRequestError);
+    }
   });
 });

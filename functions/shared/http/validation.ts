@@ -11,11 +11,18 @@ export function fieldName(path: readonly PropertyKey[]): string {
     .join('');
 }
 
+/** Where an issue lies; an unknown key is named itself (zod puts it in `keys`, not in the path). */
+export function issuePath(issue: z.core.$ZodIssue): PropertyKey[] {
+  return issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined
+    ? [...issue.path, issue.keys[0]]
+    : [...issue.path];
+}
+
 export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, part: 'body' | 'path' | 'query'): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const details = result.error.issues.map((issue) => ({
-    field: fieldName(issue.path) || part,
+    field: fieldName(issuePath(issue)) || part,
     message: issue.message,
   }));
   const first = details[0]!;
