@@ -13,7 +13,17 @@ const settingsSchema = z.object({
   RELAY_FUNCTION_NAME: z.string().optional(),
   RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
   LAMBDA_ENDPOINT: z.string().url().optional(),
+  /** local DynamoDB (dynalite, LocalStack); unset in the cloud */
   DYNAMODB_ENDPOINT: z.string().url().optional(),
+  /** local SQS (sqslite, LocalStack); unset in the cloud */
+  SQS_ENDPOINT: z.string().url().optional(),
+  /** names the read-model tables and queues: `<prefix>-invoices`, `<prefix>-projector-dead-letters` */
+  RESOURCE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{3,200}$/)
+    .default('cqrs-commerce-dev'),
+  /** the longest a query waits for X-Min-Position */
+  MAX_READ_WAIT_MS: z.coerce.number().int().min(0).max(30_000).default(2_000),
   AWS_REGION: z.string().default('us-east-1'),
 });
 

@@ -1,0 +1,38 @@
+// The read side's AWS resources, defined once in readModelResources.json: serverless.yml includes
+// that file as CloudFormation, and the local stack (dynalite, sqslite, LocalStack) is created from it.
+import { readFileSync } from 'node:fs';
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+
+const RESOURCE_PREFIX_VARIABLE = '${self:custom.resourcePrefix}';
+
+interface CloudFormationResource {
+  Type: 'AWS::DynamoDB::Table' | 'AWS::SQS::Queue';
+  Properties: Record<string, unknown>;
+}
+
+const resources = JSON.parse(
+  readFileSync(new URL('./readModelResources.json', import.meta.url), 'utf8'),
+) as Record<string, CloudFormationResource>;
+
+const withPrefix = (name: unknown, prefix: string) => String(name).replace(RESOURCE_PREFIX_VARIABLE, prefix);
+
+/** CreateTable inputs for every read-model table, named with `prefix` (e.g. `cqrs-commerce-dev`). */
+export function tableDefinitions(prefix: string): CreateTableCommandInput[] {
+  return Object.values(resources)
+    .filter((resource) => resource.Type === 'AWS::DynamoDB::Table')
+    .map((resource) => {
+      const properties = resource.Properties as unknown as CreateTableCommandInput;
+      return { ...properties, TableName: withPrefix(properties.TableName, prefix) };
+    });
+}
+
+/** Names of the SQS queues, e.g. the projectors' dead-letter queue. */
+export function queueNames(prefix: string): string[] {
+  return Object.values(resources)
+    .filter((resource) => resource.Type === 'AWS::SQS::Queue')
+    .map((resource) => withPrefix(resource.Properties.QueueName, prefix));
+}
+
+export const readModelTableName = (prefix: string, projection: 'invoices' | 'analytics' | 'directory') =>
+  `${prefix}-${projection}`;
+export const deadLetterQueueName = (prefix: string) => `${prefix}-projector-dead-letters`;
