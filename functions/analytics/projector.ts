@@ -1,0 +1,4 @@
+import { projectorHandler } from '../projectors/projectorHandler.ts';
+import { analyticsProjection } from './analyticsProjection.ts';
+
+export const handler = projectorHandler(analyticsProjection);

@@ -1,0 +1,4 @@
+import { projectorHandler } from '../projectors/projectorHandler.ts';
+import { directoryProjection } from './directoryProjection.ts';
+
+export const handler = projectorHandler(directoryProjection);

@@ -1,0 +1,4 @@
+import { projectorHandler } from '../projectors/projectorHandler.ts';
+import { invoiceProjection } from './invoiceProjection.ts';
+
+export const handler = projectorHandler(invoiceProjection);
