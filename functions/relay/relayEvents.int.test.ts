@@ -12,7 +12,7 @@ import {
 } from '../../tests/support/testBroker.ts';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/testDatabase.ts';
 import { rabbitPublisher, type EventPublisher } from './eventPublisher.ts';
-import { relayEvents } from './relayEvents.ts';
+import { readRelayProgress, relayEvents } from './relayEvents.ts';
 
 let database: TestDatabase;
 let broker: TestBroker;
@@ -114,8 +114,16 @@ describe('publication order', () => {
     const tx = await openTransaction();
     await tx.append('once');
     await tx.commit();
+    const before = await readRelayProgress(pool);
     const runs = await Promise.all(Array.from({ length: 4 }, () => relayEvents(pool, publisher)));
     expect(runs.reduce((sum, run) => sum + run.published, 0)).toBe(1);
+    const after = await readRelayProgress(pool);
+    // todo.created feeds the directory projector only
+    expect(after.projectorEvents).toEqual({
+      ...before.projectorEvents,
+      directory: (before.projectorEvents.directory ?? 0) + 1,
+    });
+    expect(after.headPosition).toBeGreaterThan(before.headPosition);
     expect(await publishedTitles()).toEqual(['once']);
   });
 });

@@ -6,6 +6,7 @@
 // confirms them; a crash in between publishes them again, and consumers skip them by position.
 import type pg from 'pg';
 import type { DomainEvent } from '../../events/contracts.ts';
+import { projectorNames, projectorSubscriptions } from '../../infra/rabbitmq/topology.ts';
 import type { EventPublisher } from './eventPublisher.ts';
 
 /** The advisory lock that keeps one relay at a time per database. */
@@ -60,11 +61,72 @@ async function drain(client: pg.PoolClient, publisher: EventPublisher, batchSize
     const { rows } = await client.query<EventRow>(READY_EVENTS, [batchSize]);
     if (rows.length === 0) return published;
     await publisher.publish(rows.map(toEnvelope));
-    await client.query('UPDATE event_log SET published_at = now() WHERE position = ANY($1::bigint[])', [
-      rows.map((row) => row.position),
-    ]);
+    await markPublished(client, rows);
     published += rows.length;
   }
+}
+
+/**
+ * Marks the batch published and counts it into relay_progress, in one transaction: a row already
+ * marked (re-sent after a crash) is counted once.
+ */
+async function markPublished(client: pg.PoolClient, rows: readonly EventRow[]): Promise<void> {
+  await client.query('BEGIN');
+  try {
+    const marked = await client.query<{ type: string; position: string; occurred_at: Date }>(
+      `UPDATE event_log SET published_at = now()
+       WHERE position = ANY($1::bigint[]) AND published_at IS NULL
+       RETURNING type, position, occurred_at`,
+      [rows.map((row) => row.position)],
+    );
+    const { rows: progress } = await client.query<{ projector_events: Record<string, number> }>(
+      'SELECT projector_events FROM relay_progress FOR UPDATE',
+    );
+    const counts = { ...progress[0]!.projector_events };
+    for (const row of marked.rows) {
+      for (const projector of subscribersOf(row.type)) counts[projector] = (counts[projector] ?? 0) + 1;
+    }
+    const head = marked.rows.reduce<(typeof marked.rows)[number] | undefined>(
+      (latest, row) => (latest && Number(latest.position) > Number(row.position) ? latest : row),
+      undefined,
+    );
+    await client.query(
+      `UPDATE relay_progress SET projector_events = $1,
+         head_occurred_at = CASE WHEN $2::bigint > head_position THEN $3 ELSE head_occurred_at END,
+         head_position = greatest(head_position, $2::bigint)`,
+      [JSON.stringify(counts), head?.position ?? 0, head?.occurred_at ?? null],
+    );
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
+const subscribersOf = (type: string) =>
+  projectorNames.filter((projector) =>
+    (projectorSubscriptions[projector] as readonly string[]).includes(type),
+  );
+
+export interface RelayProgress {
+  headPosition: number;
+  headOccurredAt: string | null;
+  /** per projector: published events it subscribes to */
+  projectorEvents: Record<string, number>;
+}
+
+export async function readRelayProgress(client: pg.Pool | pg.PoolClient): Promise<RelayProgress> {
+  const { rows } = await client.query<{
+    head_position: string;
+    head_occurred_at: Date | null;
+    projector_events: Record<string, number>;
+  }>('SELECT head_position, head_occurred_at, projector_events FROM relay_progress');
+  const row = rows[0]!;
+  return {
+    headPosition: Number(row.head_position),
+    headOccurredAt: row.head_occurred_at?.toISOString() ?? null,
+    projectorEvents: row.projector_events,
+  };
 }
 
 export async function relayEvents(

@@ -35,4 +35,6 @@ export function queueNames(prefix: string): string[] {
 
 export const readModelTableName = (prefix: string, projection: 'invoices' | 'analytics' | 'directory') =>
   `${prefix}-${projection}`;
+/** Where the relay records the head of the published stream (for sync-status). */
+export const eventStreamTableName = (prefix: string) => `${prefix}-event-stream`;
 export const deadLetterQueueName = (prefix: string) => `${prefix}-projector-dead-letters`;

@@ -1,0 +1,34 @@
+// A GET route over one projection. With `X-Min-Position` the query first waits (bounded) until the
+// projection has applied that position; `X-Consistency` says whether it got there (`fresh`) or gave
+// up (`stale`), and `X-Projection-Position` how far the projection had got.
+import type { ProjectorName } from '../../../infra/rabbitmq/topology.ts';
+import { BadRequestError } from '../errors.ts';
+import type { HttpResponse } from '../http/httpResponse.ts';
+import { httpRoute, type RouteRequest, type RouteSpec } from '../http/httpRoute.ts';
+import { awaitPosition } from './projectionProgress.ts';
+
+export const MIN_POSITION_HEADER = 'x-min-position';
+
+export function queryRoute<P = undefined, Q = undefined>(
+  projection: ProjectorName,
+  spec: Omit<RouteSpec<undefined, P, Q>, 'body'>,
+  handle: (request: RouteRequest<undefined, P, Q>) => Promise<HttpResponse>,
+) {
+  return httpRoute<undefined, P, Q>(spec, async (request) => {
+    const wanted = request.headers[MIN_POSITION_HEADER];
+    if (wanted === undefined) return handle(request);
+    if (!/^\d{1,16}$/.test(wanted)) {
+      throw new BadRequestError('validation_failed', 'X-Min-Position: must be an event position', 'X-Min-Position');
+    }
+    const progress = await awaitPosition(projection, Number(wanted));
+    const response = await handle(request);
+    return {
+      ...response,
+      headers: {
+        ...response.headers,
+        'X-Consistency': progress.reached ? 'fresh' : 'stale',
+        'X-Projection-Position': String(progress.position),
+      },
+    };
+  });
+}
