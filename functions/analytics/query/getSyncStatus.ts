@@ -1,0 +1,78 @@
+// GET /api/analytics/sync-status: how far each projector has got against the head of the published
+// stream, from DynamoDB only (the relay copies its head there; each projector keeps a checkpoint).
+import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
+import { eventStreamTableName, readModelTableName } from '../../../infra/aws/readModelResources.ts';
+import { projectorNames, type ProjectorName } from '../../../infra/rabbitmq/topology.ts';
+import { CHECKPOINT_KEY, type Checkpoint } from '../../projectors/projection.ts';
+import { STREAM_HEAD_KEY, type StreamHead } from '../../relay/streamHead.ts';
+import { dynamoDb } from '../../shared/aws.ts';
+import { settings } from '../../shared/config.ts';
+import { queryRoute } from '../../shared/queries/queryRoute.ts';
+
+async function readProgress() {
+  const prefix = settings.RESOURCE_PREFIX;
+  const streamTable = eventStreamTableName(prefix);
+  const { Responses = {} } = await dynamoDb().send(
+    new BatchGetCommand({
+      RequestItems: {
+        [streamTable]: { Keys: [STREAM_HEAD_KEY] },
+        ...Object.fromEntries(
+          projectorNames.map((name) => [readModelTableName(prefix, name), { Keys: [CHECKPOINT_KEY] }]),
+        ),
+      },
+    }),
+  );
+  const head = Responses[streamTable]?.[0] as StreamHead | undefined;
+  const checkpoints = Object.fromEntries(
+    projectorNames.map((name) => [
+      name,
+      Responses[readModelTableName(prefix, name)]?.[0] as Checkpoint | undefined,
+    ]),
+  ) as Record<ProjectorName, Checkpoint | undefined>;
+  return { head, checkpoints };
+}
+
+/** Seconds between the newest published event and the newest applied one; 0 when nothing is behind. */
+export function lagSeconds(
+  head: StreamHead | undefined,
+  checkpoint: Checkpoint | undefined,
+  behind: number,
+  now: Date,
+) {
+  if (behind === 0 || !head?.headOccurredAt) return 0;
+  const appliedUpTo = checkpoint?.occurredAt ? Date.parse(checkpoint.occurredAt) : now.getTime();
+  return Math.max(0, (Date.parse(head.headOccurredAt) - appliedUpTo) / 1000);
+}
+
+export const handler = queryRoute('analytics', {}, async () => {
+  const { head, checkpoints } = await readProgress();
+  const now = new Date();
+  const projectors = Object.fromEntries(
+    projectorNames.map((name) => {
+      const checkpoint = checkpoints[name];
+      const eventsBehind = Math.max(0, (head?.projectorEvents[name] ?? 0) - (checkpoint?.eventCount ?? 0));
+      return [
+        name,
+        {
+          position: checkpoint?.position ?? 0,
+          lastProcessedEventTimestamp: checkpoint?.occurredAt || null,
+          headPosition: head?.headPosition ?? 0,
+          eventsBehind,
+          parkedCount: checkpoint?.parkedCount ?? 0,
+          lagSeconds: lagSeconds(head, checkpoint, eventsBehind, now),
+        },
+      ];
+    }),
+  );
+  // the seed's two fields describe the analytics consumer
+  const analytics = projectors.analytics!;
+  return {
+    statusCode: 200,
+    body: {
+      lastProcessedEventTimestamp: analytics.lastProcessedEventTimestamp,
+      lagSeconds: analytics.lagSeconds,
+      headPosition: head?.headPosition ?? 0,
+      projectors,
+    },
+  };
+});
