@@ -108,7 +108,8 @@ export const invoiceProjection: Projection<InvoiceItem> = {
           userId: event.data.customerId,
           year,
           month,
-          invoiceDt: new Date(Date.UTC(year, month - 1, 1)).toISOString(),
+          // the invoice demo's format: 2025-04-01T00:00:00Z
+          invoiceDt: `${year}-${String(month).padStart(2, '0')}-01T00:00:00Z`,
           orders: [],
           totalCents: 0,
         };

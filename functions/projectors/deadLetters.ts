@@ -1,7 +1,7 @@
 // The projectors' dead-letter queue in SQS: parked events with the error that parked them.
 import { GetQueueUrlCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import type { ProjectorName } from '../../infra/rabbitmq/topology.ts';
-import { deadLetterQueueName } from '../../infra/aws/readModelResources.ts';
+import { deadLetterQueueName } from '../../infra/aws/resourceNames.ts';
 import { sqs } from '../shared/aws.ts';
 import { settings } from '../shared/config.ts';
 import type { ParkedEvent } from './applyBatch.ts';

@@ -1,7 +1,7 @@
 // A projector Lambda: an Amazon MQ batch in, the projection's table exactly up to date out. Any
 // error fails the whole batch (Amazon MQ has no partial-batch response) and the batch comes again;
 // poison events are parked instead, so one bad event cannot stop the stream.
-import { readModelTableName } from '../../infra/aws/readModelResources.ts';
+import { readModelTableName } from '../../infra/aws/resourceNames.ts';
 import { dynamoDb } from '../shared/aws.ts';
 import { settings } from '../shared/config.ts';
 import { logger } from '../shared/logger.ts';

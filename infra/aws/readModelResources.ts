@@ -1,7 +1,7 @@
 // The read side's AWS resources, defined once in readModelResources.json: serverless.yml includes
 // that file as CloudFormation, and the local stack (dynalite, sqslite, LocalStack) is created from it.
-import { readFileSync } from 'node:fs';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import resourceDefinitions from './readModelResources.json' with { type: 'json' };
 
 const RESOURCE_PREFIX_VARIABLE = '${self:custom.resourcePrefix}';
 
@@ -10,9 +10,7 @@ interface CloudFormationResource {
   Properties: Record<string, unknown>;
 }
 
-const resources = JSON.parse(
-  readFileSync(new URL('./readModelResources.json', import.meta.url), 'utf8'),
-) as Record<string, CloudFormationResource>;
+const resources = resourceDefinitions as unknown as Record<string, CloudFormationResource>;
 
 const withPrefix = (name: unknown, prefix: string) => String(name).replace(RESOURCE_PREFIX_VARIABLE, prefix);
 
@@ -32,9 +30,3 @@ export function queueNames(prefix: string): string[] {
     .filter((resource) => resource.Type === 'AWS::SQS::Queue')
     .map((resource) => withPrefix(resource.Properties.QueueName, prefix));
 }
-
-export const readModelTableName = (prefix: string, projection: 'invoices' | 'analytics' | 'directory') =>
-  `${prefix}-${projection}`;
-/** Where the relay records the head of the published stream (for sync-status). */
-export const eventStreamTableName = (prefix: string) => `${prefix}-event-stream`;
-export const deadLetterQueueName = (prefix: string) => `${prefix}-projector-dead-letters`;

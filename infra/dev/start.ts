@@ -1,13 +1,18 @@
 // `npm run dev`: the whole system on this machine with one command. Checks PostgreSQL and RabbitMQ,
-// applies the schema and the broker topology, starts the HTTP API and the Lambdas on
-// serverless-offline, and wakes the relay after every commit.
-import { spawn } from 'node:child_process';
+// applies the schema and the broker topology, starts DynamoDB and SQS (dynalite and sqslite, unless
+// endpoints are given) with the read-model tables, the HTTP API and the Lambdas on
+// serverless-offline, the relay wake-up, and one queue bridge per projector.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import amqp from 'amqplib';
 import { settings } from '../../functions/shared/config.ts';
+import projectorEventSources from '../aws/projectorEventSources.json' with { type: 'json' };
 import { migrateDatabase } from '../postgres/migrations.ts';
-import { setupTopology } from '../rabbitmq/topology.ts';
+import { projectorNames, setupTopology } from '../rabbitmq/topology.ts';
+import { createReadModelResources, startLocalAws } from './localAws.ts';
 import { requirePostgres, requireRabbitMq, UnreachableDependencyError } from './preflight.ts';
+import { lambdaInvoker, startQueueBridge } from './queueBridge.ts';
 import { startRelayWakeup } from './relayWakeup.ts';
 
 const HTTP_PORT = Number(process.env.HTTP_PORT ?? 3000);
@@ -15,10 +20,21 @@ const LAMBDA_PORT = Number(process.env.LAMBDA_PORT ?? 3002);
 const STAGE = process.env.STAGE ?? 'dev';
 const SERVICE = 'cqrs-commerce';
 const RELAY_SCHEDULE_MS = Number(process.env.RELAY_SCHEDULE_MS ?? 5_000);
+/** dynalite's store; per database, since the read models are derived from that database's events */
+const DYNALITE_PATH =
+  process.env.DYNALITE_PATH ??
+  fileURLToPath(
+    new URL(`../../.local/dynalite/${new URL(settings.DATABASE_URL).pathname.slice(1)}`, import.meta.url),
+  );
 
 const log = (message: string) => console.log(`[dev] ${message}`);
 
-async function prepare(): Promise<void> {
+/** What runs beside serverless-offline; stopped before it on shutdown. */
+interface Companion {
+  stop(): Promise<void>;
+}
+
+async function prepareWriteSide(): Promise<void> {
   await requirePostgres(settings.DATABASE_URL);
   await requireRabbitMq(settings.RABBITMQ_URL);
   const applied = await migrateDatabase(settings.DATABASE_URL);
@@ -32,7 +48,21 @@ async function prepare(): Promise<void> {
   log('broker topology: ready');
 }
 
-async function waitForHttp(url: string, child: ReturnType<typeof spawn>, timeoutMs: number): Promise<void> {
+async function prepareReadSide() {
+  const aws = await startLocalAws({
+    dynamoDbEndpoint: settings.DYNAMODB_ENDPOINT,
+    sqsEndpoint: settings.SQS_ENDPOINT,
+    dynamoDbPath: DYNALITE_PATH,
+    region: settings.AWS_REGION,
+  });
+  await createReadModelResources(settings.RESOURCE_PREFIX, aws, settings.AWS_REGION);
+  log(
+    `read models: DynamoDB ${aws.dynamoDbEndpoint}, SQS ${aws.sqsEndpoint}, tables ${settings.RESOURCE_PREFIX}-*`,
+  );
+  return aws;
+}
+
+async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error('serverless-offline exited before it was ready');
@@ -46,10 +76,9 @@ async function waitForHttp(url: string, child: ReturnType<typeof spawn>, timeout
   throw new Error(`serverless-offline did not answer on ${url} within ${timeoutMs / 1000} s`);
 }
 
-async function main(): Promise<void> {
-  await prepare();
+function startOffline(env: NodeJS.ProcessEnv): ChildProcess {
   const serverlessBin = createRequire(import.meta.url).resolve('serverless/bin/serverless.js');
-  const offline = spawn(
+  return spawn(
     process.execPath,
     [
       serverlessBin,
@@ -62,13 +91,39 @@ async function main(): Promise<void> {
       '--lambdaPort',
       String(LAMBDA_PORT),
     ],
-    { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, SLS_TELEMETRY_DISABLED: '1' } },
+    { stdio: ['ignore', 'inherit', 'inherit'], env: { ...env, SLS_TELEMETRY_DISABLED: '1' } },
   );
-  // what runs beside serverless-offline, stopped before it on shutdown
-  const companions: { stop(): Promise<void> }[] = [];
+}
+
+function startProjectorBridges(lambdaEndpoint: string): Companion[] {
+  return projectorNames.map((projector) => {
+    const source = projectorEventSources[projector];
+    return startQueueBridge({
+      rabbitmqUrl: settings.RABBITMQ_URL,
+      queue: source.queue,
+      batchSize: source.batchSize,
+      maximumBatchingWindowMs: source.maximumBatchingWindow * 1000,
+      eventSourceArn: `arn:aws:mq:${settings.AWS_REGION}:000000000000:broker:local`,
+      invoke: lambdaInvoker(lambdaEndpoint, `${SERVICE}-${STAGE}-${projector}Projector`),
+      log: (message) => log(`${projector} bridge: ${message}`),
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  await prepareWriteSide();
+  const aws = await prepareReadSide();
+  const companions: Companion[] = [];
+  const offline = startOffline({
+    ...process.env,
+    DYNAMODB_ENDPOINT: aws.dynamoDbEndpoint,
+    SQS_ENDPOINT: aws.sqsEndpoint,
+    RESOURCE_PREFIX: settings.RESOURCE_PREFIX,
+  });
   const shutdown = async (code: number) => {
     await Promise.all(companions.map((companion) => companion.stop()));
     if (offline.exitCode === null) offline.kill('SIGTERM');
+    await aws.stop();
     process.exit(code);
   };
   process.on('SIGINT', () => void shutdown(0));
@@ -79,14 +134,17 @@ async function main(): Promise<void> {
   });
 
   await waitForHttp(`http://127.0.0.1:${HTTP_PORT}/health`, offline, 120_000);
-  const relay = startRelayWakeup({
-    databaseUrl: settings.DATABASE_URL,
-    lambdaEndpoint: `http://127.0.0.1:${LAMBDA_PORT}`,
-    functionName: `${SERVICE}-${STAGE}-relayEvents`,
-    scheduleMs: RELAY_SCHEDULE_MS,
-    log,
-  });
-  companions.push(relay);
+  const lambdaEndpoint = `http://127.0.0.1:${LAMBDA_PORT}`;
+  companions.push(
+    startRelayWakeup({
+      databaseUrl: settings.DATABASE_URL,
+      lambdaEndpoint,
+      functionName: `${SERVICE}-${STAGE}-relayEvents`,
+      scheduleMs: RELAY_SCHEDULE_MS,
+      log,
+    }),
+    ...startProjectorBridges(lambdaEndpoint),
+  );
   log(`ready: http://localhost:${HTTP_PORT} (try curl http://localhost:${HTTP_PORT}/health)`);
 }
 

@@ -1,6 +1,6 @@
 // Reads one analytics item by key.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { readModelTableName } from '../../../infra/aws/readModelResources.ts';
+import { readModelTableName } from '../../../infra/aws/resourceNames.ts';
 import type { ItemKey } from '../../projectors/projection.ts';
 import { dynamoDb } from '../../shared/aws.ts';
 import { settings } from '../../shared/config.ts';

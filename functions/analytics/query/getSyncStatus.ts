@@ -1,7 +1,7 @@
 // GET /api/analytics/sync-status: how far each projector has got against the head of the published
 // stream, from DynamoDB only (the relay copies its head there; each projector keeps a checkpoint).
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
-import { eventStreamTableName, readModelTableName } from '../../../infra/aws/readModelResources.ts';
+import { eventStreamTableName, readModelTableName } from '../../../infra/aws/resourceNames.ts';
 import { projectorNames, type ProjectorName } from '../../../infra/rabbitmq/topology.ts';
 import { CHECKPOINT_KEY, type Checkpoint } from '../../projectors/projection.ts';
 import { STREAM_HEAD_KEY, type StreamHead } from '../../relay/streamHead.ts';

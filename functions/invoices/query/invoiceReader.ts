@@ -7,7 +7,7 @@ import {
   type BatchGetCommandOutput,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { readModelTableName } from '../../../infra/aws/readModelResources.ts';
+import { readModelTableName } from '../../../infra/aws/resourceNames.ts';
 import { dynamoDb } from '../../shared/aws.ts';
 import { settings } from '../../shared/config.ts';
 import { fromCents } from '../../shared/money.ts';

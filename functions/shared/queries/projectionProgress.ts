@@ -1,6 +1,6 @@
 // Reads a projection's checkpoint, and waits (bounded) for it to reach a position: read-your-writes.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { readModelTableName } from '../../../infra/aws/readModelResources.ts';
+import { readModelTableName } from '../../../infra/aws/resourceNames.ts';
 import type { ProjectorName } from '../../../infra/rabbitmq/topology.ts';
 import { CHECKPOINT_KEY, type Checkpoint } from '../../projectors/projection.ts';
 import { dynamoDb } from '../aws.ts';

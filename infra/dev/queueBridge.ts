@@ -1,0 +1,264 @@
+// The local stand-in for Amazon MQ's Lambda event source mapping (serverless-offline has no `rabbitmq`
+// event): consume one projector queue, batch by size and window, invoke the projector with the Amazon
+// MQ event shape, ack the batch on success and requeue it on failure, so the function sees the same
+// at-least-once, in-order delivery (and `redelivered: true` on retries) that it will see in the cloud.
+import { setTimeout as delay } from 'node:timers/promises';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
+import {
+  queueKey,
+  type AmazonMqHeaderValue,
+  type AmazonMqRabbitEvent,
+  type AmazonMqRabbitMessage,
+} from '../../functions/projectors/amazonMqEvent.ts';
+
+export interface QueueBridgeOptions {
+  rabbitmqUrl: string;
+  queue: string;
+  batchSize: number;
+  maximumBatchingWindowMs: number;
+  eventSourceArn: string;
+  /** rejects when the function failed */
+  invoke: (event: AmazonMqRabbitEvent) => Promise<void>;
+  log: (message: string) => void;
+}
+
+interface Session {
+  connection: ChannelModel;
+  channel: Channel;
+  consumerTag?: string;
+}
+
+const backoffMs = (attempt: number) => Math.min(200 * 2 ** attempt, 10_000);
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+export function startQueueBridge(options: QueueBridgeOptions): { stop(): Promise<void> } {
+  const { queue, batchSize, log } = options;
+  const key = queueKey(queue, virtualHostOf(options.rabbitmqUrl));
+  let stopped = false;
+  let session: Session | undefined;
+  let pending: ConsumeMessage[] = [];
+  let windowTimer: NodeJS.Timeout | undefined;
+  let windowElapsed = false;
+  let inFlight: Promise<void> | undefined;
+  let failures = 0;
+  // stop() cuts backoffs short rather than wait up to 10 s for a retry nobody will make
+  const stopping = new AbortController();
+  const sleep = (ms: number) => delay(ms, undefined, { signal: stopping.signal }).catch(() => undefined);
+
+  const resetWindow = () => {
+    clearTimeout(windowTimer);
+    windowTimer = undefined;
+    windowElapsed = false;
+  };
+  const startWindow = () => {
+    windowTimer = setTimeout(() => {
+      windowElapsed = true;
+      pump();
+    }, options.maximumBatchingWindowMs);
+  };
+
+  // One batch at a time, whichever session delivered it: the projector applies events in order.
+  const pump = () => {
+    if (stopped || inFlight || !session || pending.length === 0) return;
+    if (pending.length < batchSize && !windowElapsed) return;
+    const batch = pending.splice(0, batchSize);
+    resetWindow();
+    if (pending.length > 0) startWindow();
+    const owner = session;
+    inFlight = deliver(owner, batch).finally(() => {
+      inFlight = undefined;
+      pump();
+    });
+  };
+
+  const deliver = async (owner: Session, batch: ConsumeMessage[]) => {
+    const last = batch[batch.length - 1]!;
+    let succeeded = true;
+    try {
+      await options.invoke(toEvent(batch));
+      failures = 0;
+    } catch (error) {
+      succeeded = false;
+      log(`${queue}: batch of ${batch.length} failed, will be redelivered: ${errorText(error)}`);
+      await sleep(backoffMs(failures++));
+    }
+    // After a lost session there is nothing to settle: the broker has already requeued the batch.
+    if (session !== owner) return;
+    try {
+      // allUpTo covers exactly this batch: earlier tags are settled, later ones are still pending
+      if (succeeded) return owner.channel.ack(last, true);
+      // requeue the batch and whatever arrived behind it, or those later messages would overtake it
+      owner.channel.nack(pending.at(-1) ?? last, true, true);
+      pending = [];
+      resetWindow();
+    } catch {
+      // the channel is closing under us: the broker requeues whatever it did not see settled
+    }
+  };
+
+  const toEvent = (batch: ConsumeMessage[]): AmazonMqRabbitEvent => ({
+    eventSource: 'aws:rmq',
+    eventSourceArn: options.eventSourceArn,
+    rmqMessagesByQueue: { [key]: batch.map(toAmazonMqMessage) },
+  });
+
+  // The broker requeues every unacked message of a lost channel, so losing a session only forgets.
+  const lose = (lost: Session, reason: string) => {
+    if (session !== lost) return;
+    session = undefined;
+    pending = [];
+    resetWindow();
+    void lost.connection.close().catch(() => undefined);
+    if (stopped) return;
+    log(`${queue}: lost the broker (${reason}), reconnecting`);
+    connecting = connect(true);
+  };
+
+  const open = async () => {
+    const connection = await amqp.connect(options.rabbitmqUrl, { timeout: 3_000 });
+    // losses during setup surface as a rejected call below; only a live session reconnects by itself
+    let live: Session | undefined;
+    const onLost = (reason: string) => live && lose(live, reason);
+    connection.on('error', (error: unknown) => onLost(errorText(error)));
+    connection.on('close', () => onLost('connection closed'));
+    try {
+      const channel = await connection.createChannel();
+      channel.on('error', (error: unknown) => onLost(errorText(error)));
+      channel.on('close', () => onLost('channel closed'));
+      const opened: Session = { connection, channel };
+      session = opened;
+      await channel.prefetch(batchSize);
+      const { consumerTag } = await channel.consume(queue, (message) => {
+        if (!message) return void onLost('consumer cancelled by the broker');
+        if (session !== opened || stopped) return; // left unacked: requeued when the channel closes
+        pending.push(message);
+        if (!windowTimer) startWindow();
+        pump();
+      });
+      live = Object.assign(opened, { consumerTag });
+    } catch (error) {
+      session = undefined;
+      pending = [];
+      resetWindow();
+      await connection.close().catch(() => undefined);
+      throw error;
+    }
+  };
+
+  const connect = async (inOutage: boolean) => {
+    for (let attempt = 0; !stopped; attempt++) {
+      try {
+        return await open();
+      } catch (error) {
+        // one line per outage, not one per attempt
+        if (!inOutage) log(`${queue}: cannot reach the broker (${errorText(error)}), retrying`);
+        inOutage = true;
+        await sleep(backoffMs(attempt));
+      }
+    }
+  };
+  let connecting = connect(false);
+
+  return {
+    async stop() {
+      stopped = true;
+      stopping.abort();
+      resetWindow();
+      await connecting;
+      const current = session;
+      if (current?.consumerTag) await current.channel.cancel(current.consumerTag).catch(() => undefined);
+      await inFlight; // acks or nacks its batch on the still-open channel
+      session = undefined;
+      // Channel first: its close round trip flushes the ack. An ack still in amqplib's per-channel
+      // buffer when connection.close() goes out never reaches the broker (classic and quorum queues).
+      await current?.channel.close().catch(() => undefined);
+      await current?.connection.close().catch(() => undefined);
+    },
+  };
+}
+
+/** The virtual host amqplib will open for this URL: the decoded path, '/' when there is none. */
+function virtualHostOf(url: string): string {
+  const path = new URL(url).pathname.slice(1);
+  return path === '' ? '/' : decodeURIComponent(path);
+}
+
+function toAmazonMqMessage(message: ConsumeMessage): AmazonMqRabbitMessage {
+  // amqplib leaves absent properties undefined; Amazon MQ sends null
+  const p = message.properties;
+  return {
+    basicProperties: {
+      contentType: p.contentType ?? null,
+      contentEncoding: p.contentEncoding ?? null,
+      headers: p.headers
+        ? Object.fromEntries(Object.entries(p.headers).map(([name, value]) => [name, headerValue(value)]))
+        : null,
+      deliveryMode: p.deliveryMode ?? null,
+      priority: p.priority ?? null,
+      correlationId: p.correlationId ?? null,
+      replyTo: p.replyTo ?? null,
+      expiration: p.expiration ?? null,
+      messageId: p.messageId ?? null,
+      timestamp: typeof p.timestamp === 'number' ? amazonMqTimestamp(p.timestamp) : null,
+      type: p.type ?? null,
+      userId: p.userId ?? null,
+      appId: p.appId ?? null,
+      clusterId: p.clusterId ?? null,
+      bodySize: message.content.length,
+    },
+    redelivered: message.fields.redelivered,
+    data: message.content.toString('base64'),
+  };
+}
+
+/** Amazon MQ sends strings (and anything else that is not a number or boolean) as UTF-8 bytes. */
+function headerValue(value: unknown): AmazonMqHeaderValue {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'number' || typeof value === 'boolean') return value;
+  if (Buffer.isBuffer(value)) return { bytes: [...value] };
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return { bytes: [...Buffer.from(text, 'utf8')] };
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** "Jan 1, 1970, 12:33:41 AM" in UTC; built by hand because ICU's spacing before AM varies by version. */
+function amazonMqTimestamp(seconds: number): string {
+  const date = new Date(seconds * 1000);
+  const hours = date.getUTCHours();
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const time = `${hours % 12 || 12}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}`;
+  const day = `${MONTHS[date.getUTCMonth()]} ${date.getUTCDate()}, ${date.getUTCFullYear()}`;
+  return `${day}, ${time} ${hours < 12 ? 'AM' : 'PM'}`;
+}
+
+/** Invokes a function through serverless-offline's Lambda endpoint; rejects when the function failed. */
+export function lambdaInvoker(
+  endpoint: string,
+  functionName: string,
+): (event: AmazonMqRabbitEvent) => Promise<void> {
+  const lambda = new LambdaClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  return async (event) => {
+    const result = await lambda.send(
+      new InvokeCommand({
+        FunctionName: functionName,
+        InvocationType: 'RequestResponse',
+        Payload: Buffer.from(JSON.stringify(event)),
+      }),
+    );
+    if (!result.FunctionError) return;
+    const payload = result.Payload ? Buffer.from(result.Payload).toString('utf8') : '';
+    let message = payload;
+    try {
+      message = String((JSON.parse(payload) as { errorMessage?: unknown }).errorMessage ?? payload);
+    } catch {
+      // not the usual {errorMessage, errorType} body: report it raw
+    }
+    throw new Error(`${functionName} failed (${result.FunctionError}): ${message.slice(0, 300)}`);
+  };
+}
