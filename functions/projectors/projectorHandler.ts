@@ -10,10 +10,27 @@ import { applyBatch } from './applyBatch.ts';
 import { parkEvents } from './deadLetters.ts';
 import { decodeMessages } from './decodeMessages.ts';
 import type { Projection } from './projection.ts';
+import { redriveEvents } from './redriveEvents.ts';
+import { domainEventSchema } from '../../events/contracts.ts';
+
+/** What the dead-letter CLI sends to apply parked events again (see redriveEvents). */
+export interface RedriveRequest {
+  redrive: unknown[];
+}
+
+const isRedrive = (input: AmazonMqRabbitEvent | RedriveRequest): input is RedriveRequest =>
+  'redrive' in input;
 
 export function projectorHandler<Item extends object>(projection: Projection<Item>) {
   const tableName = readModelTableName(settings.RESOURCE_PREFIX, projection.name);
-  return async (batch: AmazonMqRabbitEvent) => {
+  return async (batch: AmazonMqRabbitEvent | RedriveRequest) => {
+    if (isRedrive(batch)) {
+      // a parked event that still does not parse fails the redrive; it stays parked
+      const events = batch.redrive.map((event) => domainEventSchema.parse(event));
+      const result = await redriveEvents({ db: dynamoDb(), tableName }, projection, events);
+      logger.info('redrove parked events', { projector: projection.name, ...result });
+      return result;
+    }
     const { events, undecodable } = decodeMessages(batch);
     const result = await applyBatch(
       {

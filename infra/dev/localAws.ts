@@ -21,12 +21,18 @@ export interface LocalAwsOptions {
   sqsEndpoint?: string | undefined;
   /** where dynalite keeps its data between runs; in memory when absent */
   dynamoDbPath?: string | undefined;
+  /** loopback ports for dynalite and sqslite; 0 picks free ones */
+  dynamoDbPort?: number;
+  sqsPort?: number;
   region?: string;
 }
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
-async function startDynalite(path: string | undefined): Promise<{ endpoint: string; stop(): Promise<void> }> {
+async function startDynalite(
+  path: string | undefined,
+  port: number,
+): Promise<{ endpoint: string; stop(): Promise<void> }> {
   const server = dynalite({
     createTableMs: 0,
     deleteTableMs: 0,
@@ -35,18 +41,18 @@ async function startDynalite(path: string | undefined): Promise<{ endpoint: stri
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(port, '127.0.0.1', () => resolve());
   });
-  const { port } = server.address() as AddressInfo;
+  const address = server.address() as AddressInfo;
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: `http://127.0.0.1:${address.port}`,
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
 
-async function startSqslite(): Promise<{ endpoint: string; stop(): Promise<void> }> {
+async function startSqslite(port: number): Promise<{ endpoint: string; stop(): Promise<void> }> {
   const server = sqslite({ logger: false });
-  const address: string = await server.listen({ port: 0, host: '127.0.0.1' });
+  const address: string = await server.listen({ port, host: '127.0.0.1' });
   // sqslite builds queue URLs from the Host header and wants `localhost` (architecture.md)
   return { endpoint: `http://localhost:${new URL(address).port}`, stop: () => server.close() };
 }
@@ -82,10 +88,10 @@ export async function createReadModelResources(
 export async function startLocalAws(options: LocalAwsOptions = {}): Promise<LocalAws> {
   const dynamo = options.dynamoDbEndpoint
     ? { endpoint: options.dynamoDbEndpoint, stop: async () => {} }
-    : await startDynalite(options.dynamoDbPath);
+    : await startDynalite(options.dynamoDbPath, options.dynamoDbPort ?? 0);
   const queues = options.sqsEndpoint
     ? { endpoint: options.sqsEndpoint, stop: async () => {} }
-    : await startSqslite();
+    : await startSqslite(options.sqsPort ?? 0);
   return {
     dynamoDbEndpoint: dynamo.endpoint,
     sqsEndpoint: queues.endpoint,

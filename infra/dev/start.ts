@@ -27,6 +27,10 @@ const DYNALITE_PATH =
     new URL(`../../.local/dynalite/${new URL(settings.DATABASE_URL).pathname.slice(1)}`, import.meta.url),
   );
 
+/** fixed by default so that the operator CLIs (npm run dlq) find them; 0 picks free ports */
+const LOCAL_DYNAMODB_PORT = Number(process.env.LOCAL_DYNAMODB_PORT ?? 4569);
+const LOCAL_SQS_PORT = Number(process.env.LOCAL_SQS_PORT ?? 4576);
+
 const log = (message: string) => console.log(`[dev] ${message}`);
 
 /** What runs beside serverless-offline; stopped before it on shutdown. */
@@ -53,6 +57,8 @@ async function prepareReadSide() {
     dynamoDbEndpoint: settings.DYNAMODB_ENDPOINT,
     sqsEndpoint: settings.SQS_ENDPOINT,
     dynamoDbPath: DYNALITE_PATH,
+    dynamoDbPort: LOCAL_DYNAMODB_PORT,
+    sqsPort: LOCAL_SQS_PORT,
     region: settings.AWS_REGION,
   });
   await createReadModelResources(settings.RESOURCE_PREFIX, aws, settings.AWS_REGION);

@@ -1,0 +1,16 @@
+// The directory table as its queries read it: its name and the fields each kind of item carries
+// (those directoryProjection writes from the events' data).
+import type { EventData } from '../../../events/contracts.ts';
+import { readModelTableName } from '../../../infra/aws/resourceNames.ts';
+import { settings } from '../../shared/config.ts';
+import type { DirectoryItem } from '../directoryProjection.ts';
+
+export const directoryTableName = () => readModelTableName(settings.RESOURCE_PREFIX, 'directory');
+
+/** The index that holds every live item of a kind in id order; tombstones have no kind, so not them. */
+export const BY_KIND_INDEX = 'byKind';
+
+export type StoredUser = DirectoryItem & Omit<EventData<'user.created'>, 'userId'>;
+export type StoredAccount = DirectoryItem & Omit<EventData<'account.created'>, 'accountId'>;
+export type StoredOrder = DirectoryItem & Omit<EventData<'order.created'>, 'orderId'>;
+export type StoredTodo = DirectoryItem & { title: string; completed: boolean };

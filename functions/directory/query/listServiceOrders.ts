@@ -1,0 +1,27 @@
+// GET /order-service/orders?limit&offset&order_by&cursor → [{id, user_id, amount, description, created_at}]
+// Every order, whichever dialect placed it: one order model serves /order-service and /api.
+import { fromCents } from '../../shared/money.ts';
+import { queryRoute } from '../../shared/queries/queryRoute.ts';
+import type { StoredOrder } from './directoryItems.ts';
+import { byNumber, byTime, entityList } from './listEntities.ts';
+
+const serviceOrders = entityList({
+  kind: 'ORDER',
+  toRow: (order: StoredOrder) => ({
+    id: order.id,
+    user_id: order.customerId,
+    amount: fromCents(order.totalCents),
+    description: order.description,
+    created_at: order.createdAt,
+  }),
+  sortableColumns: {
+    user_id: byNumber((order) => order.user_id),
+    amount: byNumber((order) => order.amount),
+    created_at: byTime((order) => order.created_at),
+  },
+  defaultLimit: 100,
+});
+
+export const handler = queryRoute('directory', { query: serviceOrders.query }, ({ query }) =>
+  serviceOrders.list(query),
+);

@@ -1,0 +1,24 @@
+// GET /system-api/users?limit&offset&order_by&cursor → [{id, name, email, created_at, updated_at}]
+import { queryRoute } from '../../shared/queries/queryRoute.ts';
+import { asSystemApiUser } from '../../users/user.ts';
+import type { StoredUser } from './directoryItems.ts';
+import { byText, byTime, entityList } from './listEntities.ts';
+
+const systemApiUsers = entityList({
+  kind: 'USER',
+  toRow: (user: StoredUser) => ({
+    ...asSystemApiUser(user),
+    created_at: user.createdAt,
+    updated_at: user.updatedAt,
+  }),
+  sortableColumns: {
+    name: byText((user) => user.name),
+    email: byText((user) => user.email),
+    created_at: byTime((user) => user.created_at),
+  },
+  defaultLimit: 100,
+});
+
+export const handler = queryRoute('directory', { query: systemApiUsers.query }, ({ query }) =>
+  systemApiUsers.list(query),
+);
