@@ -18,7 +18,11 @@ export function queryRoute<P = undefined, Q = undefined>(
     const wanted = request.headers[MIN_POSITION_HEADER];
     if (wanted === undefined) return handle(request);
     if (!/^\d{1,16}$/.test(wanted)) {
-      throw new BadRequestError('validation_failed', 'X-Min-Position: must be an event position', 'X-Min-Position');
+      throw new BadRequestError(
+        'validation_failed',
+        'X-Min-Position: must be an event position',
+        'X-Min-Position',
+      );
     }
     const progress = await awaitPosition(projection, Number(wanted));
     const response = await handle(request);
