@@ -1,6 +1,7 @@
 // The relay on the real PostgreSQL and RabbitMQ: position order whatever the commit order, nothing
 // lost across a broker restart, and nothing published from a rolled-back transaction.
 import pg from 'pg';
+import { createPool } from '../shared/postgres.ts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pendingEvent, type DomainEvent } from '../../events/contracts.ts';
 import { appendEvents } from '../shared/eventLog/appendEvents.ts';
@@ -21,7 +22,7 @@ let publisher: EventPublisher;
 
 beforeAll(async () => {
   [database, broker] = await Promise.all([createTestDatabase('relay'), createTestBroker('relay')]);
-  pool = new pg.Pool({ connectionString: database.url, max: 6 });
+  pool = createPool(database.url, 6);
   publisher = rabbitPublisher(broker.url, 'domain-events');
 });
 

@@ -13,6 +13,8 @@ beforeAll(async () => {
   database = await createTestDatabase('orders');
   handlers = await loadHandlers(database.url, { PG_POOL_MAX: '40' });
   sql = new pg.Pool({ connectionString: database.url, max: 2 });
+  // dropping the database at the end ends its idle connections
+  sql.on('error', () => undefined);
 });
 
 afterAll(async () => {

@@ -15,6 +15,8 @@ beforeAll(async () => {
   database = await createTestDatabase('commands');
   handlers = await loadHandlers(database.url);
   sql = new pg.Pool({ connectionString: database.url, max: 2 });
+  // dropping the database at the end ends its idle connections
+  sql.on('error', () => undefined);
 });
 
 afterAll(async () => {

@@ -1,0 +1,310 @@
+// The projectors on the embedded DynamoDB and SQS: exactly once under redelivery and crashes, poison
+// events parked without stopping the stream, and invoices complete whatever order events arrive in.
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DomainEvent } from '../../events/contracts.ts';
+import { catalogOrder, eventFactory } from '../../tests/support/events.ts';
+import { startTestAws } from '../../tests/support/localAwsForTests.ts';
+import type { LocalAws } from '../../infra/dev/localAws.ts';
+import { queueKey, type AmazonMqRabbitEvent } from './amazonMqEvent.ts';
+
+let aws: LocalAws & { prefix: string };
+let modules: {
+  applyBatch: typeof import('./applyBatch.ts').applyBatch;
+  analyticsProjection: typeof import('../analytics/analyticsProjection.ts').analyticsProjection;
+  invoiceProjection: typeof import('../invoices/invoiceProjection.ts').invoiceProjection;
+  dynamoDb: typeof import('../shared/aws.ts').dynamoDb;
+  sqs: typeof import('../shared/aws.ts').sqs;
+  readItems: typeof import('./readItems.ts').readItems;
+  directoryHandler: typeof import('../directory/projector.ts').handler;
+  findInvoices: typeof import('../invoices/query/invoiceReader.ts').findInvoices;
+  deadLetterQueueUrl: typeof import('./deadLetters.ts').deadLetterQueueUrl;
+  redriveEvents: typeof import('./redriveEvents.ts').redriveEvents;
+};
+
+beforeAll(async () => {
+  aws = await startTestAws();
+  modules = {
+    applyBatch: (await import('./applyBatch.ts')).applyBatch,
+    analyticsProjection: (await import('../analytics/analyticsProjection.ts')).analyticsProjection,
+    invoiceProjection: (await import('../invoices/invoiceProjection.ts')).invoiceProjection,
+    dynamoDb: (await import('../shared/aws.ts')).dynamoDb,
+    sqs: (await import('../shared/aws.ts')).sqs,
+    readItems: (await import('./readItems.ts')).readItems,
+    directoryHandler: (await import('../directory/projector.ts')).handler,
+    findInvoices: (await import('../invoices/query/invoiceReader.ts')).findInvoices,
+    deadLetterQueueUrl: (await import('./deadLetters.ts')).deadLetterQueueUrl,
+    redriveEvents: (await import('./redriveEvents.ts')).redriveEvents,
+  };
+});
+
+afterAll(async () => {
+  await aws?.stop();
+});
+
+const noParking = async () => {
+  throw new Error('nothing should be parked');
+};
+
+/** A fresh analytics table for one test, so that tests do not see each other's totals. */
+let tableCounter = 0;
+async function freshAnalyticsTable(): Promise<string> {
+  const { createReadModelResources } = await import('../../infra/dev/localAws.ts');
+  const prefix = `${aws.prefix}-${++tableCounter}`;
+  await createReadModelResources(prefix, aws);
+  return `${prefix}-analytics`;
+}
+
+function analyticsStory() {
+  const event = eventFactory();
+  const events: DomainEvent[] = [
+    event('product.created', {
+      productId: 1,
+      name: 'Mouse',
+      category: 'Electronics',
+      priceCents: 2999,
+      stock: 100,
+    }),
+    event('product.created', { productId: 2, name: 'Lamp', category: 'Home', priceCents: 1050, stock: 100 }),
+  ];
+  for (let orderId = 1; orderId <= 30; orderId++) {
+    events.push(
+      event(
+        'order.created',
+        catalogOrder(orderId, 100 + (orderId % 4), [
+          { productId: 1, category: 'Electronics', quantity: 1 + (orderId % 3), unitPriceCents: 2999 },
+          ...(orderId % 2 ? [{ productId: 2, category: 'Home', quantity: 2, unitPriceCents: 1050 }] : []),
+        ]),
+        `2025-04-10T${String(10 + (orderId % 5)).padStart(2, '0')}:30:00.000Z`,
+      ),
+    );
+  }
+  return events;
+}
+
+async function snapshot(tableName: string) {
+  const { ScanCommand } = await import('@aws-sdk/lib-dynamodb');
+  const { Items = [] } = await modules.dynamoDb().send(new ScanCommand({ TableName: tableName }));
+  return Items.filter((item) => item.pk !== 'CHECKPOINT')
+    .map(({ updatedAt: _updatedAt, ...item }) => item)
+    .sort((a, b) => String(a.pk).localeCompare(String(b.pk)));
+}
+
+describe('exactly once', () => {
+  it('the same batch delivered twice gives the same read model', async () => {
+    const tableName = await freshAnalyticsTable();
+    const events = analyticsStory();
+    const dependencies = { db: modules.dynamoDb(), tableName, park: noParking, now: new Date() };
+    const first = await modules.applyBatch(dependencies, modules.analyticsProjection, events);
+    const once = await snapshot(tableName);
+    const again = await modules.applyBatch(dependencies, modules.analyticsProjection, events);
+    expect(first.applied).toBe(events.length);
+    expect(again).toMatchObject({ applied: 0, skipped: events.length });
+    expect(await snapshot(tableName)).toEqual(once);
+    const mouse = once.find((item) => item.pk === 'PRODUCT#1')!;
+    // orders 1..30 buy 1 + (id % 3) mice: ten orders each of 2, 3 and 1
+    expect(mouse).toMatchObject({ totalQuantitySold: 60, revenueCents: 60 * 2999, orderCount: 30 });
+  });
+
+  it('a projector killed in the middle of a batch and restarted gives exactly the right totals', async () => {
+    const events = analyticsStory();
+    const reference = await freshAnalyticsTable();
+    await modules.applyBatch(
+      { db: modules.dynamoDb(), tableName: reference, park: noParking, now: new Date() },
+      modules.analyticsProjection,
+      events,
+    );
+    const tableName = await freshAnalyticsTable();
+    // 13 items and the checkpoint: three crashes leave 10 items written, in three different states
+    for (const crashAfter of [3, 4, 3]) {
+      await expect(
+        modules.applyBatch(
+          { db: crashingAfter(modules.dynamoDb(), crashAfter), tableName, park: noParking, now: new Date() },
+          modules.analyticsProjection,
+          events,
+        ),
+      ).rejects.toThrow('killed');
+    }
+    await modules.applyBatch(
+      { db: modules.dynamoDb(), tableName, park: noParking, now: new Date() },
+      modules.analyticsProjection,
+      events,
+    );
+    expect(await snapshot(tableName)).toEqual(await snapshot(reference));
+  });
+});
+
+/** A client whose process "dies" after `writes` puts: later writes never happen. */
+function crashingAfter(db: DynamoDBDocumentClient, writes: number): DynamoDBDocumentClient {
+  let done = 0;
+  return {
+    send: async (command: unknown) => {
+      if (command instanceof PutCommand && ++done > writes) throw new Error('killed');
+      return db.send(command as never);
+    },
+  } as unknown as DynamoDBDocumentClient;
+}
+
+function amazonMqBatch(bodies: string[]): AmazonMqRabbitEvent {
+  return {
+    eventSource: 'aws:rmq',
+    eventSourceArn: 'arn:aws:mq:us-east-1:000000000000:broker:test',
+    rmqMessagesByQueue: {
+      [queueKey('directory')]: bodies.map((body) => ({
+        basicProperties: {
+          contentType: 'application/json',
+          contentEncoding: null,
+          headers: null,
+          deliveryMode: 2,
+          priority: null,
+          correlationId: null,
+          replyTo: null,
+          expiration: null,
+          messageId: null,
+          timestamp: null,
+          type: null,
+          userId: null,
+          appId: null,
+          clusterId: null,
+          bodySize: body.length,
+        },
+        redelivered: false,
+        data: Buffer.from(body).toString('base64'),
+      })),
+    },
+  };
+}
+
+describe('poison events', () => {
+  it('are parked in the SQS dead-letter queue with their error, and the events after them still apply', async () => {
+    const event = eventFactory(5_000_000);
+    const created = event('todo.created', { todoId: 7, title: 'Learn CQRS' });
+    const impossible = event('todo.completed', { todoId: 999 });
+    const completed = event('todo.completed', { todoId: 7 });
+    const result = await modules.directoryHandler(
+      amazonMqBatch([
+        JSON.stringify(created),
+        '{"not": "an event"}',
+        JSON.stringify(impossible),
+        JSON.stringify(completed),
+      ]),
+    );
+    expect(result).toMatchObject({ applied: 2, parked: 2, position: completed.position });
+    const items = await modules.readItems(modules.dynamoDb(), `${aws.prefix}-directory`, [
+      { pk: 'TODO#7', sk: 'TODO' },
+    ]);
+    expect([...items.values()][0]).toMatchObject({ title: 'Learn CQRS', completed: true });
+
+    const { Messages = [] } = await modules.sqs().send(
+      new ReceiveMessageCommand({
+        QueueUrl: await modules.deadLetterQueueUrl(),
+        MaxNumberOfMessages: 10,
+        MessageAttributeNames: ['All'],
+      }),
+    );
+    const errors = Messages.map((message) => message.MessageAttributes?.error?.StringValue).sort();
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toMatch(/^schema: /);
+    expect(errors[1]).toMatch(/TODO#999, which does not exist/);
+  });
+
+  it('a parked event redriven after a fix applies once, however often it is redriven', async () => {
+    const tableName = await freshAnalyticsTable();
+    const event = eventFactory(9_000_000);
+    const product = event('product.created', {
+      productId: 5,
+      name: 'Pen',
+      category: 'Office',
+      priceCents: 150,
+      stock: 9,
+    });
+    const parkedOrder = event(
+      'order.created',
+      catalogOrder(1, 1, [{ productId: 5, category: 'Office', quantity: 2, unitPriceCents: 150 }]),
+    );
+    const laterOrder = event(
+      'order.created',
+      catalogOrder(2, 1, [{ productId: 5, category: 'Office', quantity: 1, unitPriceCents: 150 }]),
+    );
+    const dependencies = { db: modules.dynamoDb(), tableName, park: noParking, now: new Date() };
+    // the first order was parked, so only the others reached the table
+    await modules.applyBatch(dependencies, modules.analyticsProjection, [product, laterOrder]);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      await modules.redriveEvents({ db: modules.dynamoDb(), tableName }, modules.analyticsProjection, [
+        parkedOrder,
+      ]);
+    }
+    const items = await snapshot(tableName);
+    expect(items.find((item) => item.pk === 'PRODUCT#5')).toMatchObject({
+      totalQuantitySold: 3,
+      revenueCents: 450,
+      orderCount: 2,
+    });
+    expect(items.find((item) => item.pk === 'CUSTOMER#1')).toMatchObject({ spentCents: 450, orderCount: 2 });
+  });
+});
+
+describe('invoices', () => {
+  it('an order.created before its user.created yields a complete invoice once both arrive', async () => {
+    const event = eventFactory(20_000_000);
+    const order = event(
+      'order.created',
+      {
+        orderId: 11,
+        customerId: 42,
+        description: 'Widget',
+        totalCents: 5000,
+        lines: [
+          {
+            productId: null,
+            category: null,
+            description: 'Widget',
+            quantity: 1,
+            unitPriceCents: 5000,
+            lineTotalCents: 5000,
+          },
+        ],
+      },
+      '2025-04-15T09:00:00.000Z',
+    );
+    const user = event('user.created', {
+      userId: 42,
+      name: 'Alice',
+      firstName: 'Alice',
+      lastName: '',
+      email: 'alice@demo.com',
+    });
+    const account = event('account.created', {
+      accountId: 3,
+      userId: 42,
+      address1: '123 Main St',
+      address2: null,
+      city: 'Cityville',
+      state: 'ST',
+      zip: '12345',
+    });
+    const dependencies = {
+      db: modules.dynamoDb(),
+      tableName: `${aws.prefix}-invoices`,
+      park: noParking,
+      now: new Date(),
+    };
+    await modules.applyBatch(dependencies, modules.invoiceProjection, [order]);
+    expect(await modules.findInvoices({ userId: 42, month: 4, year: 2025 })).toMatchObject([
+      { email: null, shipping_address: null, total: 50 },
+    ]);
+    await modules.applyBatch(dependencies, modules.invoiceProjection, [user, account]);
+    expect(await modules.findInvoices({ userId: 42, month: 4, year: 2025 })).toEqual([
+      {
+        invoice_id: '42-2025-04',
+        user_id: 42,
+        email: 'alice@demo.com',
+        shipping_address: '123 Main St, Cityville, ST 12345',
+        invoice_dt: '2025-04-01T00:00:00Z',
+        orders: [{ description: 'Widget', amount: 50, purchase_dt: '2025-04-15T09:00:00.000Z' }],
+        total: 50,
+      },
+    ]);
+  });
+});
