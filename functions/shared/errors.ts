@@ -2,6 +2,8 @@
 
 export abstract class AppError extends Error {
   abstract readonly statusCode: number;
+  /** headers the answer carries besides the error (e.g. how fresh the read was) */
+  responseHeaders: Record<string, string> = {};
   constructor(
     readonly code: string,
     message: string,

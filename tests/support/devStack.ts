@@ -29,6 +29,10 @@ export async function startDevStack(): Promise<DevStack> {
       HTTP_PORT: String(httpPort),
       LAMBDA_PORT: String(httpPort + 1),
       RELAY_SCHEDULE_MS: '1000',
+      // free ports and an in-memory DynamoDB, so that a running `npm run dev` is left alone
+      LOCAL_DYNAMODB_PORT: '0',
+      LOCAL_SQS_PORT: '0',
+      DYNALITE_PATH: '',
     },
   });
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -65,6 +65,7 @@ export function errorResponses(): middy.MiddlewareObj<HttpEvent, HttpResult, Err
             ...(error instanceof ServiceUnavailableError
               ? { 'Retry-After': String(error.retryAfterSeconds) }
               : {}),
+            ...error.responseHeaders,
           },
           body: JSON.stringify({
             error: {

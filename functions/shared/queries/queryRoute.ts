@@ -2,7 +2,7 @@
 // projection has applied that position; `X-Consistency` says whether it got there (`fresh`) or gave
 // up (`stale`), and `X-Projection-Position` how far the projection had got.
 import type { ProjectorName } from '../../../infra/rabbitmq/topology.ts';
-import { BadRequestError } from '../errors.ts';
+import { AppError, BadRequestError } from '../errors.ts';
 import type { HttpResponse } from '../http/httpResponse.ts';
 import { httpRoute, type RouteRequest, type RouteSpec } from '../http/httpRoute.ts';
 import { awaitPosition } from './projectionProgress.ts';
@@ -25,14 +25,17 @@ export function queryRoute<P = undefined, Q = undefined>(
       );
     }
     const progress = await awaitPosition(projection, Number(wanted));
-    const response = await handle(request);
-    return {
-      ...response,
-      headers: {
-        ...response.headers,
-        'X-Consistency': progress.reached ? 'fresh' : 'stale',
-        'X-Projection-Position': String(progress.position),
-      },
+    const consistency = {
+      'X-Consistency': progress.reached ? 'fresh' : 'stale',
+      'X-Projection-Position': String(progress.position),
     };
+    try {
+      const response = await handle(request);
+      return { ...response, headers: { ...response.headers, ...consistency } };
+    } catch (error) {
+      // a 404 after waiting is an answer as of that position too
+      if (error instanceof AppError) Object.assign(error.responseHeaders, consistency);
+      throw error;
+    }
   });
 }
