@@ -1,0 +1,132 @@
+// What every read item should hold, recomputed from the write model's rows in PostgreSQL (not from
+// the events): the independent answer the projections are checked against.
+import type pg from 'pg';
+
+/** pk → sk → the fields the item must have (other fields are not compared). */
+export type ExpectedItems = Map<string, Record<string, unknown>>;
+export const itemId = (pk: string, sk: string) => `${pk} ${sk}`;
+
+const shippingAddress = (row: {
+  address1: string;
+  address2: string | null;
+  city: string;
+  state: string;
+  zip: string;
+}) => [row.address1, row.address2, row.city, `${row.state} ${row.zip}`].filter((part) => part).join(', ');
+
+export async function expectedAnalytics(sql: pg.Pool): Promise<ExpectedItems> {
+  const items: ExpectedItems = new Map();
+  const products = await sql.query(`
+    SELECT p.id, coalesce(sum(l.quantity), 0)::bigint AS quantity,
+           coalesce(sum(l.quantity * l.unit_price_cents), 0)::bigint AS revenue, count(DISTINCT l.order_id)::int AS orders
+    FROM products p LEFT JOIN order_lines l ON l.product_id = p.id GROUP BY p.id`);
+  for (const row of products.rows) {
+    items.set(itemId(`PRODUCT#${row.id}`, 'SALES'), {
+      totalQuantitySold: Number(row.quantity),
+      revenueCents: Number(row.revenue),
+      orderCount: row.orders,
+    });
+  }
+  const categories = await sql.query(`
+    SELECT p.category, sum(l.quantity * l.unit_price_cents)::bigint AS revenue, count(DISTINCT l.order_id)::int AS orders
+    FROM order_lines l JOIN products p ON p.id = l.product_id GROUP BY p.category`);
+  for (const row of categories.rows) {
+    items.set(itemId(`CATEGORY#${row.category}`, 'REVENUE'), {
+      revenueCents: Number(row.revenue),
+      orderCount: row.orders,
+    });
+  }
+  const customers = await sql.query(`
+    SELECT customer_id, sum(total_cents)::bigint AS spent, count(*)::int AS orders, max(created_at) AS last
+    FROM orders GROUP BY customer_id`);
+  for (const row of customers.rows) {
+    items.set(itemId(`CUSTOMER#${row.customer_id}`, 'VALUE'), {
+      spentCents: Number(row.spent),
+      orderCount: row.orders,
+      lastOrderDate: (row.last as Date).toISOString(),
+    });
+  }
+  const hours = await sql.query(`
+    SELECT to_char(date_trunc('hour', created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD"T"HH24') AS hour,
+           count(*)::int AS orders, sum(total_cents)::bigint AS revenue
+    FROM orders GROUP BY 1`);
+  for (const row of hours.rows) {
+    items.set(itemId(`HOUR#${row.hour}`, 'SALES'), {
+      orderCount: row.orders,
+      revenueCents: Number(row.revenue),
+    });
+  }
+  return items;
+}
+
+export async function expectedInvoices(sql: pg.Pool): Promise<ExpectedItems> {
+  const items: ExpectedItems = new Map();
+  const users = await sql.query(`
+    SELECT u.id, u.name, u.email, u.deleted_at IS NOT NULL AS deleted, a.address1, a.address2, a.city, a.state, a.zip
+    FROM users u LEFT JOIN LATERAL (
+      SELECT * FROM accounts WHERE accounts.user_id = u.id ORDER BY id DESC LIMIT 1
+    ) a ON true`);
+  for (const row of users.rows) {
+    items.set(itemId(`USER#${row.id}`, 'ACCOUNT'), {
+      name: row.name,
+      email: row.email,
+      deleted: row.deleted,
+      shippingAddress: row.address1 === null ? null : shippingAddress(row),
+    });
+  }
+  const invoices = await sql.query(`
+    SELECT customer_id, extract(year FROM created_at AT TIME ZONE 'UTC')::int AS year,
+           extract(month FROM created_at AT TIME ZONE 'UTC')::int AS month,
+           sum(total_cents)::bigint AS total, array_agg(id ORDER BY id) AS order_ids
+    FROM orders GROUP BY 1, 2, 3`);
+  for (const row of invoices.rows) {
+    items.set(
+      itemId(`USER#${row.customer_id}`, `INVOICE#${row.year}-${String(row.month).padStart(2, '0')}`),
+      {
+        totalCents: Number(row.total),
+        // the invoice lists orders in the order their events were published; compared as a set
+        orderIds: (row.order_ids as (string | number)[]).map(Number),
+      },
+    );
+  }
+  return items;
+}
+
+export async function expectedDirectory(sql: pg.Pool): Promise<ExpectedItems> {
+  const items: ExpectedItems = new Map();
+  const users = await sql.query('SELECT id, name, email, deleted_at IS NOT NULL AS deleted FROM users');
+  for (const row of users.rows) {
+    items.set(
+      itemId(`USER#${row.id}`, 'USER'),
+      row.deleted ? { deleted: true } : { kind: 'USER', name: row.name, email: row.email },
+    );
+  }
+  const accounts = await sql.query('SELECT id, user_id, city FROM accounts');
+  for (const row of accounts.rows) {
+    items.set(itemId(`ACCOUNT#${row.id}`, 'ACCOUNT'), {
+      kind: 'ACCOUNT',
+      userId: Number(row.user_id),
+      city: row.city,
+    });
+  }
+  const orders = await sql.query('SELECT id, customer_id, total_cents FROM orders');
+  for (const row of orders.rows) {
+    items.set(itemId(`ORDER#${row.id}`, 'ORDER'), {
+      kind: 'ORDER',
+      customerId: Number(row.customer_id),
+      totalCents: Number(row.total_cents),
+    });
+  }
+  const products = await sql.query('SELECT id, name, stock FROM products');
+  for (const row of products.rows) {
+    items.set(itemId(`PRODUCT#${row.id}`, 'PRODUCT'), { kind: 'PRODUCT', name: row.name, stock: row.stock });
+  }
+  const todos = await sql.query('SELECT id, title, completed, deleted_at IS NOT NULL AS deleted FROM todos');
+  for (const row of todos.rows) {
+    items.set(
+      itemId(`TODO#${row.id}`, 'TODO'),
+      row.deleted ? { deleted: true } : { kind: 'TODO', title: row.title, completed: row.completed },
+    );
+  }
+  return items;
+}
