@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import {
-  ChangeMessageVisibilityBatchCommand,
+  ChangeMessageVisibilityCommand,
   DeleteMessageBatchCommand,
   ReceiveMessageCommand,
   type Message,
@@ -59,14 +59,16 @@ async function receiveAll(): Promise<Message[]> {
   }
 }
 
+/** Makes messages visible again at once (one call each: sqslite has no batch form). */
 async function release(messages: Message[]) {
-  for (let start = 0; start < messages.length; start += 10) {
-    const entries = messages.slice(start, start + 10).map((message, index) => ({
-      Id: String(index),
-      ReceiptHandle: message.ReceiptHandle!,
-      VisibilityTimeout: 0,
-    }));
-    await sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
+  for (const message of messages) {
+    await sqs.send(
+      new ChangeMessageVisibilityCommand({
+        QueueUrl: queueUrl,
+        ReceiptHandle: message.ReceiptHandle!,
+        VisibilityTimeout: 0,
+      }),
+    );
   }
 }
 
