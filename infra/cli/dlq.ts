@@ -4,9 +4,9 @@
 import { parseArgs } from 'node:util';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import {
-  ChangeMessageVisibilityCommand,
-  DeleteMessageBatchCommand,
+  DeleteMessageCommand,
   ReceiveMessageCommand,
+  SendMessageBatchCommand,
   type Message,
 } from '@aws-sdk/client-sqs';
 import { settings } from '../../functions/shared/config.ts';
@@ -59,16 +59,25 @@ async function receiveAll(): Promise<Message[]> {
   }
 }
 
-/** Makes messages visible again at once (one call each: sqslite has no batch form). */
-async function release(messages: Message[]) {
-  for (const message of messages) {
-    await sqs.send(
-      new ChangeMessageVisibilityCommand({
-        QueueUrl: queueUrl,
-        ReceiptHandle: message.ReceiptHandle!,
-        VisibilityTimeout: 0,
-      }),
-    );
+/**
+ * Puts messages back by sending copies and deleting what was received. SQS would also bring them back
+ * after their visibility timeout, but sqslite never does, so this works the same on both.
+ */
+async function putBack(received: Message[], keep: Message[]) {
+  for (let start = 0; start < keep.length; start += 10) {
+    const entries = keep.slice(start, start + 10).map((message, index) => ({
+      Id: String(index),
+      MessageBody: message.Body ?? '',
+      ...(message.MessageAttributes ? { MessageAttributes: message.MessageAttributes } : {}),
+    }));
+    await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
+  }
+  for (const message of received) {
+    await sqs
+      .send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle! }))
+      .catch(() => {
+        // sqslite shares one receipt handle across a receive: the first delete already took the rest
+      });
   }
 }
 
@@ -76,7 +85,6 @@ const all = await receiveAll();
 const chosen = all.filter(
   (message) => !values.projector || attribute(message, 'projector') === values.projector,
 );
-await release(all.filter((message) => !chosen.includes(message)));
 
 if (command === 'list') {
   for (const message of chosen) {
@@ -86,7 +94,7 @@ if (command === 'list') {
     );
   }
   console.log(`${chosen.length} parked event(s)`);
-  await release(chosen);
+  await putBack(all, all);
   process.exit(0);
 }
 
@@ -96,7 +104,7 @@ const lambda = new LambdaClient({
     ? { endpoint: lambdaEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
     : {}),
 });
-let failed = 0;
+const redriven = new Set<Message>();
 for (const projector of projectorNames) {
   const parked = chosen.filter((message) => attribute(message, 'projector') === projector);
   if (parked.length === 0) continue;
@@ -115,19 +123,16 @@ for (const projector of projectorNames) {
   );
   const answer = result.Payload ? Buffer.from(result.Payload).toString('utf8') : '';
   if (result.FunctionError) {
-    failed += parked.length;
     console.error(
       `${projector}: ${parked.length} event(s) still do not apply, left parked: ${answer.slice(0, 300)}`,
     );
-    await release(parked);
     continue;
   }
-  for (let start = 0; start < parked.length; start += 10) {
-    const entries = parked
-      .slice(start, start + 10)
-      .map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle! }));
-    await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
-  }
+  for (const message of parked) redriven.add(message);
   console.log(`${projector}: redrove ${parked.length} event(s): ${answer}`);
 }
-process.exit(failed > 0 ? 1 : 0);
+await putBack(
+  all,
+  all.filter((message) => !redriven.has(message)),
+);
+process.exit(redriven.size === chosen.length ? 0 : 1);

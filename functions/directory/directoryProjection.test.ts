@@ -1,0 +1,289 @@
+import { describe, expect, it } from 'vitest';
+import type { DomainEvent, EventData } from '../../events/contracts.ts';
+import { catalogOrder, eventFactory } from '../../tests/support/events.ts';
+import {
+  foldProjection,
+  seededShuffle,
+  shuffleAcrossItems,
+  snapshot,
+  withRedeliveries,
+} from '../../tests/support/foldProjection.ts';
+import { PoisonEventError } from '../projectors/projection.ts';
+import { directoryProjection as projection, entityKey } from './directoryProjection.ts';
+
+const T1 = '2025-04-10T12:00:00.000Z';
+const T2 = '2025-04-11T09:30:00.000Z';
+const T3 = '2025-04-12T18:45:00.000Z';
+
+const ada: EventData<'user.created'> = {
+  userId: 1,
+  name: 'Ada Lovelace',
+  firstName: 'Ada',
+  lastName: 'Lovelace',
+  email: 'ada@example.com',
+};
+const account: EventData<'account.created'> = {
+  accountId: 3,
+  userId: 1,
+  address1: '123 Main St',
+  address2: null,
+  city: 'Cityville',
+  state: 'ST',
+  zip: '12345',
+};
+const product = (productId: number, stock: number): EventData<'product.created'> => ({
+  productId,
+  name: `product ${productId}`,
+  category: 'books',
+  priceCents: 1999,
+  stock,
+});
+const serviceOrder: EventData<'order.created'> = {
+  orderId: 9,
+  customerId: 1,
+  description: 'Consulting',
+  totalCents: 5000,
+  lines: [
+    {
+      productId: null,
+      category: null,
+      description: 'Consulting',
+      quantity: 1,
+      unitPriceCents: 5000,
+      lineTotalCents: 5000,
+    },
+  ],
+};
+const poison = (action: () => unknown) => expect(action).toThrow(PoisonEventError);
+
+describe('directory keysOf', () => {
+  const event = eventFactory();
+  it('keys users, accounts, products and todos by kind and id', () => {
+    for (const type of ['user.created', 'user.updated'] as const) {
+      expect(projection.keysOf(event(type, ada))).toEqual([{ pk: 'USER#1', sk: 'USER' }]);
+    }
+    expect(projection.keysOf(event('user.deleted', { userId: 1 }))).toEqual([{ pk: 'USER#1', sk: 'USER' }]);
+    expect(projection.keysOf(event('account.created', account))).toEqual([
+      { pk: 'ACCOUNT#3', sk: 'ACCOUNT' },
+    ]);
+    expect(projection.keysOf(event('product.created', product(4, 1)))).toEqual([
+      { pk: 'PRODUCT#4', sk: 'PRODUCT' },
+    ]);
+    expect(projection.keysOf(event('todo.created', { todoId: 5, title: 'a' }))).toEqual([
+      entityKey('TODO', 5),
+    ]);
+    expect(projection.keysOf(event('todo.completed', { todoId: 5 }))).toEqual([entityKey('TODO', 5)]);
+    expect(projection.keysOf(event('todo.deleted', { todoId: 5 }))).toEqual([entityKey('TODO', 5)]);
+  });
+
+  it('keys an order and each catalog product it sells, and no product for a service order', () => {
+    const order = catalogOrder(8, 1, [
+      { productId: 4, category: 'books', quantity: 1, unitPriceCents: 100 },
+      { productId: 6, category: 'games', quantity: 1, unitPriceCents: 100 },
+    ]);
+    const keys = projection.keysOf(event('order.created', order));
+    expect(keys).toEqual([entityKey('ORDER', 8), entityKey('PRODUCT', 4), entityKey('PRODUCT', 6)]);
+    expect(projection.keysOf(event('order.created', serviceOrder))).toEqual([entityKey('ORDER', 9)]);
+  });
+});
+
+describe('directory evolve', () => {
+  it('creates a user, keeps createdAt across an update and moves updatedAt', () => {
+    const event = eventFactory();
+    const created = projection.evolve(undefined, event('user.created', ada, T1), entityKey('USER', 1));
+    expect(created).toEqual({ kind: 'USER', id: 1, ...userFields(ada), createdAt: T1, updatedAt: T1 });
+    const renamed = { ...ada, name: 'Ada King', lastName: 'King', email: 'king@example.com' };
+    const updated = projection.evolve(created, event('user.updated', renamed, T2), entityKey('USER', 1));
+    expect(updated).toEqual({ kind: 'USER', id: 1, ...userFields(renamed), createdAt: T1, updatedAt: T2 });
+  });
+
+  it('turns a deleted user into a tombstone without kind that keeps id and createdAt', () => {
+    const event = eventFactory();
+    const folded = foldProjection(projection, [
+      event('user.created', ada, T1),
+      event('user.updated', { ...ada, name: 'Ada King' }, T2),
+      event('user.deleted', { userId: 1 }, T3),
+    ]);
+    const tombstone = folded.get(entityKey('USER', 1));
+    expect(tombstone).toEqual({
+      pk: 'USER#1',
+      sk: 'USER',
+      position: 4000,
+      id: 1,
+      deleted: true,
+      createdAt: T1,
+      updatedAt: T3,
+    });
+    expect(tombstone).not.toHaveProperty('kind');
+    poison(() => projection.evolve(tombstone, event('user.deleted', { userId: 1 }), entityKey('USER', 1)));
+    poison(() => projection.evolve(undefined, event('user.deleted', { userId: 2 }), entityKey('USER', 2)));
+  });
+
+  it('creates an account and a product with their fields', () => {
+    const event = eventFactory();
+    const { accountId: _, ...accountFields } = account;
+    expect(
+      projection.evolve(undefined, event('account.created', account, T1), entityKey('ACCOUNT', 3)),
+    ).toEqual({ kind: 'ACCOUNT', id: 3, ...accountFields, createdAt: T1, updatedAt: T1 });
+    const { productId: __, ...productFields } = product(4, 7);
+    expect(
+      projection.evolve(undefined, event('product.created', product(4, 7), T1), entityKey('PRODUCT', 4)),
+    ).toEqual({ kind: 'PRODUCT', id: 4, ...productFields, createdAt: T1, updatedAt: T1 });
+  });
+
+  it('records an order and reduces each product by the summed quantity of its lines', () => {
+    const event = eventFactory();
+    const order = catalogOrder(8, 1, [
+      { productId: 4, category: 'books', quantity: 2, unitPriceCents: 1999 },
+      { productId: 6, category: 'games', quantity: 1, unitPriceCents: 500 },
+      { productId: 4, category: 'books', quantity: 3, unitPriceCents: 1999 },
+    ]);
+    const folded = foldProjection(projection, [
+      event('product.created', product(4, 10), T1),
+      event('product.created', product(6, 1), T1),
+      event('product.created', product(7, 5), T1),
+      event('order.created', order, T2),
+    ]);
+    const { orderId: _, ...orderFields } = order;
+    expect(folded.get(entityKey('ORDER', 8))).toMatchObject({
+      kind: 'ORDER',
+      id: 8,
+      ...orderFields,
+      createdAt: T2,
+      updatedAt: T2,
+    });
+    expect(folded.get(entityKey('PRODUCT', 4))).toMatchObject({ stock: 5, createdAt: T1, updatedAt: T2 });
+    expect(folded.get(entityKey('PRODUCT', 6))).toMatchObject({ stock: 0, createdAt: T1, updatedAt: T2 });
+    expect(folded.get(entityKey('PRODUCT', 7))).toMatchObject({ stock: 5, updatedAt: T1, position: 4000 });
+    expect(folded.parked).toEqual([]);
+  });
+
+  it('records a service order without touching any product', () => {
+    const event = eventFactory();
+    const folded = foldProjection(projection, [
+      event('product.created', product(4, 10), T1),
+      event('order.created', serviceOrder, T2),
+    ]);
+    expect(folded.get(entityKey('ORDER', 9))).toMatchObject({ kind: 'ORDER', totalCents: 5000 });
+    expect(folded.get(entityKey('PRODUCT', 4))).toMatchObject({ stock: 10, position: 2000 });
+  });
+
+  it('parks an order on an unknown product, changing none of its items', () => {
+    const event = eventFactory();
+    const order = catalogOrder(8, 1, [
+      { productId: 4, category: 'books', quantity: 1, unitPriceCents: 100 },
+      { productId: 99, category: 'books', quantity: 1, unitPriceCents: 100 },
+    ]);
+    const orderEvent = event('order.created', order, T2);
+    poison(() => projection.evolve(undefined, orderEvent, entityKey('PRODUCT', 99)));
+    const folded = foldProjection(projection, [event('product.created', product(4, 10), T1), orderEvent]);
+    expect(folded.parked).toEqual([orderEvent]);
+    expect(folded.get(entityKey('ORDER', 8))).toBeUndefined();
+    expect(folded.get(entityKey('PRODUCT', 4))).toMatchObject({ stock: 10 });
+  });
+
+  it('parks an order that would take a product below zero stock', () => {
+    const event = eventFactory();
+    const stocked = foldProjection(projection, [event('product.created', product(4, 3), T1)]);
+    const line = { productId: 4, category: 'books', quantity: 2, unitPriceCents: 100 };
+    const tooMany = event('order.created', catalogOrder(8, 1, [line, line]), T2);
+    poison(() => projection.evolve(stocked.get(entityKey('PRODUCT', 4)), tooMany, entityKey('PRODUCT', 4)));
+    const folded = foldProjection(projection, [tooMany], stocked);
+    expect(folded.parked).toEqual([tooMany]);
+    expect(folded.get(entityKey('PRODUCT', 4))).toMatchObject({ stock: 3 });
+    const exact = event('order.created', catalogOrder(10, 1, [{ ...line, quantity: 3 }]), T3);
+    expect(foldProjection(projection, [exact], folded).get(entityKey('PRODUCT', 4))).toMatchObject({
+      stock: 0,
+    });
+  });
+
+  it('creates, completes and deletes a todo', () => {
+    const event = eventFactory();
+    const key = entityKey('TODO', 5);
+    const created = projection.evolve(
+      undefined,
+      event('todo.created', { todoId: 5, title: 'Write' }, T1),
+      key,
+    );
+    expect(created).toEqual({
+      kind: 'TODO',
+      id: 5,
+      title: 'Write',
+      completed: false,
+      createdAt: T1,
+      updatedAt: T1,
+    });
+    const completed = projection.evolve(created, event('todo.completed', { todoId: 5 }, T2), key);
+    expect(completed).toEqual({ ...created, completed: true, updatedAt: T2 });
+    const deleted = projection.evolve(completed, event('todo.deleted', { todoId: 5 }, T3), key);
+    expect(deleted).toEqual({ id: 5, deleted: true, createdAt: T1, updatedAt: T3 });
+    for (const before of [undefined, deleted]) {
+      poison(() => projection.evolve(before, event('todo.completed', { todoId: 5 }), key));
+      poison(() => projection.evolve(before, event('todo.deleted', { todoId: 5 }), key));
+    }
+  });
+});
+
+describe('directory fold properties', () => {
+  const event = eventFactory();
+  const line = (productId: number, quantity: number) => ({
+    productId,
+    category: 'c',
+    quantity,
+    unitPriceCents: 100,
+  });
+  const events: DomainEvent[] = [
+    event('product.created', product(4, 20), T1),
+    event('user.created', ada, T1),
+    event('todo.created', { todoId: 5, title: 'a' }, T1),
+    event('product.created', product(6, 20), T1),
+    event('account.created', account, T1),
+    event('order.created', catalogOrder(8, 1, [line(4, 2), line(6, 1)]), T2),
+    event('user.updated', { ...ada, name: 'Ada King' }, T2),
+    event('todo.completed', { todoId: 5 }, T2),
+    event('todo.created', { todoId: 7, title: 'b' }, T2),
+    event('order.created', serviceOrder, T2),
+    event('order.created', catalogOrder(10, 1, [line(6, 4), line(4, 1), line(6, 1)]), T3),
+    event('todo.deleted', { todoId: 5 }, T3),
+    event('user.deleted', { userId: 1 }, T3),
+    event('order.created', catalogOrder(11, 1, [line(4, 30)]), T3), // poison: not enough stock
+  ];
+  const once = foldProjection(projection, events);
+
+  it('folds the scenario as expected', () => {
+    expect(once.parked.map((parked) => parked.position)).toEqual([15000]);
+    expect(once.get(entityKey('PRODUCT', 4))).toMatchObject({ stock: 17 });
+    expect(once.get(entityKey('PRODUCT', 6))).toMatchObject({ stock: 14 });
+  });
+
+  it('gives the same items when events are delivered again, in any order', () => {
+    expect(snapshot(foldProjection(projection, events, once))).toEqual(snapshot(once));
+    for (const seed of [1, 2, 3]) {
+      const again = seededShuffle(events, seed).slice(0, 6 + seed);
+      expect(snapshot(foldProjection(projection, again, once))).toEqual(snapshot(once));
+      expect(snapshot(foldProjection(projection, withRedeliveries(events, seed)))).toEqual(snapshot(once));
+    }
+  });
+
+  it('gives the same items when events of different items arrive out of order', () => {
+    for (const seed of [11, 12, 13, 14, 15]) {
+      const shuffled = shuffleAcrossItems(projection, events, seed);
+      expect(shuffled).not.toEqual(events);
+      expect(snapshot(foldProjection(projection, shuffled))).toEqual(snapshot(once));
+    }
+  });
+
+  it('ignores an event for an item that already has a later one', () => {
+    const late = { ...events[6]!, position: 2500 } as DomainEvent; // a user.updated redelivered long after
+    const lateOrder = { ...event('order.created', catalogOrder(12, 1, [line(4, 1)]), T2), position: 5500 };
+    const folded = foldProjection(projection, [late, lateOrder], once);
+    expect(folded.get(entityKey('USER', 1))).toEqual(once.get(entityKey('USER', 1)));
+    expect(folded.get(entityKey('ORDER', 12))).toMatchObject({ kind: 'ORDER', position: 5500 });
+    expect(folded.get(entityKey('PRODUCT', 4))).toEqual(once.get(entityKey('PRODUCT', 4)));
+  });
+});
+
+function userFields(data: EventData<'user.created'>) {
+  const { userId: _, ...fields } = data;
+  return fields;
+}

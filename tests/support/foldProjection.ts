@@ -1,0 +1,114 @@
+// Folds events through a projection in memory, with the per-item rule of applyBatch: an item skips an
+// event at or below its stored position, every item of an event is staged from the state before the
+// event, and an event whose `evolve` throws PoisonEventError is parked and changes no item.
+import type { DomainEvent } from '../../events/contracts.ts';
+import {
+  PoisonEventError,
+  keyString,
+  type ItemKey,
+  type Projection,
+} from '../../functions/projectors/projection.ts';
+
+export type StoredItem<Item> = Item & { pk: string; sk: string; position: number };
+
+export interface Folded<Item> {
+  items: Map<string, StoredItem<Item>>;
+  parked: DomainEvent[];
+  /** the stored item at this key, if any */
+  get(key: ItemKey): StoredItem<Item> | undefined;
+}
+
+export function foldProjection<Item extends object>(
+  projection: Projection<Item>,
+  events: readonly DomainEvent[],
+  start?: Folded<Item>,
+): Folded<Item> {
+  const items = new Map(start?.items);
+  const parked = [...(start?.parked ?? [])];
+  for (const event of events) {
+    try {
+      const staged: [string, StoredItem<Item>][] = [];
+      for (const key of projection.keysOf(event)) {
+        const id = keyString(key);
+        const before = items.get(id);
+        if (before && before.position >= event.position) continue;
+        const after = projection.evolve(before, event, key);
+        staged.push([id, { ...after, pk: key.pk, sk: key.sk, position: event.position }]);
+      }
+      for (const [id, item] of staged) items.set(id, item);
+    } catch (error) {
+      if (!(error instanceof PoisonEventError)) throw error;
+      parked.push(event);
+    }
+  }
+  return { items, parked, get: (key) => items.get(keyString(key)) };
+}
+
+/** The folded items as a plain object sorted by key, for comparing two folds with toEqual. */
+export const snapshot = <Item>(folded: Folded<Item>) =>
+  Object.fromEntries([...folded.items.entries()].sort(([a], [b]) => a.localeCompare(b)));
+
+/** A deterministic pseudo-random number generator in [0, 1) (mulberry32). */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A Fisher-Yates shuffle driven by a seed. */
+export function seededShuffle<T>(values: readonly T[], seed: number): T[] {
+  const random = seededRandom(seed);
+  const shuffled = [...values];
+  for (let i = shuffled.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
+  }
+  return shuffled;
+}
+
+/**
+ * The events in a seeded random order in which every item still sees its own events in position
+ * order: events of different items are interleaved freely.
+ */
+export function shuffleAcrossItems(
+  projection: Projection<object>,
+  events: readonly DomainEvent[],
+  seed: number,
+): DomainEvent[] {
+  const random = seededRandom(seed);
+  const ordered = [...events].sort((a, b) => a.position - b.position);
+  const keysOf = new Map(
+    ordered.map((event) => [event, [...new Set(projection.keysOf(event).map(keyString))]]),
+  );
+  const queues = new Map<string, DomainEvent[]>();
+  for (const event of ordered) {
+    for (const id of keysOf.get(event)!) queues.set(id, [...(queues.get(id) ?? []), event]);
+  }
+  const result: DomainEvent[] = [];
+  let pending = ordered;
+  while (pending.length > 0) {
+    const ready = pending.filter((event) => keysOf.get(event)!.every((id) => queues.get(id)![0] === event));
+    const next = ready[Math.floor(random() * ready.length)]!;
+    for (const id of keysOf.get(next)!) queues.get(id)!.shift();
+    pending = pending.filter((event) => event !== next);
+    result.push(next);
+  }
+  return result;
+}
+
+/** The events with seeded redeliveries of already delivered events mixed in after later ones. */
+export function withRedeliveries(events: readonly DomainEvent[], seed: number): DomainEvent[] {
+  const random = seededRandom(seed);
+  const result: DomainEvent[] = [];
+  events.forEach((event, index) => {
+    result.push(event);
+    const copies = Math.floor(random() * 3);
+    for (let i = 0; i < copies; i++) result.push(events[Math.floor(random() * (index + 1))]!);
+  });
+  return result;
+}
