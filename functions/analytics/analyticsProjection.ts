@@ -90,7 +90,10 @@ export const analyticsProjection: Projection<AnalyticsItem> = {
       throw new PoisonEventError(`the analytics projection does not handle ${event.type}`);
     }
     const { data } = event;
-    const [kind, name = ''] = key.pk.split('#', 2);
+    // split at the first '#' only: a category may contain '#' itself
+    const separator = key.pk.indexOf('#');
+    const kind = key.pk.slice(0, separator);
+    const name = key.pk.slice(separator + 1);
     switch (kind) {
       case 'PRODUCT': {
         const lines = data.lines.filter((line) => String(line.productId) === name);
@@ -133,7 +136,11 @@ export const analyticsProjection: Projection<AnalyticsItem> = {
           ...value,
           spentCents: value.spentCents + data.totalCents,
           orderCount: value.orderCount + 1,
-          lastOrderDate: value.lastOrderDate > event.occurredAt ? value.lastOrderDate : event.occurredAt,
+          // compared as instants: "…T12:00:00Z" and "…T12:00:00.500Z" do not sort as text
+          lastOrderDate:
+            Date.parse(value.lastOrderDate) > Date.parse(event.occurredAt)
+              ? value.lastOrderDate
+              : event.occurredAt,
         };
       }
       case 'HOUR': {
