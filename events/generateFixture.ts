@@ -25,7 +25,8 @@ await mkdir(directory, { recursive: true });
 const out = values.out ?? `${directory}/seed-${seed}-${count}.ndjson`;
 const file = createWriteStream(out);
 for (const event of generateEvents(seed, count)) {
-  if (!file.write(`${JSON.stringify(event)}\n`)) await new Promise((resolve) => file.once('drain', resolve));
+  if (!file.write(`${JSON.stringify(event)}\n`))
+    await new Promise<void>((resolve) => file.once('drain', () => resolve()));
 }
 await new Promise<void>((resolve) => file.end(() => resolve()));
 console.log(`wrote ${count} events to ${out}`);
