@@ -1,6 +1,10 @@
 // A few thousand random commands through the whole pipeline (command Lambdas, PostgreSQL, relay,
 // RabbitMQ, queue bridges, projector Lambdas, dynalite); then every read model must equal what a
 // recomputation from PostgreSQL says, to the cent.
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadHandlers } from '../../tests/support/handlers.ts';
 import { callHandler, type CallResult } from '../../tests/support/lambdaEvents.ts';
@@ -14,6 +18,8 @@ import { compareReadModel } from './compareReadModels.ts';
 import { expectedAnalytics, expectedDirectory, expectedInvoices } from './expectedReadModels.ts';
 
 const COMMANDS = 2_000;
+const run = promisify(execFile);
+const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 const CONCURRENCY = 8;
 
 let database: TestDatabase;
@@ -212,4 +218,28 @@ it(`after ${COMMANDS} random commands every read model equals its recomputation 
   expect(await compareReadModel(dynamoDb(), table('analytics'), await expectedAnalytics(pool))).toEqual([]);
   expect(await compareReadModel(dynamoDb(), table('invoices'), await expectedInvoices(pool))).toEqual([]);
   expect(await compareReadModel(dynamoDb(), table('directory'), await expectedDirectory(pool))).toEqual([]);
+
+  // the operator's `npm run check` says the same, and catches a tampered item
+  const check = () =>
+    run(process.execPath, ['--import', 'tsx', 'infra/cli/check.ts'], {
+      cwd: projectRoot,
+      env: { ...process.env },
+    }).then(
+      ({ stdout }) => ({ code: 0, stdout }),
+      (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
+    );
+  expect(await check()).toEqual({ code: 0, stdout: 'invoices: exact\nanalytics: exact\ndirectory: exact\n' });
+  await dynamoDb().send(
+    new UpdateCommand({
+      TableName: table('analytics'),
+      Key: { pk: `CUSTOMER#500`, sk: 'VALUE' },
+      UpdateExpression: 'SET spentCents = spentCents + :cent',
+      ExpressionAttributeValues: { ':cent': 1 },
+    }),
+  );
+  const tampered = await check();
+  expect(tampered.code).toBe(1);
+  expect(tampered.stdout).toMatch(
+    /analytics: 1 difference\(s\)\n {2}CUSTOMER#500 VALUE spentCents: expected \d+, found \d+/,
+  );
 }, 240_000);
