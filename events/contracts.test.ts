@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { domainEventSchema, eventTypes, pendingEvent, type EventData, type EventType } from './contracts.ts';
+import {
+  domainEventSchema,
+  eventTypes,
+  latestVersions,
+  pendingEvent,
+  type EventData,
+  type EventType,
+} from './contracts.ts';
 
 const userData = { userId: 1, name: 'Ada Lovelace', firstName: 'Ada', lastName: 'Lovelace', email: 'a@b.co' };
 
@@ -24,6 +31,8 @@ const samples: { [T in EventType]: EventData<T> } = {
     customerId: 1,
     description: 'Widget x3',
     totalCents: 8997,
+    currency: 'USD',
+    channel: 'catalog',
     lines: [
       {
         productId: 3,
@@ -44,7 +53,7 @@ function envelope(type: EventType, overrides: Record<string, unknown> = {}) {
   return {
     eventId: randomUUID(),
     type,
-    version: 1,
+    version: latestVersions[type],
     position: 17,
     occurredAt: '2025-06-01T12:34:56.789Z',
     aggregateId: '42',
@@ -55,10 +64,10 @@ function envelope(type: EventType, overrides: Record<string, unknown> = {}) {
 }
 
 describe('pendingEvent', () => {
-  it.each(eventTypes)('builds a version 1 %s event with a string aggregate id', (type) => {
+  it.each(eventTypes)('builds a %s event at its latest version with a string aggregate id', (type) => {
     expect(pendingEvent(type, 42, samples[type])).toEqual({
       type,
-      version: 1,
+      version: latestVersions[type],
       aggregateId: '42',
       data: samples[type],
     });
@@ -79,8 +88,10 @@ describe('domainEventSchema', () => {
     expect(domainEventSchema.parse(event)).toEqual(event);
   });
 
-  it.each(eventTypes)('refuses a %s envelope with version 2', (type) => {
-    expect(domainEventSchema.safeParse(envelope(type, { version: 2 })).success).toBe(false);
+  it.each(eventTypes)('refuses a %s envelope at another version than the latest', (type) => {
+    expect(domainEventSchema.safeParse(envelope(type, { version: latestVersions[type] + 1 })).success).toBe(
+      false,
+    );
   });
 
   it.each(eventTypes)('refuses a %s envelope missing a data field', (type) => {

@@ -1,9 +1,8 @@
 // The domain events: one zod schema per (type, version), the single source of their TypeScript
 // types and of the JSON Schema files generated under events/schemas/.
 import { z } from 'zod';
-
-const id = z.number().int().positive();
-const cents = z.number().int().nonnegative();
+import { cents, id } from './fields.ts';
+import { orderCreatedV1Data } from './versions/orderCreatedV1.ts';
 
 const userData = z.object({
   userId: id,
@@ -13,7 +12,16 @@ const userData = z.object({
   email: z.string(),
 });
 
-/** The payload of every event type, by type; a published shape never changes (a new version would). */
+/**
+ * order.created v2: v1 plus the currency of its amounts and the channel that placed it. Earlier
+ * versions live in events/versions/ with their upcasters.
+ */
+export const orderCreatedV2Data = orderCreatedV1Data.extend({
+  currency: z.string().regex(/^[A-Z]{3}$/),
+  channel: z.enum(['order-service', 'catalog']),
+});
+
+/** The payload of every event type at its latest version; a published shape never changes. */
 export const eventDataSchemas = {
   'user.created': userData,
   'user.updated': userData,
@@ -34,37 +42,33 @@ export const eventDataSchemas = {
     priceCents: cents,
     stock: z.number().int().nonnegative(),
   }),
-  'order.created': z.object({
-    orderId: id,
-    customerId: id,
-    description: z.string(),
-    totalCents: cents,
-    lines: z
-      .array(
-        z.object({
-          /** null for an order-service order, which has no catalog product */
-          productId: id.nullable(),
-          category: z.string().nullable(),
-          description: z.string(),
-          quantity: z.number().int().positive(),
-          unitPriceCents: cents,
-          lineTotalCents: cents,
-        }),
-      )
-      .min(1),
-  }),
+  'order.created': orderCreatedV2Data,
   'todo.created': z.object({ todoId: id, title: z.string() }),
   'todo.completed': z.object({ todoId: id }),
   'todo.deleted': z.object({ todoId: id }),
 } as const;
 
 export type EventType = keyof typeof eventDataSchemas;
+
+/** The version every new event of a type is written at. */
+export const latestVersions = {
+  'user.created': 1,
+  'user.updated': 1,
+  'user.deleted': 1,
+  'account.created': 1,
+  'product.created': 1,
+  'order.created': 2,
+  'todo.created': 1,
+  'todo.completed': 1,
+  'todo.deleted': 1,
+} as const satisfies Record<EventType, number>;
+type LatestVersion<T extends EventType> = (typeof latestVersions)[T];
 export type EventData<T extends EventType> = z.infer<(typeof eventDataSchemas)[T]>;
 export const eventTypes = Object.keys(eventDataSchemas) as EventType[];
 
 /** What a command decides: the event before the log gives it an id, a time and a position. */
 export type PendingEvent = {
-  [T in EventType]: { type: T; version: 1; aggregateId: string; data: EventData<T> };
+  [T in EventType]: { type: T; version: LatestVersion<T>; aggregateId: string; data: EventData<T> };
 }[EventType];
 
 export function pendingEvent<T extends EventType>(
@@ -72,19 +76,34 @@ export function pendingEvent<T extends EventType>(
   aggregateId: string | number,
   data: EventData<T>,
 ): Extract<PendingEvent, { type: T }> {
-  return { type, version: 1, aggregateId: String(aggregateId), data } as Extract<PendingEvent, { type: T }>;
+  return { type, version: latestVersions[type], aggregateId: String(aggregateId), data } as Extract<
+    PendingEvent,
+    { type: T }
+  >;
 }
 
-function envelopeOf<T extends EventType>(type: T) {
+/** The envelope around a payload schema: the same for every type and version. */
+export function envelope<T extends string, V extends number, D extends z.ZodType>(
+  type: T,
+  version: V,
+  data: D,
+) {
   return z.object({
     eventId: z.uuid(),
     type: z.literal(type),
-    version: z.literal(1),
+    version: z.literal(version),
     /** global, gap-tolerant, increasing in publication order (docs/decisions.md) */
     position: z.number().int().positive(),
     occurredAt: z.iso.datetime({ offset: false }),
     aggregateId: z.string().min(1),
     correlationId: z.string().min(1),
+    data,
+  });
+}
+
+function envelopeOf<T extends EventType>(type: T) {
+  return z.object({
+    ...envelope(type, latestVersions[type] as LatestVersion<T>, z.unknown()).shape,
     data: eventDataSchemas[type] as (typeof eventDataSchemas)[T],
   });
 }
@@ -101,7 +120,7 @@ export const envelopeSchemas = {
   'todo.deleted': envelopeOf('todo.deleted'),
 } satisfies { [T in EventType]: ReturnType<typeof envelopeOf<T>> };
 
-/** Any published event, discriminated by `type`. */
+/** Any event at its latest version, discriminated by `type`; older versions are upcast first (parseStoredEvent). */
 export const domainEventSchema = z.discriminatedUnion('type', [
   envelopeSchemas['user.created'],
   envelopeSchemas['user.updated'],

@@ -1,7 +1,9 @@
-// Event payload fixtures: one event envelope per line (NDJSON). Every line is checked against the
+// Event payload fixtures: one event envelope per line (NDJSON), at any event version (older ones
+// are upcast). Every line is checked against the
 // event schemas before anything is written, and positions must increase.
 import { readFile } from 'node:fs/promises';
-import { domainEventSchema, type DomainEvent } from './contracts.ts';
+import type { DomainEvent } from './contracts.ts';
+import { parseStoredEvent } from './storedEvents.ts';
 
 export interface FixtureProblem {
   line: number;
@@ -24,7 +26,7 @@ export function parseFixture(text: string): FixtureReading {
       problems.push({ line, message: `not JSON: ${error instanceof Error ? error.message : String(error)}` });
       return;
     }
-    const parsed = domainEventSchema.safeParse(json);
+    const parsed = parseStoredEvent(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       problems.push({ line, message: `${issue.path.join('.') || 'event'}: ${issue.message}` });

@@ -1,6 +1,6 @@
 // A coherent random event stream from a seed: products before their orders, users before their
 // accounts, no stock below zero, no event for a deleted user or todo. Pure and deterministic.
-import type { DomainEvent, EventData, EventType } from './contracts.ts';
+import { latestVersions, type DomainEvent, type EventData, type EventType } from './contracts.ts';
 
 /** mulberry32: small, fast, good enough for test data, and the same everywhere */
 function random(seed: number) {
@@ -39,7 +39,7 @@ export function* generateEvents(seed: number, count: number): Generator<DomainEv
       ({
         eventId: uuid(),
         type,
-        version: 1,
+        version: latestVersions[type],
         position: (index + 1) * 1000,
         occurredAt,
         aggregateId: String(aggregateId),
@@ -92,6 +92,8 @@ export function* generateEvents(seed: number, count: number): Generator<DomainEv
         customerId: below(3) ? users[below(users.length)]! : 10_000 + below(500),
         description: lines.map((line) => `${line.description} x${line.quantity}`).join(', '),
         totalCents: lines.reduce((sum, line) => sum + line.lineTotalCents, 0),
+        currency: 'USD',
+        channel: 'catalog',
         lines,
       });
       continue;
@@ -104,6 +106,8 @@ export function* generateEvents(seed: number, count: number): Generator<DomainEv
         customerId: users[below(users.length)]!,
         description: `Service ${orderId}`,
         totalCents: cents,
+        currency: 'USD',
+        channel: 'order-service',
         lines: [
           {
             productId: null,

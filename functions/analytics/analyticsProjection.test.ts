@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { OrderCreatedV1Data } from '../../events/versions/orderCreatedV1.ts';
 import type { DomainEvent, EventData } from '../../events/contracts.ts';
 import { catalogOrder, eventFactory } from '../../tests/support/events.ts';
 import {
@@ -27,7 +28,7 @@ const line = (productId: number, category: string, quantity: number, unitPriceCe
   quantity,
   unitPriceCents,
 });
-const serviceOrder = (orderId: number, customerId: number, cents: number): EventData<'order.created'> => ({
+const serviceOrder = (orderId: number, customerId: number, cents: number): OrderCreatedV1Data => ({
   orderId,
   customerId,
   description: 'Consulting',

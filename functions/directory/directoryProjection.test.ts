@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { OrderCreatedV1Data } from '../../events/versions/orderCreatedV1.ts';
 import type { DomainEvent, EventData } from '../../events/contracts.ts';
 import { catalogOrder, eventFactory } from '../../tests/support/events.ts';
 import {
@@ -38,7 +39,7 @@ const product = (productId: number, stock: number): EventData<'product.created'>
   priceCents: 1999,
   stock,
 });
-const serviceOrder: EventData<'order.created'> = {
+const serviceOrder: OrderCreatedV1Data = {
   orderId: 9,
   customerId: 1,
   description: 'Consulting',

@@ -62,6 +62,7 @@ describe('priceCatalogOrder', () => {
   it('prices lines from the catalog in exact cents', () => {
     const order = priceCatalogOrder(42, items([1, 3]), catalog);
     expect(order).toEqual({
+      channel: 'catalog',
       customerId: 42,
       description: 'Widget x3',
       totalCents: 8997,
@@ -136,6 +137,7 @@ describe('priceCatalogOrder', () => {
 describe('serviceOrder', () => {
   it('makes one line without a product, priced at the amount given', () => {
     expect(serviceOrder(3, 8997, 'Consulting')).toEqual({
+      channel: 'order-service',
       customerId: 3,
       description: 'Consulting',
       totalCents: 8997,
@@ -154,7 +156,7 @@ describe('serviceOrder', () => {
 
   it('gives an order.created event that satisfies the contract', () => {
     const event = orderCreated({ id: 11, createdAt: new Date(), ...serviceOrder(3, 500, 'Repair') });
-    expect(event).toMatchObject({ type: 'order.created', version: 1, aggregateId: '11' });
+    expect(event).toMatchObject({ type: 'order.created', version: 2, aggregateId: '11' });
     expect(eventDataSchemas['order.created'].parse(event.data)).toEqual(event.data);
     expect(event.data).toMatchObject({ orderId: 11, customerId: 3, totalCents: 500 });
   });

@@ -2,12 +2,14 @@
 // description and an amount; a catalog order has product lines priced from the catalog.
 import { pendingEvent, type EventData } from '../../events/contracts.ts';
 import { ConflictError, NotFoundError, RuleViolationError } from '../shared/errors.ts';
-import { MAX_CENTS } from '../shared/money.ts';
+import { CURRENCY, MAX_CENTS } from '../shared/money.ts';
 import type { Product } from '../products/product.ts';
 
 export type OrderLine = EventData<'order.created'>['lines'][number];
 
 export interface PricedOrder {
+  /** which dialect placed it */
+  channel: EventData<'order.created'>['channel'];
   customerId: number;
   description: string;
   totalCents: number;
@@ -27,6 +29,7 @@ export interface RequestedItem {
 /** An order-service order: one line, the amount as given. */
 export function serviceOrder(customerId: number, amountCents: number, description: string): PricedOrder {
   return {
+    channel: 'order-service',
     customerId,
     description,
     totalCents: amountCents,
@@ -102,7 +105,7 @@ export function priceCatalogOrder(
     });
   }
   const description = lines.map((line) => `${line.description} x${line.quantity}`).join(', ');
-  return { customerId, description, totalCents, lines };
+  return { channel: 'catalog', customerId, description, totalCents, lines };
 }
 
 export const orderCreated = (order: Order) =>
@@ -111,5 +114,7 @@ export const orderCreated = (order: Order) =>
     customerId: order.customerId,
     description: order.description,
     totalCents: order.totalCents,
+    currency: CURRENCY,
+    channel: order.channel,
     lines: order.lines,
   });

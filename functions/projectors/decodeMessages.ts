@@ -1,6 +1,7 @@
 // Turns an Amazon MQ batch into domain events; a message that is not a valid event is set aside to
 // be parked, never retried.
-import { domainEventSchema, type DomainEvent } from '../../events/contracts.ts';
+import type { DomainEvent } from '../../events/contracts.ts';
+import { parseStoredEvent } from '../../events/storedEvents.ts';
 import type { ParkedEvent } from './applyBatch.ts';
 import { headerText, type AmazonMqRabbitEvent } from './amazonMqEvent.ts';
 
@@ -27,7 +28,7 @@ export function decodeMessages(batch: AmazonMqRabbitEvent): {
       undecodable.push({ ...described, error: 'the message body is not JSON' });
       continue;
     }
-    const parsed = domainEventSchema.safeParse(json);
+    const parsed = parseStoredEvent(json);
     if (parsed.success) events.push(parsed.data);
     else {
       const issue = parsed.error.issues[0]!;

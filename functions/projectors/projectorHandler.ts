@@ -11,7 +11,7 @@ import { parkEvents } from './deadLetters.ts';
 import { decodeMessages } from './decodeMessages.ts';
 import type { Projection } from './projection.ts';
 import { redriveEvents } from './redriveEvents.ts';
-import { domainEventSchema } from '../../events/contracts.ts';
+import { parseStoredEvent } from '../../events/storedEvents.ts';
 
 /** What the dead-letter CLI sends to apply parked events again (see redriveEvents). */
 export interface RedriveRequest {
@@ -26,7 +26,11 @@ export function projectorHandler<Item extends object>(projection: Projection<Ite
   return async (batch: AmazonMqRabbitEvent | RedriveRequest) => {
     if (isRedrive(batch)) {
       // a parked event that still does not parse fails the redrive; it stays parked
-      const events = batch.redrive.map((event) => domainEventSchema.parse(event));
+      const events = batch.redrive.map((event) => {
+        const parsed = parseStoredEvent(event);
+        if (!parsed.success) throw parsed.error;
+        return parsed.data;
+      });
       const result = await redriveEvents({ db: dynamoDb(), tableName }, projection, events);
       logger.info('redrove parked events', { projector: projection.name, ...result });
       return result;

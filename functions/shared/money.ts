@@ -1,5 +1,8 @@
 // Money is integer cents inside and a decimal number with two places in JSON.
 
+/** Every amount is in this currency (ISO 4217); events from order.created v2 on say so. */
+export const CURRENCY = 'USD';
+
 /** Largest amount accepted, in cents: far below 2^53 so sums of many amounts stay exact. */
 export const MAX_CENTS = 1_000_000_000_000; // ten billion units
 

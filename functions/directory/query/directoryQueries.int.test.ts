@@ -3,12 +3,8 @@
 // read-your-writes wait of X-Min-Position.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  domainEventSchema,
-  type DomainEvent,
-  type EventData,
-  type EventType,
-} from '../../../events/contracts.ts';
+import { type DomainEvent, type EventType } from '../../../events/contracts.ts';
+import { storedEvent, type StoredData } from '../../../tests/support/events.ts';
 import { createReadModelResources, startLocalAws, type LocalAws } from '../../../infra/dev/localAws.ts';
 import { readModelTableName } from '../../../infra/aws/resourceNames.ts';
 import { callHandler, type CallResult } from '../../../tests/support/lambdaEvents.ts';
@@ -38,18 +34,9 @@ let queries: Awaited<ReturnType<typeof loadQueries>>;
 const savedEnv: Record<string, string | undefined> = {};
 let lastPosition = 0;
 
-function event<T extends EventType>(type: T, aggregateId: number, data: EventData<T>, occurredAt: string) {
+function event<T extends EventType>(type: T, aggregateId: number, data: StoredData<T>, occurredAt: string) {
   lastPosition += 1;
-  return domainEventSchema.parse({
-    eventId: randomUUID(),
-    type,
-    version: 1,
-    position: lastPosition,
-    occurredAt,
-    aggregateId: String(aggregateId),
-    correlationId: 'directory-queries-test',
-    data,
-  });
+  return storedEvent({ type, position: lastPosition, occurredAt, aggregateId: String(aggregateId), data });
 }
 
 async function apply(...events: DomainEvent[]) {
