@@ -1,9 +1,7 @@
 // A projector Lambda: an Amazon MQ batch in, the projection's table exactly up to date out. Any
 // error fails the whole batch (Amazon MQ has no partial-batch response) and the batch comes again;
 // poison events are parked instead, so one bad event cannot stop the stream.
-import { readModelTableName } from '../../infra/aws/resourceNames.ts';
 import { dynamoDb } from '../shared/aws.ts';
-import { settings } from '../shared/config.ts';
 import { logger } from '../shared/logger.ts';
 import type { AmazonMqRabbitEvent } from './amazonMqEvent.ts';
 import { applyBatch } from './applyBatch.ts';
@@ -11,6 +9,7 @@ import { parkEvents } from './deadLetters.ts';
 import { decodeMessages } from './decodeMessages.ts';
 import type { Projection } from './projection.ts';
 import { redriveEvents } from './redriveEvents.ts';
+import { readRoute } from './tableRoutes.ts';
 import { parseStoredEvent } from '../../events/storedEvents.ts';
 
 /** What the dead-letter CLI sends to apply parked events again (see redriveEvents). */
@@ -22,8 +21,13 @@ const isRedrive = (input: AmazonMqRabbitEvent | RedriveRequest): input is Redriv
   'redrive' in input;
 
 export function projectorHandler<Item extends object>(projection: Projection<Item>) {
-  const tableName = readModelTableName(settings.RESOURCE_PREFIX, projection.name);
   return async (batch: AmazonMqRabbitEvent | RedriveRequest) => {
+    // read per batch: a rebuild may switch the table between two batches
+    const route = await readRoute(projection.name);
+    if (route.state === 'switching') {
+      throw new Error(`${projection.name} is switching to a rebuilt table; the batch will come again`);
+    }
+    const tableName = route.table;
     if (isRedrive(batch)) {
       // a parked event that still does not parse fails the redrive; it stays parked
       const events = batch.redrive.map((event) => {

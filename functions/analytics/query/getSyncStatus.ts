@@ -1,33 +1,29 @@
 // GET /api/analytics/sync-status: how far each projector has got against the head of the published
 // stream, from DynamoDB only (the relay copies its head there; each projector keeps a checkpoint).
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
-import { eventStreamTableName, readModelTableName } from '../../../infra/aws/resourceNames.ts';
+import { eventStreamTableName } from '../../../infra/aws/resourceNames.ts';
 import { projectorNames, type ProjectorName } from '../../../infra/rabbitmq/topology.ts';
 import { CHECKPOINT_KEY, type Checkpoint } from '../../projectors/projection.ts';
+import { liveTable } from '../../projectors/tableRoutes.ts';
 import { STREAM_HEAD_KEY, type StreamHead } from '../../relay/streamHead.ts';
 import { dynamoDb } from '../../shared/aws.ts';
 import { settings } from '../../shared/config.ts';
 import { queryRoute } from '../../shared/queries/queryRoute.ts';
 
 async function readProgress() {
-  const prefix = settings.RESOURCE_PREFIX;
-  const streamTable = eventStreamTableName(prefix);
+  const streamTable = eventStreamTableName(settings.RESOURCE_PREFIX);
+  const tables = await Promise.all(projectorNames.map((name) => liveTable(name)));
   const { Responses = {} } = await dynamoDb().send(
     new BatchGetCommand({
       RequestItems: {
         [streamTable]: { Keys: [STREAM_HEAD_KEY] },
-        ...Object.fromEntries(
-          projectorNames.map((name) => [readModelTableName(prefix, name), { Keys: [CHECKPOINT_KEY] }]),
-        ),
+        ...Object.fromEntries(tables.map((table) => [table, { Keys: [CHECKPOINT_KEY] }])),
       },
     }),
   );
   const head = Responses[streamTable]?.[0] as StreamHead | undefined;
   const checkpoints = Object.fromEntries(
-    projectorNames.map((name) => [
-      name,
-      Responses[readModelTableName(prefix, name)]?.[0] as Checkpoint | undefined,
-    ]),
+    projectorNames.map((name, index) => [name, Responses[tables[index]!]?.[0] as Checkpoint | undefined]),
   ) as Record<ProjectorName, Checkpoint | undefined>;
   return { head, checkpoints };
 }

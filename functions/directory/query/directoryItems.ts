@@ -1,11 +1,10 @@
 // The directory table as its queries read it: its name and the fields each kind of item carries
 // (those directoryProjection writes from the events' data).
 import type { EventData } from '../../../events/contracts.ts';
-import { readModelTableName } from '../../../infra/aws/resourceNames.ts';
-import { settings } from '../../shared/config.ts';
+import { liveTable } from '../../projectors/tableRoutes.ts';
 import type { DirectoryItem } from '../directoryProjection.ts';
 
-export const directoryTableName = () => readModelTableName(settings.RESOURCE_PREFIX, 'directory');
+export const directoryTableName = () => liveTable('directory');
 
 /** The index that holds every live item of a kind in id order; tombstones have no kind, so not them. */
 export const BY_KIND_INDEX = 'byKind';

@@ -12,7 +12,7 @@ import { directoryTableName, type StoredUser } from './directoryItems.ts';
 export const handler = queryRoute('directory', { params: z.object({ id: idParam }) }, async ({ params }) => {
   const { Item } = await dynamoDb().send(
     new GetCommand({
-      TableName: directoryTableName(),
+      TableName: await directoryTableName(),
       Key: entityKey('USER', params.id),
       ConsistentRead: true,
     }),

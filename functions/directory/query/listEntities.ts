@@ -106,7 +106,7 @@ async function readByKind<Item>(kind: EntityKind, options: ReadOptions): Promise
     const remaining = options.wanted === undefined ? undefined : options.wanted - items.length;
     const page: QueryCommandOutput = await dynamoDb().send(
       new QueryCommand({
-        TableName: directoryTableName(),
+        TableName: await directoryTableName(),
         IndexName: BY_KIND_INDEX,
         KeyConditionExpression: '#kind = :kind',
         ExpressionAttributeNames: { '#kind': 'kind' },

@@ -7,13 +7,12 @@ import {
   type BatchGetCommandOutput,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { readModelTableName } from '../../../infra/aws/resourceNames.ts';
+import { liveTable } from '../../projectors/tableRoutes.ts';
 import { dynamoDb } from '../../shared/aws.ts';
-import { settings } from '../../shared/config.ts';
 import { fromCents } from '../../shared/money.ts';
 import { ACCOUNT_SORT_KEY, userPartition, type AccountCopy, type Invoice } from '../invoiceProjection.ts';
 
-const tableName = () => readModelTableName(settings.RESOURCE_PREFIX, 'invoices');
+const tableName = () => liveTable('invoices');
 
 export interface InvoiceFilter {
   userId?: number | undefined;
@@ -63,11 +62,11 @@ async function accountsOf(userIds: number[]): Promise<Map<number, AccountCopy>> 
       .map((userId) => ({ pk: userPartition(userId), sk: ACCOUNT_SORT_KEY }));
     while (keys && keys.length > 0) {
       const page: BatchGetCommandOutput = await dynamoDb().send(
-        new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: keys } } }),
+        new BatchGetCommand({ RequestItems: { [await tableName()]: { Keys: keys } } }),
       );
-      for (const item of (page.Responses?.[tableName()] ?? []) as AccountCopy[])
+      for (const item of (page.Responses?.[await tableName()] ?? []) as AccountCopy[])
         accounts.set(item.userId, item);
-      keys = page.UnprocessedKeys?.[tableName()]?.Keys;
+      keys = page.UnprocessedKeys?.[await tableName()]?.Keys;
     }
   }
   return accounts;
@@ -77,7 +76,7 @@ async function accountsOf(userIds: number[]): Promise<Map<number, AccountCopy>> 
 export async function findInvoices(filter: InvoiceFilter) {
   if (filter.userId !== undefined) {
     const items = await queryAll({
-      TableName: tableName(),
+      TableName: await tableName(),
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': userPartition(filter.userId) },
     });
@@ -91,7 +90,7 @@ export async function findInvoices(filter: InvoiceFilter) {
   do {
     const page = await dynamoDb().send(
       new ScanCommand({
-        TableName: tableName(),
+        TableName: await tableName(),
         FilterExpression: 'begins_with(sk, :invoice)',
         ExpressionAttributeValues: { ':invoice': 'INVOICE#' },
         ExclusiveStartKey: start,
@@ -108,7 +107,7 @@ export async function findInvoices(filter: InvoiceFilter) {
 export async function findInvoiceById(invoiceId: string) {
   const { Items } = await dynamoDb().send(
     new QueryCommand({
-      TableName: tableName(),
+      TableName: await tableName(),
       IndexName: 'byInvoiceId',
       KeyConditionExpression: 'invoiceId = :id',
       ExpressionAttributeValues: { ':id': invoiceId },
@@ -118,7 +117,7 @@ export async function findInvoiceById(invoiceId: string) {
   if (!invoice) return undefined;
   const { Item } = await dynamoDb().send(
     new GetCommand({
-      TableName: tableName(),
+      TableName: await tableName(),
       Key: { pk: userPartition(invoice.userId), sk: ACCOUNT_SORT_KEY },
     }),
   );

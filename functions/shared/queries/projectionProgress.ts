@@ -1,15 +1,15 @@
 // Reads a projection's checkpoint, and waits (bounded) for it to reach a position: read-your-writes.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { readModelTableName } from '../../../infra/aws/resourceNames.ts';
 import type { ProjectorName } from '../../../infra/rabbitmq/topology.ts';
 import { CHECKPOINT_KEY, type Checkpoint } from '../../projectors/projection.ts';
+import { liveTable } from '../../projectors/tableRoutes.ts';
 import { dynamoDb } from '../aws.ts';
 import { settings } from '../config.ts';
 
 export async function readCheckpoint(projection: ProjectorName): Promise<Checkpoint | undefined> {
   const { Item } = await dynamoDb().send(
     new GetCommand({
-      TableName: readModelTableName(settings.RESOURCE_PREFIX, projection),
+      TableName: await liveTable(projection),
       Key: CHECKPOINT_KEY,
       ConsistentRead: true,
     }),
