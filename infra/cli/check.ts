@@ -1,13 +1,6 @@
 // `npm run check [-- --projection NAME]`: compares every read model with a recomputation from
 // PostgreSQL and prints the differences; exits 1 if there are any.
 import { parseArgs } from 'node:util';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { settings } from '../../functions/shared/config.ts';
-import { createPool } from '../../functions/shared/postgres.ts';
-import { readModelTableName } from '../aws/resourceNames.ts';
-import { compareReadModel } from '../consistency/compareReadModels.ts';
-import { expectedAnalytics, expectedDirectory, expectedInvoices } from '../consistency/expectedReadModels.ts';
 import { projectorNames, type ProjectorName } from '../rabbitmq/topology.ts';
 
 const { values } = parseArgs({
@@ -26,26 +19,27 @@ DynamoDB of \`npm run dev\`.`);
   process.exit(values.help ? 0 : 2);
 }
 
-const endpoint = values.cloud
-  ? undefined
-  : (settings.DYNAMODB_ENDPOINT ?? `http://127.0.0.1:${process.env.LOCAL_DYNAMODB_PORT ?? 4569}`);
-const db = DynamoDBDocumentClient.from(
-  new DynamoDBClient({
-    region: settings.AWS_REGION,
-    ...(endpoint ? { endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
-  }),
-);
+if (!values.cloud) {
+  // the DynamoDB of `npm run dev`, unless configured otherwise; read at import below
+  process.env.DYNAMODB_ENDPOINT ??= `http://127.0.0.1:${process.env.LOCAL_DYNAMODB_PORT ?? 4569}`;
+}
+const { settings } = await import('../../functions/shared/config.ts');
+const { createPool } = await import('../../functions/shared/postgres.ts');
+const { dynamoDb } = await import('../../functions/shared/aws.ts');
+const { readRoute } = await import('../../functions/projectors/tableRoutes.ts');
+const { compareReadModel } = await import('../consistency/compareReadModels.ts');
+const { expectedAnalytics, expectedDirectory, expectedInvoices } =
+  await import('../consistency/expectedReadModels.ts');
+
 const pool = createPool(settings.DATABASE_URL, 2);
 const recompute = { analytics: expectedAnalytics, invoices: expectedInvoices, directory: expectedDirectory };
 
 let total = 0;
 try {
   for (const projection of values.projection ? [values.projection as ProjectorName] : projectorNames) {
-    const differences = await compareReadModel(
-      db,
-      readModelTableName(settings.RESOURCE_PREFIX, projection),
-      await recompute[projection](pool),
-    );
+    // the table the projection serves from: a rebuild may have switched it
+    const { table } = await readRoute(projection);
+    const differences = await compareReadModel(dynamoDb(), table, await recompute[projection](pool));
     total += differences.length;
     console.log(
       `${projection}: ${differences.length === 0 ? 'exact' : `${differences.length} difference(s)`}`,

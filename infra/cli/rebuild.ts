@@ -1,0 +1,56 @@
+// `npm run rebuild -- PROJECTION`: rebuilds a projection from the PostgreSQL event log into a new
+// table while the live one keeps serving, then switches over. Interrupted, it resumes when run again.
+import { parseArgs } from 'node:util';
+import { projectorNames, type ProjectorName } from '../rabbitmq/topology.ts';
+import { progressBar } from './progressBar.ts';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    cloud: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+const projection = positionals[0] as ProjectorName | undefined;
+if (values.help || !projection || !projectorNames.includes(projection)) {
+  console.log(`Usage: npm run rebuild -- <${projectorNames.join('|')}> [--cloud]
+
+Builds the projection afresh from the event log into a new table, switches reads and the projector
+to it, and leaves the old table in place (delete it when you no longer need it). Run it again to
+resume an interrupted rebuild. Locally it works on the stack of \`npm run dev\`.`);
+  process.exit(values.help ? 0 : 2);
+}
+if (!values.cloud) {
+  // the DynamoDB and SQS of `npm run dev`, unless configured otherwise; read at import below
+  process.env.DYNAMODB_ENDPOINT ??= `http://127.0.0.1:${process.env.LOCAL_DYNAMODB_PORT ?? 4569}`;
+  process.env.SQS_ENDPOINT ??= `http://localhost:${process.env.LOCAL_SQS_PORT ?? 4576}`;
+}
+const { settings } = await import('../../functions/shared/config.ts');
+const { createPool } = await import('../../functions/shared/postgres.ts');
+const { rebuildProjection } = await import('../rebuild/rebuildProjection.ts');
+
+const pool = createPool(settings.DATABASE_URL, 2);
+let bar: ReturnType<typeof progressBar> | undefined;
+try {
+  const result = await rebuildProjection({
+    pool,
+    projection,
+    prefix: settings.RESOURCE_PREFIX,
+    onProgress: ({ applied, total }) => {
+      bar ??= progressBar(`rebuild ${projection}`, total);
+      bar.update(applied);
+    },
+  });
+  bar?.stop();
+  console.log(
+    `${projection} rebuilt into ${result.table} from ${result.applied} events; reads and the projector use it now`,
+  );
+} catch (error) {
+  bar?.stop();
+  console.error(
+    `rebuild failed (run it again to resume): ${error instanceof Error ? error.message : String(error)}`,
+  );
+  process.exitCode = 1;
+} finally {
+  await pool.end();
+}

@@ -1,0 +1,108 @@
+// A rebuild from 20,000 events in the PostgreSQL log gives exactly the live projection, also when it
+// is interrupted and resumed; afterwards reads and the projector use the new table.
+import { ScanCommand, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { generateEvents } from '../../events/generatedStream.ts';
+import type { DomainEvent } from '../../events/contracts.ts';
+import { startTestAws } from '../../tests/support/localAwsForTests.ts';
+import { createTestDatabase, type TestDatabase } from '../../tests/support/testDatabase.ts';
+import type { LocalAws } from '../dev/localAws.ts';
+
+const EVENTS = 20_000;
+let database: TestDatabase;
+let aws: LocalAws & { prefix: string };
+
+beforeAll(async () => {
+  [database, aws] = await Promise.all([createTestDatabase('rebuild'), startTestAws()]);
+});
+
+afterAll(async () => {
+  await aws?.stop();
+  await database?.drop();
+});
+
+async function scan(table: string) {
+  const { dynamoDb } = await import('../../functions/shared/aws.ts');
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page: ScanCommandOutput = await dynamoDb().send(
+      new ScanCommand({ TableName: table, ExclusiveStartKey: start }),
+    );
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return items
+    .map(({ updatedAt: _updatedAt, ...item }) => item)
+    .sort((a, b) => `${a.pk} ${a.sk}`.localeCompare(`${b.pk} ${b.sk}`));
+}
+
+it(`rebuilds the analytics projection from ${EVENTS} events, resuming after an interruption`, async () => {
+  // config.ts reads the environment at import: everything that reaches it loads after startTestAws
+  const { createPool } = await import('../../functions/shared/postgres.ts');
+  const pool = createPool(database.url, 4);
+  const events: DomainEvent[] = [...generateEvents(2026, EVENTS)];
+  // the event log, as if every event had been committed (by transaction 3, long finished) and published
+  for (let start = 0; start < events.length; start += 5_000) {
+    const slice = events.slice(start, start + 5_000);
+    await pool.query(
+      `INSERT INTO event_log (position, event_id, type, version, aggregate_id, correlation_id, occurred_at, data, transaction_id, published_at)
+       SELECT position, event_id, type, version, aggregate_id, correlation_id, occurred_at, data, '3'::xid8, now()
+       FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::smallint[], $5::text[], $6::text[], $7::timestamptz[], $8::jsonb[])
+         AS e(position, event_id, type, version, aggregate_id, correlation_id, occurred_at, data)`,
+      [
+        slice.map((event) => event.position),
+        slice.map((event) => event.eventId),
+        slice.map((event) => event.type),
+        slice.map((event) => event.version),
+        slice.map((event) => event.aggregateId),
+        slice.map((event) => event.correlationId),
+        slice.map((event) => event.occurredAt),
+        slice.map((event) => JSON.stringify(event.data)),
+      ],
+    );
+  }
+  // the live projection, as the projector built it batch by batch
+  const { applyBatch } = await import('../../functions/projectors/applyBatch.ts');
+  const { analyticsProjection } = await import('../../functions/analytics/analyticsProjection.ts');
+  const { dynamoDb } = await import('../../functions/shared/aws.ts');
+  const liveTable = `${aws.prefix}-analytics`;
+  const analyticsEvents = events.filter(
+    (event) => event.type === 'product.created' || event.type === 'order.created',
+  );
+  for (let start = 0; start < analyticsEvents.length; start += 500) {
+    await applyBatch(
+      { db: dynamoDb(), tableName: liveTable, park: async () => {}, now: new Date() },
+      analyticsProjection,
+      analyticsEvents.slice(start, start + 500),
+    );
+  }
+
+  const { rebuildProjection } = await import('./rebuildProjection.ts');
+  const progress: number[] = [];
+  const options = {
+    pool,
+    projection: 'analytics' as const,
+    prefix: aws.prefix,
+    settleMs: 200,
+    onProgress: ({ applied }: { applied: number }) => progress.push(applied),
+  };
+  const interrupted = await rebuildProjection({ ...options, stopAfterBatches: 4 });
+  expect(interrupted).toMatchObject({ completed: false, applied: 4_000 });
+  const resumed = await rebuildProjection(options);
+  expect(resumed).toMatchObject({
+    completed: true,
+    table: interrupted.table,
+    applied: analyticsEvents.length,
+  });
+  expect(progress.at(-1)).toBe(analyticsEvents.length);
+
+  expect(await scan(resumed.table)).toEqual(await scan(liveTable));
+  const { readRoute } = await import('../../functions/projectors/tableRoutes.ts');
+  expect(await readRoute('analytics')).toEqual({
+    ...(await readRoute('analytics')),
+    table: resumed.table,
+    state: 'live',
+  });
+  await pool.end();
+}, 300_000);
