@@ -2,6 +2,9 @@
 // missing setting fails at cold start with its name instead of half-way through a request.
 import { z } from 'zod';
 
+/** An optional URL; serverless.yml renders an unset variable as '' */
+const optionalUrl = z.preprocess((value) => (value === '' ? undefined : value), z.string().url().optional());
+
 const settingsSchema = z.object({
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/cqrs_commerce'),
   RABBITMQ_URL: z.string().url().default('amqp://guest:guest@127.0.0.1:5672'),
@@ -10,13 +13,13 @@ const settingsSchema = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(262_144),
   /** how a command wakes the relay: `notify` (PostgreSQL NOTIFY, locally) or `invoke` (async Lambda) */
   RELAY_WAKE: z.enum(['notify', 'invoke']).default('notify'),
-  RELAY_FUNCTION_NAME: z.string().optional(),
+  RELAY_FUNCTION_NAME: z.preprocess((value) => (value === '' ? undefined : value), z.string().optional()),
   RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
-  LAMBDA_ENDPOINT: z.string().url().optional(),
+  LAMBDA_ENDPOINT: optionalUrl,
   /** local DynamoDB (dynalite, LocalStack); unset in the cloud */
-  DYNAMODB_ENDPOINT: z.string().url().optional(),
+  DYNAMODB_ENDPOINT: optionalUrl,
   /** local SQS (sqslite, LocalStack); unset in the cloud */
-  SQS_ENDPOINT: z.string().url().optional(),
+  SQS_ENDPOINT: optionalUrl,
   /** names the read-model tables and queues: `<prefix>-invoices`, `<prefix>-projector-dead-letters` */
   RESOURCE_PREFIX: z
     .string()

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { readSettings } from './config.ts';
+
+describe('readSettings', () => {
+  it('reads an empty endpoint (an unset serverless.yml variable) as none', () => {
+    const settings = readSettings({ DYNAMODB_ENDPOINT: '', SQS_ENDPOINT: '', LAMBDA_ENDPOINT: '' });
+    expect(settings.DYNAMODB_ENDPOINT).toBeUndefined();
+    expect(settings.SQS_ENDPOINT).toBeUndefined();
+  });
+
+  it('fails with the name of the bad setting', () => {
+    expect(() => readSettings({ DATABASE_URL: 'not a url' })).toThrow(
+      /^Invalid configuration: DATABASE_URL: /,
+    );
+    expect(() => readSettings({ PG_POOL_MAX: '0' })).toThrow(/PG_POOL_MAX/);
+  });
+
+  it('has working local defaults', () => {
+    expect(readSettings({})).toMatchObject({
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/cqrs_commerce',
+      RESOURCE_PREFIX: 'cqrs-commerce-dev',
+      RELAY_WAKE: 'notify',
+    });
+  });
+});
