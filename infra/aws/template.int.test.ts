@@ -1,0 +1,192 @@
+// Packages the service offline (no credentials, no network) and checks the CloudFormation template:
+// routes, functions, event source mappings, least-privilege IAM, tables equal to the local ones.
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, readdir, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import projectorEventSources from './projectorEventSources.json' with { type: 'json' };
+import { tableDefinitions } from './readModelResources.ts';
+
+const run = promisify(execFile);
+const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
+const PREFIX = 'cqrs-commerce-ci';
+
+interface Statement {
+  Action: string[];
+  Resource: unknown;
+}
+type Resource = { Type: string; Properties: Record<string, unknown> };
+let resources: Record<string, Resource>;
+let packageDirectory: string;
+
+beforeAll(async () => {
+  packageDirectory = await mkdtemp(`${tmpdir()}/package-`);
+  const env: NodeJS.ProcessEnv = { ...process.env, SLS_TELEMETRY_DISABLED: '1' };
+  for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE'])
+    delete env[name];
+  const serverless = fileURLToPath(
+    new URL('../../node_modules/serverless/bin/serverless.js', import.meta.url),
+  );
+  await run(process.execPath, [serverless, 'package', '--stage', 'ci', '--package', packageDirectory], {
+    cwd: projectRoot,
+    env,
+    timeout: 240_000,
+  });
+  const template = JSON.parse(
+    await readFile(`${packageDirectory}/cloudformation-template-update-stack.json`, 'utf8'),
+  );
+  resources = template.Resources;
+}, 300_000);
+
+const ofType = (type: string) => Object.entries(resources).filter(([, resource]) => resource.Type === type);
+function statementsOf(functionName: string): Statement[] {
+  const role = resources[`${functionName[0]!.toUpperCase()}${functionName.slice(1)}IamRoleLambdaExecution`]!;
+  const policies = role.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[];
+  return policies.flatMap((policy) => policy.PolicyDocument.Statement);
+}
+const actionsOf = (functionName: string) =>
+  statementsOf(functionName).flatMap((statement) => statement.Action);
+
+const commands = [
+  'createSystemApiUsers',
+  'registerUser',
+  'updateUser',
+  'deleteUser',
+  'createAccounts',
+  'placeServiceOrders',
+  'placeCatalogOrder',
+  'createProduct',
+  'createTodo',
+  'completeTodo',
+  'deleteTodo',
+];
+const queries = [
+  'listSystemApiUsers',
+  'listAccounts',
+  'listServiceOrders',
+  'listUsers',
+  'getUser',
+  'listTodos',
+  'getInvoices',
+  'getInvoice',
+  'getProductSales',
+  'getCategoryRevenue',
+  'getCustomerLifetimeValue',
+  'getHourlySales',
+  'getSyncStatus',
+];
+const projectors = ['invoicesProjector', 'analyticsProjector', 'directoryProjector'];
+
+describe('the packaged template', () => {
+  it('has every route of the API', () => {
+    const routes = ofType('AWS::ApiGatewayV2::Route')
+      .map(([, route]) => route.Properties.RouteKey)
+      .sort();
+    expect(routes).toEqual(
+      [
+        'POST /system-api/users',
+        'GET /system-api/users',
+        'POST /system-api/accounts',
+        'GET /system-api/accounts',
+        'POST /order-service/orders',
+        'GET /order-service/orders',
+        'GET /invoice-service/invoices',
+        'GET /invoice-service/invoices/{id}',
+        'POST /api/products',
+        'POST /api/orders',
+        'GET /api/analytics/products/{id}/sales',
+        'GET /api/analytics/categories/{category}/revenue',
+        'GET /api/analytics/customers/{id}/lifetime-value',
+        'GET /api/analytics/hours/{hour}/sales',
+        'GET /api/analytics/sync-status',
+        'POST /todos',
+        'GET /todos',
+        'POST /todos/{id}/complete',
+        'DELETE /todos/{id}',
+        'POST /users',
+        'GET /users',
+        'GET /users/{id}',
+        'PUT /users/{id}',
+        'DELETE /users/{id}',
+        'GET /health',
+      ].sort(),
+    );
+  });
+
+  it('has every function on nodejs22.x, each in a small bundle of its own', async () => {
+    const functions = ofType('AWS::Lambda::Function');
+    expect(functions).toHaveLength(commands.length + queries.length + projectors.length + 2);
+    for (const [, fn] of functions) expect(fn.Properties.Runtime).toBe('nodejs22.x');
+    for (const file of (await readdir(packageDirectory)).filter((name) => name.endsWith('.zip'))) {
+      expect((await stat(`${packageDirectory}/${file}`)).size, file).toBeLessThan(2_000_000);
+    }
+  });
+
+  it('feeds each projector from its queue with the batching of projectorEventSources.json', () => {
+    const mappings = ofType('AWS::Lambda::EventSourceMapping').map(([, mapping]) => mapping.Properties);
+    expect(mappings).toHaveLength(3);
+    for (const source of Object.values(projectorEventSources)) {
+      expect(mappings).toContainEqual(
+        expect.objectContaining({
+          Queues: [source.queue],
+          BatchSize: source.batchSize,
+          MaximumBatchingWindowInSeconds: source.maximumBatchingWindow,
+          SourceAccessConfigurations: [expect.objectContaining({ Type: 'BASIC_AUTH' })],
+        }),
+      );
+    }
+  });
+
+  it('gives query functions no write action and command functions no DynamoDB at all', () => {
+    const writes = /^(dynamodb:(Put|Update|Delete|BatchWrite)|sqs:Send)/;
+    for (const query of queries)
+      expect(
+        actionsOf(query).filter((action) => writes.test(action)),
+        query,
+      ).toEqual([]);
+    for (const command of commands) {
+      expect(
+        actionsOf(command).filter((action) => action.startsWith('dynamodb:')),
+        command,
+      ).toEqual([]);
+    }
+  });
+
+  it('lets a projector write only its own tables and send only to the dead-letter queue', () => {
+    for (const projector of projectors) {
+      const own = projector.replace('Projector', '');
+      for (const statement of statementsOf(projector)) {
+        const targets = JSON.stringify(statement.Resource);
+        if (statement.Action.includes('dynamodb:PutItem')) expect(targets).toContain(`-${own}*`);
+        if (statement.Action.some((action) => action.startsWith('sqs:')))
+          expect(targets).toContain('projector-dead-letters');
+      }
+    }
+  });
+
+  it('never grants a data action on every resource', () => {
+    for (const [name, role] of ofType('AWS::IAM::Role')) {
+      const policies = (role.Properties.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[];
+      for (const statement of policies.flatMap((policy) => policy.PolicyDocument.Statement)) {
+        if (statement.Action.some((action) => /^(dynamodb|sqs|lambda|secretsmanager):/.test(action))) {
+          expect(JSON.stringify(statement.Resource), name).not.toMatch(/^"\*"$|\["\*"\]/);
+        }
+      }
+    }
+  });
+
+  it('declares the tables the local stack creates, with the same keys and indexes', () => {
+    const declared = ofType('AWS::DynamoDB::Table').map(([, table]) => ({
+      ...(table.Properties as object),
+      TableName: String(table.Properties.TableName).replace('cqrs-commerce-ci', PREFIX),
+    }));
+    expect(declared.sort((a, b) => a.TableName.localeCompare(b.TableName))).toEqual(
+      tableDefinitions(PREFIX).sort((a, b) => a.TableName!.localeCompare(b.TableName!)),
+    );
+    expect(ofType('AWS::SQS::Queue').map(([, queue]) => queue.Properties.QueueName)).toEqual([
+      `${PREFIX}-projector-dead-letters`,
+    ]);
+  });
+});
