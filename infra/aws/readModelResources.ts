@@ -19,8 +19,16 @@ export function tableDefinitions(prefix: string): CreateTableCommandInput[] {
   return Object.values(resources)
     .filter((resource) => resource.Type === 'AWS::DynamoDB::Table')
     .map((resource) => {
-      const properties = resource.Properties as unknown as CreateTableCommandInput;
-      return { ...properties, TableName: withPrefix(properties.TableName, prefix) };
+      // the keys and indexes; backup and deletion protection are the cloud's business
+      const { TableName, BillingMode, KeySchema, AttributeDefinitions, GlobalSecondaryIndexes } =
+        resource.Properties as unknown as CreateTableCommandInput;
+      return {
+        TableName: withPrefix(TableName, prefix),
+        BillingMode,
+        KeySchema,
+        AttributeDefinitions,
+        ...(GlobalSecondaryIndexes ? { GlobalSecondaryIndexes } : {}),
+      };
     });
 }
 

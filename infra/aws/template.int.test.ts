@@ -178,10 +178,15 @@ describe('the packaged template', () => {
   });
 
   it('declares the tables the local stack creates, with the same keys and indexes', () => {
-    const declared = ofType('AWS::DynamoDB::Table').map(([, table]) => ({
-      ...(table.Properties as object),
-      TableName: String(table.Properties.TableName).replace('cqrs-commerce-ci', PREFIX),
-    }));
+    const declared = ofType('AWS::DynamoDB::Table').map(([, table]) => {
+      const { PointInTimeRecoverySpecification, DeletionProtectionEnabled, ...keys } = table.Properties;
+      // a `ci` stage is not a production stage: no deletion protection there
+      expect([PointInTimeRecoverySpecification, DeletionProtectionEnabled]).toEqual([
+        { PointInTimeRecoveryEnabled: false },
+        false,
+      ]);
+      return { ...keys, TableName: String(table.Properties.TableName).replace('cqrs-commerce-ci', PREFIX) };
+    });
     expect(declared.sort((a, b) => a.TableName.localeCompare(b.TableName))).toEqual(
       tableDefinitions(PREFIX).sort((a, b) => a.TableName!.localeCompare(b.TableName!)),
     );
