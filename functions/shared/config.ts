@@ -1,13 +1,22 @@
 // The one checked configuration of every function and tool, read once at module scope: a bad or
-// missing setting fails at cold start with its name instead of half-way through a request.
+// missing setting fails at cold start with its name instead of half-way through a request. Locally
+// everything comes from the environment, with defaults for this machine; in the cloud the database
+// and broker credentials come from Secrets Manager and nothing falls back to a local default.
 import { z } from 'zod';
+import { connectionSettingsFromSecrets, fetchSecretJson } from './secrets.ts';
 
-/** An optional URL; serverless.yml renders an unset variable as '' */
-const optionalUrl = z.preprocess((value) => (value === '' ? undefined : value), z.string().url().optional());
+/** serverless.yml renders an unset variable as '' */
+const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value);
+const optionalUrl = z.preprocess(unsetIfEmpty, z.string().url().optional());
+
+const LOCAL_DEFAULTS = {
+  DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/cqrs_commerce',
+  RABBITMQ_URL: 'amqp://guest:guest@127.0.0.1:5672',
+};
 
 const settingsSchema = z.object({
-  DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/cqrs_commerce'),
-  RABBITMQ_URL: z.string().url().default('amqp://guest:guest@127.0.0.1:5672'),
+  DATABASE_URL: z.preprocess(unsetIfEmpty, z.string({ error: 'is not set' }).url()),
+  RABBITMQ_URL: z.preprocess(unsetIfEmpty, z.string({ error: 'is not set' }).url()),
   EVENTS_EXCHANGE: z.string().min(1).default('domain-events'),
   PG_POOL_MAX: z.coerce.number().int().min(1).max(100).default(4),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(262_144),
@@ -32,8 +41,19 @@ const settingsSchema = z.object({
 
 export type Settings = z.infer<typeof settingsSchema>;
 
-export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
-  const parsed = settingsSchema.safeParse(env);
+/** In a Lambda on AWS, as opposed to serverless-offline, tests and tools on this machine. */
+export const runsInTheCloud = (env: NodeJS.ProcessEnv) =>
+  Boolean(env.AWS_LAMBDA_FUNCTION_NAME) && !env.IS_OFFLINE;
+
+export function readSettings(env: NodeJS.ProcessEnv = process.env, cloud = runsInTheCloud(env)): Settings {
+  const withDefaults = cloud
+    ? env
+    : {
+        ...env,
+        DATABASE_URL: unsetIfEmpty(env.DATABASE_URL) ?? LOCAL_DEFAULTS.DATABASE_URL,
+        RABBITMQ_URL: unsetIfEmpty(env.RABBITMQ_URL) ?? LOCAL_DEFAULTS.RABBITMQ_URL,
+      };
+  const parsed = settingsSchema.safeParse(withDefaults);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new Error(`Invalid configuration: ${problems.join('; ')}`);
@@ -41,4 +61,10 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   return parsed.data;
 }
 
-export const settings = readSettings();
+/** The environment completed with the connection strings built from Secrets Manager, if any. */
+export async function loadSettings(env: NodeJS.ProcessEnv = process.env): Promise<Settings> {
+  const fromSecrets = await connectionSettingsFromSecrets(env, fetchSecretJson);
+  return readSettings({ ...env, ...fromSecrets }, runsInTheCloud(env));
+}
+
+export const settings = await loadSettings();
