@@ -22,7 +22,7 @@ const settingsSchema = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(262_144),
   /** how a command wakes the relay: `notify` (PostgreSQL NOTIFY, locally) or `invoke` (async Lambda) */
   RELAY_WAKE: z.enum(['notify', 'invoke']).default('notify'),
-  RELAY_FUNCTION_NAME: z.preprocess((value) => (value === '' ? undefined : value), z.string().optional()),
+  RELAY_FUNCTION_NAME: z.preprocess(unsetIfEmpty, z.string().optional()),
   RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
   LAMBDA_ENDPOINT: optionalUrl,
   /** local DynamoDB (dynalite, LocalStack); unset in the cloud */
