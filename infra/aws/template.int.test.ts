@@ -21,17 +21,23 @@ type Resource = { Type: string; Properties: Record<string, unknown> };
 let resources: Record<string, Resource>;
 let packageDirectory: string;
 
-beforeAll(async () => {
-  packageDirectory = await mkdtemp(`${tmpdir()}/package-`);
+const serverlessBin = fileURLToPath(
+  new URL('../../node_modules/serverless/bin/serverless.js', import.meta.url),
+);
+
+/** no credentials: packaging must work without them */
+function offlineEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, SLS_TELEMETRY_DISABLED: '1' };
   for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE'])
     delete env[name];
-  const serverless = fileURLToPath(
-    new URL('../../node_modules/serverless/bin/serverless.js', import.meta.url),
-  );
-  await run(process.execPath, [serverless, 'package', '--stage', 'ci', '--package', packageDirectory], {
+  return env;
+}
+
+beforeAll(async () => {
+  packageDirectory = await mkdtemp(`${tmpdir()}/package-`);
+  await run(process.execPath, [serverlessBin, 'package', '--stage', 'ci', '--package', packageDirectory], {
     cwd: projectRoot,
-    env,
+    env: offlineEnv(),
     timeout: 240_000,
   });
   const template = JSON.parse(
@@ -194,4 +200,37 @@ describe('the packaged template', () => {
       `${PREFIX}-projector-dead-letters`,
     ]);
   });
+
+  it('puts only the functions that reach PostgreSQL and the broker in the VPC given as stage parameters', async () => {
+    const directory = await mkdtemp(`${tmpdir()}/package-vpc-`);
+    const params = ['network=vpc', 'securityGroupIds=sg-1', 'subnetIds=subnet-a,subnet-b'].flatMap(
+      (param) => ['--param', param],
+    );
+    await run(
+      process.execPath,
+      [serverlessBin, 'package', '--stage', 'ci', '--package', directory, ...params],
+      {
+        cwd: projectRoot,
+        env: offlineEnv(),
+        timeout: 240_000,
+      },
+    );
+    const template = JSON.parse(
+      await readFile(`${directory}/cloudformation-template-update-stack.json`, 'utf8'),
+    );
+    const inVpc = Object.entries(template.Resources as Record<string, Resource>)
+      .filter(([, resource]) => resource.Type === 'AWS::Lambda::Function' && resource.Properties.VpcConfig)
+      .map(([name]) => name.replace(/LambdaFunction$/, ''))
+      .sort();
+    const expected = [...commands, 'health', 'relayEvents']
+      .map((name) => `${name[0]!.toUpperCase()}${name.slice(1)}`)
+      .sort();
+    expect(inVpc).toEqual(expected);
+    expect(template.Resources.RelayEventsLambdaFunction.Properties.VpcConfig).toEqual({
+      SecurityGroupIds: { 'Fn::Split': [',', 'sg-1'] },
+      SubnetIds: { 'Fn::Split': [',', 'subnet-a,subnet-b'] },
+    });
+    // and without those parameters nothing is in a VPC
+    expect(ofType('AWS::Lambda::Function').filter(([, fn]) => fn.Properties.VpcConfig)).toEqual([]);
+  }, 300_000);
 });
