@@ -30,7 +30,17 @@ describe('connection settings from Secrets Manager', () => {
     );
     await expect(
       connectionSettingsFromSecrets({ DATABASE_SECRET_ARN: 'arn:mq' }, fetchSecret),
-    ).rejects.toThrow(/^Invalid configuration: DATABASE_SECRET_ARN: the secret lacks host/);
+    ).rejects.toThrow(/^Invalid configuration: DATABASE_HOST: is not set/);
+  });
+
+  it('takes the host and database name from the environment for a secret RDS manages (username and password only)', async () => {
+    const settings = await connectionSettingsFromSecrets(
+      { DATABASE_SECRET_ARN: 'arn:mq', DATABASE_HOST: 'db.rds.internal', DATABASE_NAME: 'commerce' },
+      fetchSecret,
+    );
+    expect(settings.DATABASE_URL).toBe(
+      'postgres://relay:s3cret@db.rds.internal:5432/commerce?sslmode=require',
+    );
   });
 
   it('leaves the environment alone without ARNs', async () => {

@@ -4,15 +4,20 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
 
-/** RDS's secret shape */
+/**
+ * RDS's secret shape. A secret RDS manages for its master user holds only the username and
+ * password; the host and database name then come from DATABASE_HOST and DATABASE_NAME.
+ */
 const databaseSecret = z.object({
   username: z.string(),
   password: z.string(),
-  host: z.string(),
-  port: z.coerce.number().int().default(5432),
-  dbname: z.string().default('postgres'),
+  host: z.string().optional(),
+  port: z.coerce.number().int().optional(),
+  dbname: z.string().optional(),
 });
 const brokerSecret = z.object({ username: z.string(), password: z.string() });
+
+const unsetIfEmpty = (value: string | undefined) => (value === '' ? undefined : value);
 
 export type FetchSecret = (arn: string) => Promise<unknown>;
 
@@ -51,7 +56,11 @@ export async function connectionSettingsFromSecrets(
       await fetchSecret(env.DATABASE_SECRET_ARN),
       'DATABASE_SECRET_ARN',
     );
-    const url = new URL(`postgres://${secret.host}:${secret.port}/${encodeURIComponent(secret.dbname)}`);
+    const host = secret.host ?? unsetIfEmpty(env.DATABASE_HOST);
+    if (!host) throw new Error('Invalid configuration: DATABASE_HOST: is not set (nor host in the secret)');
+    const port = secret.port ?? (Number(unsetIfEmpty(env.DATABASE_PORT)) || 5432);
+    const name = secret.dbname ?? unsetIfEmpty(env.DATABASE_NAME) ?? 'postgres';
+    const url = new URL(`postgres://${host}:${port}/${encodeURIComponent(name)}`);
     url.username = encodeURIComponent(secret.username);
     url.password = encodeURIComponent(secret.password);
     url.searchParams.set('sslmode', 'require');

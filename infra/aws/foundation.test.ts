@@ -1,0 +1,44 @@
+// The optional foundation stack: its outputs are exactly the stage parameters serverless.yml reads,
+// and nothing in it is reachable from outside the VPC.
+import { readFile } from 'node:fs/promises';
+import yaml from 'js-yaml';
+import { describe, expect, it } from 'vitest';
+
+const read = (file: string) => readFile(new URL(`../../${file}`, import.meta.url), 'utf8');
+
+describe('infra/aws/foundation.yml', () => {
+  it('outputs every stage parameter serverless.yml reads, and nothing else', async () => {
+    const template = yaml.load(await read('infra/aws/foundation.yml')) as {
+      Outputs: Record<string, unknown>;
+    };
+    const serverlessParams = new Set(
+      [...(await read('serverless.yml')).matchAll(/\$\{param:(\w+)/g)].map((match) => match[1]),
+    );
+    expect(Object.keys(template.Outputs).sort()).toEqual([...serverlessParams].sort());
+  });
+
+  it('keeps the database and the broker private, open only to the functions', async () => {
+    const template = yaml.load(await read('infra/aws/foundation.yml')) as {
+      Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+    };
+    const { Database, Broker } = template.Resources;
+    expect(Database!.Properties).toMatchObject({
+      PubliclyAccessible: false,
+      StorageEncrypted: true,
+      ManageMasterUserPassword: true,
+    });
+    expect(Broker!.Properties).toMatchObject({ PubliclyAccessible: false, EngineType: 'RABBITMQ' });
+    const rules = Object.values(template.Resources).flatMap((resource) =>
+      resource.Type === 'AWS::EC2::SecurityGroup'
+        ? ((resource.Properties.SecurityGroupIngress ?? []) as Record<string, unknown>[])
+        : resource.Type === 'AWS::EC2::SecurityGroupIngress'
+          ? [resource.Properties]
+          : [],
+    );
+    expect(rules.length).toBeGreaterThan(0);
+    for (const rule of rules) {
+      expect(rule).not.toHaveProperty('CidrIp');
+      expect(rule).toHaveProperty('SourceSecurityGroupId');
+    }
+  });
+});
