@@ -123,7 +123,8 @@ describe('the packaged template', () => {
 
   it('has every function on nodejs22.x, each in a small bundle of its own', async () => {
     const functions = ofType('AWS::Lambda::Function');
-    expect(functions).toHaveLength(commands.length + queries.length + projectors.length + 2);
+    // plus health, the relay and prepareBackend
+    expect(functions).toHaveLength(commands.length + queries.length + projectors.length + 3);
     for (const [, fn] of functions) expect(fn.Properties.Runtime).toBe('nodejs22.x');
     for (const file of (await readdir(packageDirectory)).filter((name) => name.endsWith('.zip'))) {
       expect((await stat(`${packageDirectory}/${file}`)).size, file).toBeLessThan(2_000_000);
@@ -222,7 +223,7 @@ describe('the packaged template', () => {
       .filter(([, resource]) => resource.Type === 'AWS::Lambda::Function' && resource.Properties.VpcConfig)
       .map(([name]) => name.replace(/LambdaFunction$/, ''))
       .sort();
-    const expected = [...commands, 'health', 'relayEvents']
+    const expected = [...commands, 'health', 'relayEvents', 'prepareBackend']
       .map((name) => `${name[0]!.toUpperCase()}${name.slice(1)}`)
       .sort();
     expect(inVpc).toEqual(expected);

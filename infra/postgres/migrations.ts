@@ -26,11 +26,15 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
 }
 
 /** Brings the schema up to date; returns the names of the migrations it applied. */
-export async function migrateDatabase(databaseUrl: string, log: (message: string) => void = () => {}) {
+export async function migrateDatabase(
+  databaseUrl: string,
+  log: (message: string) => void = () => {},
+  directory = MIGRATIONS_DIR,
+) {
   await ensureDatabase(databaseUrl);
   const applied = await runner({
     databaseUrl,
-    dir: MIGRATIONS_DIR,
+    dir: directory,
     direction: 'up',
     migrationsTable: 'pgmigrations',
     count: Infinity,
