@@ -140,7 +140,10 @@ describe('the packaged template', () => {
           Queues: [source.queue],
           BatchSize: source.batchSize,
           MaximumBatchingWindowInSeconds: source.maximumBatchingWindow,
-          SourceAccessConfigurations: [expect.objectContaining({ Type: 'BASIC_AUTH' })],
+          SourceAccessConfigurations: expect.arrayContaining([
+            expect.objectContaining({ Type: 'BASIC_AUTH' }),
+            { Type: 'VIRTUAL_HOST', URI: '/' },
+          ]),
         }),
       );
     }
