@@ -2,8 +2,8 @@
 // accounts, no stock below zero, no event for a deleted user or todo. Pure and deterministic.
 import { latestVersions, type DomainEvent, type EventData, type EventType } from './contracts.ts';
 
-/** mulberry32: small, fast, good enough for test data, and the same everywhere */
-function random(seed: number) {
+/** A deterministic pseudo-random number generator in [0, 1) (mulberry32): small, fast, the same everywhere. */
+export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -18,7 +18,7 @@ const CATEGORIES = ['Electronics', 'Home', 'Office', 'Garden', 'Books', 'Toys'];
 const START = Date.UTC(2025, 0, 1);
 
 export function* generateEvents(seed: number, count: number): Generator<DomainEvent> {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const below = (n: number) => Math.floor(next() * n);
   const uuid = () => {
     const hex = Array.from({ length: 32 }, () => below(16).toString(16));

@@ -2,6 +2,7 @@
 // event at or below its stored position, every item of an event is staged from the state before the
 // event, and an event whose `evolve` throws PoisonEventError is parked and changes no item.
 import type { DomainEvent } from '../../events/contracts.ts';
+import { seededRandom } from '../../events/generatedStream.ts';
 import {
   PoisonEventError,
   keyString,
@@ -45,20 +46,10 @@ export function foldProjection<Item extends object>(
 }
 
 /** The folded items as a plain object sorted by key, for comparing two folds with toEqual. */
+export { seededRandom };
+
 export const snapshot = <Item>(folded: Folded<Item>) =>
   Object.fromEntries([...folded.items.entries()].sort(([a], [b]) => a.localeCompare(b)));
-
-/** A deterministic pseudo-random number generator in [0, 1) (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A Fisher-Yates shuffle driven by a seed. */
 export function seededShuffle<T>(values: readonly T[], seed: number): T[] {

@@ -1,21 +1,13 @@
 // GET /system-api/accounts?limit&offset&order_by&cursor
 //   → [{id, user_id, address1, address2, city, state, zip, created_at}]
+import { asSystemApiAccount } from '../../accounts/account.ts';
 import { queryRoute } from '../../shared/queries/queryRoute.ts';
 import type { StoredAccount } from './directoryItems.ts';
 import { byNumber, byText, byTime, entityList } from './listEntities.ts';
 
 const accounts = entityList({
   kind: 'ACCOUNT',
-  toRow: (account: StoredAccount) => ({
-    id: account.id,
-    user_id: account.userId,
-    address1: account.address1,
-    address2: account.address2,
-    city: account.city,
-    state: account.state,
-    zip: account.zip,
-    created_at: account.createdAt,
-  }),
+  toRow: (account: StoredAccount) => ({ ...asSystemApiAccount(account), created_at: account.createdAt }),
   sortableColumns: {
     user_id: byNumber((account) => account.user_id),
     city: byText((account) => account.city),
