@@ -96,6 +96,9 @@ function startOffline(env: NodeJS.ProcessEnv): ChildProcess {
       String(HTTP_PORT),
       '--lambdaPort',
       String(LAMBDA_PORT),
+      // in-process: one module scope, so one PostgreSQL pool, however many requests are in flight
+      // (docs/decisions.md); OFFLINE_WORKER_THREADS=1 restores serverless-offline's default
+      ...(process.env.OFFLINE_WORKER_THREADS === '1' ? [] : ['--useInProcess']),
     ],
     { stdio: ['ignore', 'inherit', 'inherit'], env: { ...env, SLS_TELEMETRY_DISABLED: '1' } },
   );
