@@ -2,13 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { OrderCreatedV1Data } from '../../events/versions/orderCreatedV1.ts';
 import type { DomainEvent, EventData } from '../../events/contracts.ts';
 import { catalogOrder, eventFactory } from '../../tests/support/events.ts';
-import {
-  foldProjection,
-  seededShuffle,
-  shuffleAcrossItems,
-  snapshot,
-  withRedeliveries,
-} from '../../tests/support/foldProjection.ts';
+import { foldProjection } from '../../tests/support/foldProjection.ts';
+import { itKeepsFoldProperties } from '../../tests/support/foldProperties.ts';
 import { fromCents } from '../shared/money.ts';
 import {
   analyticsProjection as projection,
@@ -268,22 +263,7 @@ describe('analytics fold properties', () => {
     });
   });
 
-  it('gives the same items when events are delivered again, in any order', () => {
-    expect(snapshot(foldProjection(projection, events, once))).toEqual(snapshot(once));
-    for (const seed of [1, 2, 3]) {
-      const again = seededShuffle(events, seed).slice(0, 4 + seed);
-      expect(snapshot(foldProjection(projection, again, once))).toEqual(snapshot(once));
-      expect(snapshot(foldProjection(projection, withRedeliveries(events, seed)))).toEqual(snapshot(once));
-    }
-  });
-
-  it('gives the same items when events of different items arrive out of order', () => {
-    for (const seed of [11, 12, 13, 14, 15]) {
-      const shuffled = shuffleAcrossItems(projection, events, seed);
-      expect(shuffled).not.toEqual(events);
-      expect(snapshot(foldProjection(projection, shuffled))).toEqual(snapshot(once));
-    }
-  });
+  itKeepsFoldProperties(projection, events, once, 4);
 
   it('ignores an event for an item that already has a later one', () => {
     // an order older than every item it touches but a new hour: only the hour takes it

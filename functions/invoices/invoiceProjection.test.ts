@@ -1,13 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DomainEvent, EventData } from '../../events/contracts.ts';
 import { catalogOrder, eventFactory } from '../../tests/support/events.ts';
-import {
-  foldProjection,
-  seededShuffle,
-  shuffleAcrossItems,
-  snapshot,
-  withRedeliveries,
-} from '../../tests/support/foldProjection.ts';
+import { foldProjection } from '../../tests/support/foldProjection.ts';
+import { itKeepsFoldProperties } from '../../tests/support/foldProperties.ts';
 import { PoisonEventError } from '../projectors/projection.ts';
 import {
   ACCOUNT_SORT_KEY,
@@ -242,22 +237,7 @@ describe('invoice fold properties', () => {
     expect(once.get(accountKey(7))).toMatchObject({ name: 'Ada King', shippingAddress: expect.any(String) });
   });
 
-  it('gives the same items when events are delivered again, in any order', () => {
-    expect(snapshot(foldProjection(projection, events, once))).toEqual(snapshot(once));
-    for (const seed of [1, 2, 3]) {
-      const again = seededShuffle(events, seed).slice(0, 5 + seed);
-      expect(snapshot(foldProjection(projection, again, once))).toEqual(snapshot(once));
-      expect(snapshot(foldProjection(projection, withRedeliveries(events, seed)))).toEqual(snapshot(once));
-    }
-  });
-
-  it('gives the same items when events of different items arrive out of order', () => {
-    for (const seed of [11, 12, 13, 14, 15]) {
-      const shuffled = shuffleAcrossItems(projection, events, seed);
-      expect(shuffled).not.toEqual(events);
-      expect(snapshot(foldProjection(projection, shuffled))).toEqual(snapshot(once));
-    }
-  });
+  itKeepsFoldProperties(projection, events, once, 5);
 
   it('ignores an event for an item that already has a later one', () => {
     const lateRename = { ...event('user.updated', { ...ada, name: 'Old Name' }), position: 2500 };

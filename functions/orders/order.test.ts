@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { thrown } from '../../tests/support/thrown.ts';
 import { eventDataSchemas } from '../../events/contracts.ts';
 import { ConflictError, NotFoundError, RuleViolationError } from '../shared/errors.ts';
 import { MAX_CENTS } from '../shared/money.ts';
@@ -24,15 +25,6 @@ const catalogOf = (...products: Product[]) => new Map(products.map((p) => [p.id,
 /** items([productId, quantity], ...) */
 const items = (...pairs: [number, number][]): RequestedItem[] =>
   pairs.map(([productId, quantity]) => ({ productId, quantity }));
-
-function thrown(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to throw');
-}
 
 describe('requestedProducts', () => {
   it('merges lines naming the same product, sorts by product id and keeps the first index', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { thrown } from '../../tests/support/thrown.ts';
 import { eventDataSchemas } from '../../events/contracts.ts';
 import { ConflictError, NotFoundError } from '../shared/errors.ts';
 import { completeTodo, deleteTodo, todoCreated, type Todo } from './todo.ts';
@@ -10,15 +11,6 @@ const todo = (overrides: Partial<Todo> = {}): Todo => ({
   deleted: false,
   ...overrides,
 });
-
-function thrown(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to throw');
-}
 
 describe('todoCreated', () => {
   it('builds a version 1 todo.created event that satisfies the contract', () => {

@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { thrown } from '../../../tests/support/thrown.ts';
 import { z } from 'zod';
 import { BadRequestError } from '../errors.ts';
 import { email, id, oneOrMany, text } from './fields.ts';
 import { fieldName, parseOrThrow } from './validation.ts';
-
-function thrown(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to throw');
-}
 
 describe('fieldName', () => {
   it.each([
