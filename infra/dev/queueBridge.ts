@@ -128,7 +128,8 @@ export function startQueueBridge(options: QueueBridgeOptions): { stop(): Promise
       channel.on('close', () => onLost('channel closed'));
       const opened: Session = { connection, channel };
       session = opened;
-      await channel.prefetch(batchSize);
+      // two batches' worth: the next batch is already here when the one in flight is acked
+      await channel.prefetch(batchSize * 2);
       const { consumerTag } = await channel.consume(queue, (message) => {
         if (!message) return void onLost('consumer cancelled by the broker');
         if (session !== opened || stopped) return; // left unacked: requeued when the channel closes

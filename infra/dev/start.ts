@@ -17,6 +17,9 @@ import { startRelayWakeup } from './relayWakeup.ts';
 
 const HTTP_PORT = Number(process.env.HTTP_PORT ?? 3000);
 const LAMBDA_PORT = Number(process.env.LAMBDA_PORT ?? 3002);
+/** the second serverless-offline instance, which runs the relay and the projectors */
+const EVENTS_HTTP_PORT = Number(process.env.EVENTS_HTTP_PORT ?? LAMBDA_PORT + 1);
+const EVENTS_LAMBDA_PORT = Number(process.env.EVENTS_LAMBDA_PORT ?? LAMBDA_PORT + 2);
 const STAGE = process.env.STAGE ?? 'dev';
 const SERVICE = 'cqrs-commerce';
 const RELAY_SCHEDULE_MS = Number(process.env.RELAY_SCHEDULE_MS ?? 5_000);
@@ -82,25 +85,39 @@ async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number):
   throw new Error(`serverless-offline did not answer on ${url} within ${timeoutMs / 1000} s`);
 }
 
-function startOffline(env: NodeJS.ProcessEnv): ChildProcess {
+/** One serverless-offline process, serving every function on its own pair of ports. */
+interface OfflineInstance {
+  httpPort: number;
+  lambdaPort: number;
+  /** serverless-esbuild's work folder; each instance bundles into its own */
+  workFolder: string;
+}
+
+function startOffline(env: NodeJS.ProcessEnv, instance: OfflineInstance): ChildProcess {
   const serverlessBin = createRequire(import.meta.url).resolve('serverless/bin/serverless.js');
+  // e.g. OFFLINE_NODE_ARGS='--cpu-prof --cpu-prof-dir=.local/profiles' to profile the Lambdas
+  const nodeArgs = process.env.OFFLINE_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   return spawn(
     process.execPath,
     [
+      ...nodeArgs,
       serverlessBin,
       'offline',
       'start',
       '--stage',
       STAGE,
       '--httpPort',
-      String(HTTP_PORT),
+      String(instance.httpPort),
       '--lambdaPort',
-      String(LAMBDA_PORT),
+      String(instance.lambdaPort),
       // in-process: one module scope, so one PostgreSQL pool, however many requests are in flight
       // (docs/decisions.md); OFFLINE_WORKER_THREADS=1 restores serverless-offline's default
       ...(process.env.OFFLINE_WORKER_THREADS === '1' ? [] : ['--useInProcess']),
     ],
-    { stdio: ['ignore', 'inherit', 'inherit'], env: { ...env, SLS_TELEMETRY_DISABLED: '1' } },
+    {
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...env, SLS_TELEMETRY_DISABLED: '1', ESBUILD_WORK_FOLDER: instance.workFolder },
+    },
   );
 }
 
@@ -123,36 +140,51 @@ async function main(): Promise<void> {
   await prepareWriteSide();
   const aws = await prepareReadSide();
   const companions: Companion[] = [];
-  const offline = startOffline({
+  const env = {
     ...process.env,
     DYNAMODB_ENDPOINT: aws.dynamoDbEndpoint,
     SQS_ENDPOINT: aws.sqsEndpoint,
     RESOURCE_PREFIX: settings.RESOURCE_PREFIX,
-  });
+  };
+  // In-process, all Lambdas of one instance share one event loop, so one core. The HTTP API and the
+  // event-driven Lambdas (relay, projectors) run in two instances, on both cores (docs/decisions.md).
+  const offlines = [
+    startOffline(env, { httpPort: HTTP_PORT, lambdaPort: LAMBDA_PORT, workFolder: '.esbuild' }),
+    startOffline(env, {
+      httpPort: EVENTS_HTTP_PORT,
+      lambdaPort: EVENTS_LAMBDA_PORT,
+      workFolder: '.esbuild-events',
+    }),
+  ];
   const shutdown = async (code: number) => {
     await Promise.all(companions.map((companion) => companion.stop()));
-    if (offline.exitCode === null) offline.kill('SIGTERM');
+    for (const offline of offlines) if (offline.exitCode === null) offline.kill('SIGTERM');
     await aws.stop();
     process.exit(code);
   };
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
-  offline.on('exit', (code) => {
-    log(`serverless-offline exited (${code ?? 'signal'})`);
-    void shutdown(code ?? 1);
-  });
+  for (const offline of offlines) {
+    offline.on('exit', (code) => {
+      log(`serverless-offline exited (${code ?? 'signal'})`);
+      void shutdown(code ?? 1);
+    });
+  }
 
-  await waitForHttp(`http://127.0.0.1:${HTTP_PORT}/health`, offline, 120_000);
-  const lambdaEndpoint = `http://127.0.0.1:${LAMBDA_PORT}`;
+  await Promise.all([
+    waitForHttp(`http://127.0.0.1:${HTTP_PORT}/health`, offlines[0]!, 120_000),
+    waitForHttp(`http://127.0.0.1:${EVENTS_HTTP_PORT}/health`, offlines[1]!, 120_000),
+  ]);
+  const eventsLambdaEndpoint = `http://127.0.0.1:${EVENTS_LAMBDA_PORT}`;
   companions.push(
     startRelayWakeup({
       databaseUrl: settings.DATABASE_URL,
-      lambdaEndpoint,
+      lambdaEndpoint: eventsLambdaEndpoint,
       functionName: `${SERVICE}-${STAGE}-relayEvents`,
       scheduleMs: RELAY_SCHEDULE_MS,
       log,
     }),
-    ...startProjectorBridges(lambdaEndpoint),
+    ...startProjectorBridges(eventsLambdaEndpoint),
   );
   log(`ready: http://localhost:${HTTP_PORT} (try curl http://localhost:${HTTP_PORT}/health)`);
 }

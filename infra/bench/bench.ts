@@ -1,0 +1,297 @@
+// `npm run bench`: how fast the system is on this machine and how fresh its read models stay. Starts
+// its own stack (`npm run dev`'s start script, on its own database, vhost, ports and an in-memory
+// DynamoDB), runs the phases, checks the read models are exact, prints a table and writes JSON.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '15' },
+    events: { type: 'string', default: '100000' },
+    out: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (values.help) {
+  console.log(`Usage: npm run bench -- [--seconds 15] [--events 100000] [--out FILE]
+
+Starts its own stack on PostgreSQL (${process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432'})
+and RabbitMQ (${process.env.BENCH_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672'}; needs rabbitmqctl for a vhost),
+measures writes, freshness, projection and reads, and checks every read model is exact.
+--seconds: length of each load phase; --events: size of the projection backlog and rebuild.
+Writes the figures as JSON to bench-results/ (or --out).`);
+  process.exit(0);
+}
+const loadSeconds = Number(values.seconds);
+const backlogEvents = Number(values.events);
+const server = {
+  postgresUrl: process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432',
+  rabbitmqUrl: process.env.BENCH_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
+};
+
+async function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer()
+      .once('error', () => resolve(false))
+      .listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+}
+
+/** `count` consecutive free ports (the stack takes HTTP, Lambda, and the events instance's two). */
+async function freePorts(count: number): Promise<number> {
+  for (;;) {
+    const first = 20_000 + Math.floor(Math.random() * 30_000);
+    const checks = await Promise.all(Array.from({ length: count }, (_, index) => isFree(first + index)));
+    if (checks.every(Boolean)) return first;
+  }
+}
+
+const base = await freePorts(6);
+const ports = { http: base, lambda: base + 1, dynamoDb: base + 4, sqs: base + 5 };
+const eventsHttpPort = ports.lambda + 1; // infra/dev/start.ts: EVENTS_HTTP_PORT = LAMBDA_PORT + 1
+const RESOURCE_PREFIX = 'bench';
+// the benchmark's own DynamoDB and SQS clients talk to the stack's; read by config.ts at import
+process.env.DYNAMODB_ENDPOINT = `http://127.0.0.1:${ports.dynamoDb}`;
+process.env.SQS_ENDPOINT = `http://localhost:${ports.sqs}`;
+process.env.RESOURCE_PREFIX = RESOURCE_PREFIX;
+
+const { createPool } = await import('../../functions/shared/postgres.ts');
+const { generateEvents } = await import('../../events/generatedStream.ts');
+const { compareReadModel } = await import('../consistency/compareReadModels.ts');
+const { expectedAnalytics, expectedDirectory, expectedInvoices } =
+  await import('../consistency/expectedReadModels.ts');
+const { readRoute } = await import('../../functions/projectors/tableRoutes.ts');
+const { dynamoDb } = await import('../../functions/shared/aws.ts');
+const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
+const { CHECKPOINT_KEY } = await import('../../functions/projectors/projection.ts');
+const { EVENTS_EXCHANGE, projectorNames, projectorSubscriptions } = await import('../rabbitmq/topology.ts');
+const { createBenchBackend, startBenchStack } = await import('./benchStack.ts');
+const { benchClassifier, cpuBetween, snapshotCpu } = await import('./cpuProfile.ts');
+const { runLoad } = await import('./httpLoad.ts');
+const { measureFreshness } = await import('./freshness.ts');
+const { loadBacklog, measureCatchUp, measureRebuild } = await import('./projectionBench.ts');
+const { printReport, targetsOf } = await import('./report.ts');
+
+type Pool = ReturnType<typeof createPool>;
+const classify = benchClassifier({ http: ports.http, eventsHttp: eventsHttpPort });
+const cpu: Record<string, Record<string, number> | undefined> = {};
+
+/** Runs a phase and records where the CPU went meanwhile. */
+async function phase<T>(name: string, work: () => Promise<T>): Promise<T> {
+  const before = snapshotCpu();
+  const started = Date.now();
+  const result = await work();
+  const seconds = (Date.now() - started) / 1000;
+  const used = cpuBetween(before, snapshotCpu(), classify);
+  // as a share of one core: 200% is both cores busy
+  cpu[name] =
+    used &&
+    Object.fromEntries(Object.entries(used).map(([part, s]) => [part, Math.round((100 * s) / seconds)]));
+  return result;
+}
+
+const random = (below: number) => Math.floor(Math.random() * below);
+
+async function post(baseUrl: string, path: string, body: unknown): Promise<Record<string, unknown>> {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (response.status !== 201) throw new Error(`POST ${path} answered ${response.status}`);
+  return (await response.json()) as Record<string, unknown>;
+}
+
+async function createCatalog(baseUrl: string, count: number, label: string): Promise<number[]> {
+  const ids: number[] = [];
+  for (let start = 0; start < count; start += 16) {
+    const created = await Promise.all(
+      Array.from({ length: Math.min(16, count - start) }, (_, index) =>
+        post(baseUrl, '/api/products', {
+          name: `${label} ${start + index + 1}`,
+          category: `Category ${(start + index) % 20}`,
+          price: (100 + random(50_000)) / 100,
+          stock: 100_000_000,
+        }),
+      ),
+    );
+    ids.push(...created.map((product) => Number(product.productId)));
+  }
+  return ids;
+}
+
+const CUSTOMERS = 5_000;
+const orderOf = (products: readonly number[]) => ({
+  method: 'POST' as const,
+  path: '/api/orders',
+  body: {
+    customerId: 1 + random(CUSTOMERS),
+    items: [{ productId: products[random(products.length)]!, quantity: 1 + random(3) }],
+  },
+});
+
+/** Until every projector's checkpoint has counted every event of its types in the log. */
+async function waitForProjections(pool: Pool): Promise<void> {
+  const deadline = Date.now() + 10 * 60_000;
+  for (;;) {
+    let behind = 0;
+    for (const projector of projectorNames) {
+      const { rows } = await pool.query<{ count: number }>(
+        'SELECT count(*)::int AS count FROM event_log WHERE type = ANY($1::text[])',
+        [projectorSubscriptions[projector]],
+      );
+      const { Item } = await dynamoDb().send(
+        new GetCommand({
+          TableName: (await readRoute(projector)).table,
+          Key: CHECKPOINT_KEY,
+          ConsistentRead: true,
+        }),
+      );
+      behind += rows[0]!.count - Number(Item?.eventCount ?? 0);
+    }
+    if (behind <= 0) return;
+    if (Date.now() > deadline) throw new Error(`projectors still ${behind} events behind after 10 min`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** Every read model against the recomputation from PostgreSQL; the number of differing fields. */
+async function readModelDifferences(pool: Pool): Promise<Record<string, number>> {
+  const expected = { analytics: expectedAnalytics, invoices: expectedInvoices, directory: expectedDirectory };
+  const result: Record<string, number> = {};
+  for (const projector of projectorNames) {
+    const { table } = await readRoute(projector);
+    result[projector] = (await compareReadModel(dynamoDb(), table, await expected[projector](pool))).length;
+  }
+  return result;
+}
+
+async function apiPhases() {
+  const backend = await createBenchBackend('api', server);
+  const pool = createPool(backend.databaseUrl, 2);
+  const stack = await startBenchStack(backend, ports, RESOURCE_PREFIX);
+  try {
+    const url = stack.baseUrl;
+    console.log('creating the catalogs: 1,000 products (wide) and 20 (hot)');
+    const wide = await createCatalog(url, 1_000, 'Wide');
+    const hot = await createCatalog(url, 20, 'Hot');
+    const load = { baseUrl: url, connections: 32, seconds: loadSeconds };
+    const writesWide = await phase('writes, wide catalog', () =>
+      runLoad({ ...load, label: 'writes, wide catalog', nextRequest: () => orderOf(wide) }),
+    );
+    const writesHot = await phase('writes, hot catalog', () =>
+      runLoad({ ...load, label: 'writes, hot catalog', nextRequest: () => orderOf(hot) }),
+    );
+    await waitForProjections(pool);
+    // probe customers are beyond the load's, so a probe's order is the only one its customer has
+    const freshnessLow = await phase('freshness, low load', () =>
+      measureFreshness({
+        label: 'freshness, low load',
+        baseUrl: url,
+        seconds: Math.min(10, loadSeconds),
+        gapMs: 100,
+        firstCustomerId: 1_000_000,
+        productId: wide[0]!,
+      }),
+    );
+    const [freshnessLoaded, steadyLoad] = await phase('freshness, 500 orders/s', () =>
+      Promise.all([
+        measureFreshness({
+          label: 'freshness, 500 orders/s',
+          baseUrl: url,
+          seconds: loadSeconds,
+          gapMs: 100,
+          firstCustomerId: 2_000_000,
+          productId: wide[1]!,
+        }),
+        runLoad({ ...load, label: 'steady 500 orders/s', rate: 500, nextRequest: () => orderOf(wide) }),
+      ]),
+    );
+    await waitForProjections(pool);
+
+    const { rows: customers } = await pool.query<{ customer_id: number }>(
+      'SELECT DISTINCT customer_id FROM orders WHERE customer_id <= $1 LIMIT 1000',
+      [CUSTOMERS],
+    );
+    const now = new Date();
+    const hour = now.toISOString().slice(0, 13);
+    const customerIds = customers.map((row) => row.customer_id);
+    const readPaths = [
+      () => `/api/analytics/products/${wide[random(wide.length)]}/sales`,
+      () => `/api/analytics/categories/Category%20${random(20)}/revenue`,
+      () => `/api/analytics/customers/${customerIds[random(customerIds.length)]}/lifetime-value`,
+      () => `/api/analytics/hours/${hour}/sales`,
+      () =>
+        `/invoice-service/invoices?user_id=${customerIds[random(customerIds.length)]}&month=${now.getUTCMonth() + 1}&year=${now.getUTCFullYear()}`,
+    ];
+    const reads = await phase('reads', () =>
+      runLoad({
+        ...load,
+        label: 'reads (analytics, invoices)',
+        nextRequest: () => ({ method: 'GET', path: readPaths[random(readPaths.length)]!() }),
+      }),
+    );
+    console.log('comparing every read model with PostgreSQL');
+    const differences = await readModelDifferences(pool);
+    return { writesWide, writesHot, freshnessLow, freshnessLoaded, steadyLoad, reads, differences };
+  } finally {
+    await stack.stop();
+    await pool.end();
+    await backend.drop();
+  }
+}
+
+async function projectionPhases() {
+  const backend = await createBenchBackend('projection', server);
+  const pool = createPool(backend.databaseUrl, 2);
+  try {
+    const events = [...generateEvents(42, backlogEvents)];
+    await loadBacklog(pool, backend.rabbitmqUrl, EVENTS_EXCHANGE, events);
+    console.log('starting the stack with the backlog waiting in the projector queues');
+    const stack = await startBenchStack(backend, ports, RESOURCE_PREFIX);
+    try {
+      const catchUp = await phase('projector catch-up', () => measureCatchUp(events, Date.now()));
+      const rebuild = await phase('rebuild', () =>
+        measureRebuild(pool, RESOURCE_PREFIX, 'directory', events),
+      );
+      return { catchUp, rebuild };
+    } finally {
+      await stack.stop();
+    }
+  } finally {
+    await pool.end();
+    await backend.drop();
+  }
+}
+
+const startedAt = new Date();
+const machine = {
+  cpus: os.cpus().length,
+  cpuModel: os.cpus()[0]?.model ?? 'unknown',
+  memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+  os: `${os.type()} ${os.release()}`,
+  node: process.version,
+};
+console.log(
+  `npm run bench on ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}`,
+);
+const api = await apiPhases();
+const projection = await projectionPhases();
+const results = { ...api, ...projection };
+const targets = targetsOf(results);
+printReport(targets, cpu);
+
+const outFile =
+  values.out ?? `bench-results/bench-${startedAt.toISOString().replaceAll(':', '-').slice(0, 19)}Z.json`;
+mkdirSync(path.dirname(path.resolve(outFile)), { recursive: true });
+writeFileSync(
+  outFile,
+  `${JSON.stringify({ command: 'npm run bench', startedAt, machine, options: { loadSeconds, backlogEvents }, results, targets, cpuPercentOfOneCore: cpu }, null, 2)}\n`,
+);
+console.log(`\nfigures written to ${outFile}`);
+// a failed request or an inexact read model is a defect; a missed target is a finding
+const defects = targets.filter((target) => target.kind === 'correctness' && !target.met);
+process.exit(defects.length === 0 ? 0 : 1);

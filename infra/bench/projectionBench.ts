@@ -1,0 +1,196 @@
+// Projection throughput: a backlog of generated events waits in the projector queues while the
+// projectors are stopped (the stack is not running yet); the stack starts and they catch up. Then a
+// projection is rebuilt from the same events in PostgreSQL. Both end compared, item by item, with an
+// in-memory fold of the events.
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import cliProgress from 'cli-progress';
+import type pg from 'pg';
+import type { DomainEvent } from '../../events/contracts.ts';
+import { analyticsProjection } from '../../functions/analytics/analyticsProjection.ts';
+import { directoryProjection } from '../../functions/directory/directoryProjection.ts';
+import { invoiceProjection } from '../../functions/invoices/invoiceProjection.ts';
+import { CHECKPOINT_KEY, type Checkpoint, type Projection } from '../../functions/projectors/projection.ts';
+import { readRoute } from '../../functions/projectors/tableRoutes.ts';
+import { dynamoDb } from '../../functions/shared/aws.ts';
+import { compareReadModel } from '../consistency/compareReadModels.ts';
+import { itemId, type ExpectedItems } from '../consistency/expectedReadModels.ts';
+import { foldProjection } from '../consistency/foldProjection.ts';
+import { rebuildProjection } from '../rebuild/rebuildProjection.ts';
+import { brokerSink, replayEvents } from '../replay/replaySinks.ts';
+import { projectorNames, projectorSubscriptions, type ProjectorName } from '../rabbitmq/topology.ts';
+
+const projections: Record<ProjectorName, Projection<object>> = {
+  invoices: invoiceProjection as Projection<object>,
+  analytics: analyticsProjection as Projection<object>,
+  directory: directoryProjection as Projection<object>,
+};
+
+const eventsFor = (projector: ProjectorName, events: readonly DomainEvent[]) =>
+  events.filter((event) => (projectorSubscriptions[projector] as readonly string[]).includes(event.type));
+
+function countBar(label: string, total: number, unit: string) {
+  const bar = new cliProgress.SingleBar(
+    {
+      format: `${label.padEnd(22)} [{bar}] {value}/{total} ${unit} | {speed} ${unit}/s`,
+      noTTYOutput: true,
+      notTTYSchedule: 5_000,
+      stream: process.stdout,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  const started = Date.now();
+  bar.start(total, 0, { speed: 0 });
+  return {
+    update: (done: number) =>
+      bar.update(done, { speed: Math.round(done / Math.max(0.001, (Date.now() - started) / 1000)) }),
+    stop: () => bar.stop(),
+  };
+}
+
+/**
+ * Puts the events in the event log (as already published, so that a rebuild reads them and the
+ * relay leaves them alone) and in the projector queues, through the replay's broker sink.
+ */
+export async function loadBacklog(
+  pool: pg.Pool,
+  rabbitmqUrl: string,
+  exchange: string,
+  events: readonly DomainEvent[],
+): Promise<void> {
+  const bar = countBar('load backlog', events.length * 2, 'events');
+  const chunk = 5_000;
+  for (let start = 0; start < events.length; start += chunk) {
+    const slice = events.slice(start, start + chunk);
+    await pool.query(
+      `INSERT INTO event_log (position, event_id, type, version, aggregate_id, correlation_id, occurred_at,
+                              data, transaction_id, published_at)
+       SELECT position, event_id, type, version, aggregate_id, correlation_id, occurred_at, data, '3'::xid8, now()
+       FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::smallint[], $5::text[], $6::text[],
+                   $7::timestamptz[], $8::jsonb[])
+         AS e(position, event_id, type, version, aggregate_id, correlation_id, occurred_at, data)`,
+      [
+        slice.map((event) => event.position),
+        slice.map((event) => event.eventId),
+        slice.map((event) => event.type),
+        slice.map((event) => event.version),
+        slice.map((event) => event.aggregateId),
+        slice.map((event) => event.correlationId),
+        slice.map((event) => event.occurredAt),
+        slice.map((event) => JSON.stringify(event.data)),
+      ],
+    );
+    bar.update(start + slice.length);
+  }
+  const sink = brokerSink(rabbitmqUrl, exchange);
+  try {
+    await replayEvents(events, sink, {
+      batchSize: 1_000,
+      onProgress: (delivered) => bar.update(events.length + delivered),
+    });
+  } finally {
+    await sink.close();
+    bar.stop();
+  }
+}
+
+async function checkpointOf(table: string): Promise<Checkpoint | undefined> {
+  const { Item } = await dynamoDb().send(
+    new GetCommand({ TableName: table, Key: CHECKPOINT_KEY, ConsistentRead: true }),
+  );
+  return Item as Checkpoint | undefined;
+}
+
+export interface ProjectionFigure {
+  events: number;
+  seconds: number;
+  perSecond: number;
+  /** items that differ from the fold of the events (must be 0) */
+  differences: number;
+}
+
+/** Items of the fold in the shape compareReadModel expects. */
+function foldedItems(projector: ProjectorName, events: readonly DomainEvent[]): ExpectedItems {
+  const folded = foldProjection(projections[projector], eventsFor(projector, events));
+  const expected: ExpectedItems = new Map();
+  for (const item of folded.items.values()) {
+    expected.set(itemId(item.pk, item.sk), item as Record<string, unknown>);
+  }
+  return expected;
+}
+
+async function differencesFromFold(projector: ProjectorName, events: readonly DomainEvent[]) {
+  const { table } = await readRoute(projector);
+  return (await compareReadModel(dynamoDb(), table, foldedItems(projector, events))).length;
+}
+
+/** Waits until every projector's checkpoint reaches its last event; `startedAt` is when they could start. */
+export async function measureCatchUp(
+  events: readonly DomainEvent[],
+  startedAt: number,
+): Promise<Record<ProjectorName, ProjectionFigure>> {
+  const targets = projectorNames.map((projector) => {
+    const relevant = eventsFor(projector, events);
+    return { projector, count: relevant.length, last: relevant.at(-1)?.position ?? 0 };
+  });
+  const total = targets.reduce((sum, target) => sum + target.count, 0);
+  const bar = countBar('projector catch-up', total, 'events');
+  const done = new Map<ProjectorName, number>();
+  const applied = new Map<ProjectorName, number>();
+  while (done.size < targets.length) {
+    for (const target of targets) {
+      if (done.has(target.projector)) continue;
+      const checkpoint = await checkpointOf((await readRoute(target.projector)).table);
+      applied.set(target.projector, checkpoint?.eventCount ?? 0);
+      if ((checkpoint?.position ?? 0) >= target.last) done.set(target.projector, Date.now());
+    }
+    bar.update([...applied.values()].reduce((sum, count) => sum + count, 0));
+    if (Date.now() - startedAt > 30 * 60_000) throw new Error('the projectors did not catch up in 30 min');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  bar.stop();
+  const figures = {} as Record<ProjectorName, ProjectionFigure>;
+  for (const target of targets) {
+    const seconds = (done.get(target.projector)! - startedAt) / 1000;
+    figures[target.projector] = {
+      events: target.count,
+      seconds: Math.round(seconds * 10) / 10,
+      perSecond: Math.round(target.count / seconds),
+      differences: await differencesFromFold(target.projector, events),
+    };
+  }
+  return figures;
+}
+
+/** Rebuilds `projector` from the event log; the figure is the backfill, without the switch's wait. */
+export async function measureRebuild(
+  pool: pg.Pool,
+  prefix: string,
+  projector: ProjectorName,
+  events: readonly DomainEvent[],
+): Promise<ProjectionFigure> {
+  let bar: ReturnType<typeof countBar> | undefined;
+  const started = Date.now();
+  let backfilled = started;
+  let count = 0;
+  await rebuildProjection({
+    pool,
+    projection: projector,
+    prefix,
+    onProgress: ({ phase, applied, total }) => {
+      bar ??= countBar(`rebuild ${projector}`, total, 'events');
+      bar.update(applied);
+      if (phase === 'backfill') {
+        backfilled = Date.now();
+        count = applied;
+      }
+    },
+  });
+  bar?.stop();
+  const seconds = (backfilled - started) / 1000;
+  return {
+    events: count,
+    seconds: Math.round(seconds * 10) / 10,
+    perSecond: Math.round(count / seconds),
+    differences: await differencesFromFold(projector, events),
+  };
+}

@@ -1,0 +1,176 @@
+// The benchmark's verdicts and its printed table: each figure beside its target, then the
+// correctness checks (no failed request, every read model exact), then where the CPU went.
+import type { FreshnessResult } from './freshness.ts';
+import type { LoadResult } from './httpLoad.ts';
+import type { ProjectionFigure } from './projectionBench.ts';
+
+export interface BenchResults {
+  writesWide: LoadResult;
+  writesHot: LoadResult;
+  freshnessLow: FreshnessResult;
+  freshnessLoaded: FreshnessResult;
+  steadyLoad: LoadResult;
+  reads: LoadResult;
+  /** differing fields per read model after the API phases */
+  differences: Record<string, number>;
+  catchUp: Record<string, ProjectionFigure>;
+  rebuild: ProjectionFigure;
+}
+
+export interface Verdict {
+  figure: string;
+  measured: string;
+  target: string;
+  met: boolean;
+  /** a missed `target` is a finding; a failed `correctness` check is a defect */
+  kind: 'target' | 'correctness';
+}
+
+const load = (result: LoadResult) => `${result.perSecond}/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms`;
+const fresh = (result: FreshnessResult) =>
+  `p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms (${result.probes} probes)`;
+const rate = (figure: ProjectionFigure) =>
+  `${figure.perSecond} events/s (${figure.events} in ${figure.seconds} s)`;
+const failures = (result: LoadResult) =>
+  Object.entries(result.failures)
+    .map(([status, count]) => `${count}× ${status}`)
+    .join(', ');
+
+export function targetsOf(results: BenchResults): Verdict[] {
+  const verdicts: Verdict[] = [
+    {
+      figure: 'POST /api/orders, 1,000 products, 32 clients',
+      measured: load(results.writesWide),
+      target: '≥ 2,000/s, p99 < 100 ms',
+      met: results.writesWide.perSecond >= 2_000 && results.writesWide.p99Ms < 100,
+      kind: 'target',
+    },
+    {
+      figure: 'POST /api/orders, 20 products, 32 clients',
+      measured: load(results.writesHot),
+      target: '≥ 1,000/s, p99 < 100 ms',
+      met: results.writesHot.perSecond >= 1_000 && results.writesHot.p99Ms < 100,
+      kind: 'target',
+    },
+    {
+      figure: 'freshness, low load',
+      measured: fresh(results.freshnessLow),
+      target: 'p99 < 100 ms',
+      met: results.freshnessLow.p99Ms < 100,
+      kind: 'target',
+    },
+    {
+      figure: 'freshness, steady 500 orders/s',
+      measured: `${fresh(results.freshnessLoaded)} at ${results.steadyLoad.perSecond} orders/s`,
+      target: 'p99 < 250 ms at 500/s',
+      met: results.freshnessLoaded.p99Ms < 250 && results.steadyLoad.perSecond >= 490,
+      kind: 'target',
+    },
+    ...Object.entries(results.catchUp).map(([projector, figure]) => ({
+      figure: `catch-up, ${projector} projector`,
+      measured: rate(figure),
+      target: '≥ 2,000 events/s',
+      met: figure.perSecond >= 2_000,
+      kind: 'target' as const,
+    })),
+    {
+      figure: 'rebuild, directory (every event type)',
+      measured: rate(results.rebuild),
+      target: '≥ 2,000 events/s',
+      met: results.rebuild.perSecond >= 2_000,
+      kind: 'target',
+    },
+    {
+      figure: 'GET analytics and invoices, 32 clients',
+      measured: load(results.reads),
+      target: '≥ 3,000/s, p99 < 20 ms',
+      met: results.reads.perSecond >= 3_000 && results.reads.p99Ms < 20,
+      kind: 'target',
+    },
+  ];
+  const loads = {
+    writesWide: results.writesWide,
+    writesHot: results.writesHot,
+    steadyLoad: results.steadyLoad,
+    reads: results.reads,
+  };
+  const failed = Object.values(loads).reduce((sum, result) => sum + result.failed, 0);
+  const probeFailures = results.freshnessLow.failed + results.freshnessLoaded.failed;
+  verdicts.push({
+    figure: 'failed requests',
+    measured:
+      failed + probeFailures === 0
+        ? '0'
+        : Object.entries(loads)
+            .filter(([, result]) => result.failed > 0)
+            .map(([name, result]) => `${name}: ${failures(result)}`)
+            .concat(probeFailures > 0 ? [`freshness probes: ${probeFailures}`] : [])
+            .join('; '),
+    target: '0',
+    met: failed + probeFailures === 0,
+    kind: 'correctness',
+  });
+  const differences = [
+    ...Object.entries(results.differences).map(([model, count]) => [`${model} (API phases)`, count] as const),
+    ...Object.entries(results.catchUp).map(
+      ([model, figure]) => [`${model} (catch-up)`, figure.differences] as const,
+    ),
+    ['directory (rebuild)', results.rebuild.differences] as const,
+  ];
+  const inexact = differences.filter(([, count]) => count > 0);
+  verdicts.push({
+    figure: 'read models exact (item by item, to the cent)',
+    measured:
+      inexact.length === 0
+        ? `all ${differences.length} comparisons exact`
+        : inexact.map(([model, count]) => `${model}: ${count} differences`).join('; '),
+    target: '0 differences',
+    met: inexact.length === 0,
+    kind: 'correctness',
+  });
+  return verdicts;
+}
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => row[column]!.length)),
+  );
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`;
+  return [
+    line(header),
+    `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`,
+    ...rows.map(line),
+  ].join('\n');
+}
+
+export function printReport(
+  verdicts: readonly Verdict[],
+  cpu: Record<string, Record<string, number> | undefined>,
+): void {
+  console.log(
+    '\n' +
+      table(
+        ['figure', 'measured', 'target', 'met'],
+        verdicts.map((v) => [v.figure, v.measured, v.target, v.met ? 'yes' : 'no']),
+      ),
+  );
+  const phases = Object.entries(cpu).filter((entry): entry is [string, Record<string, number>] =>
+    Boolean(entry[1]),
+  );
+  if (phases.length === 0) return;
+  const parts = [...new Set(phases.flatMap(([, used]) => Object.keys(used)))].filter(
+    (part) => part !== 'other',
+  );
+  console.log('\nCPU per phase, % of one core (200% = both cores busy):\n');
+  console.log(
+    table(
+      ['phase', ...parts, 'total'],
+      phases.map(([name, used]) => [
+        name,
+        ...parts.map((part) => String(used[part] ?? 0)),
+        String(Object.values(used).reduce((sum, share) => sum + share, 0)),
+      ]),
+    ),
+  );
+}
