@@ -12,7 +12,13 @@ import {
   type ItemKey,
   type Projection,
 } from './projection.ts';
-import { readItems, writeItems, type ItemWrite, type StoredItem } from './readItems.ts';
+import {
+  readItems,
+  writeItems,
+  writeItemsUnconditionally,
+  type ItemWrite,
+  type StoredItem,
+} from './readItems.ts';
 
 export interface ParkedEvent {
   /** the message body as received */
@@ -36,6 +42,11 @@ export interface BatchDependencies {
   /** sends parked events to the dead-letter queue; must succeed before the checkpoint moves */
   park: (parked: readonly ParkedEvent[]) => Promise<void>;
   now: Date;
+  /**
+   * `sole-writer`: nobody else writes the table (a rebuild's new table), so items are put in batches
+   * without conditions; the checkpoint is still written on condition. Default: every item conditional.
+   */
+  writers?: 'shared' | 'sole-writer';
 }
 
 const emptyCheckpoint: Checkpoint = {
@@ -104,7 +115,15 @@ export async function applyBatch<Item extends object>(
   if (parked.length > 0) await dependencies.park(parked);
   checkpoint.parkedCount += parked.length;
   checkpoint.updatedAt = dependencies.now.toISOString();
-  await writeItems(db, tableName, [...changed.values()]);
+  if (dependencies.writers === 'sole-writer') {
+    await writeItemsUnconditionally(
+      db,
+      tableName,
+      [...changed.values()].map((write) => write.item),
+    );
+  } else {
+    await writeItems(db, tableName, [...changed.values()]);
+  }
   if (applied > 0 || parked.length > 0) {
     await writeItems(db, tableName, [
       { item: { ...checkpoint, ...CHECKPOINT_KEY }, previousPosition: previous?.position },

@@ -133,7 +133,14 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
       const events: DomainEvent[] = await readyEventsAfter(pool, from, types, batchSize);
       if (events.length === 0) return true;
       const result = await applyBatch(
-        { db: dynamoDb(), tableName: table, park: (parked) => parkEvents(name, parked), now: new Date() },
+        {
+          db: dynamoDb(),
+          tableName: table,
+          park: (parked) => parkEvents(name, parked),
+          now: new Date(),
+          // nothing reads or projects into the new table until the switch (one rebuild at a time)
+          writers: 'sole-writer',
+        },
         projection,
         events,
       );
