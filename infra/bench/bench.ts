@@ -11,22 +11,25 @@ const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '15' },
     events: { type: 'string', default: '100000' },
+    backlog: { type: 'string', default: '20000' },
     out: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (values.help) {
-  console.log(`Usage: npm run bench -- [--seconds 15] [--events 100000] [--out FILE]
+  console.log(`Usage: npm run bench -- [--seconds 15] [--events 100000] [--backlog 20000] [--out FILE]
 
 Starts its own stack on PostgreSQL (${process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432'})
 and RabbitMQ (${process.env.BENCH_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672'}; needs rabbitmqctl for a vhost),
 measures writes, freshness, projection and reads, and checks every read model is exact.
---seconds: length of each load phase; --events: size of the projection backlog and rebuild.
+--seconds: length of each load phase; --events: events in the log a projection is rebuilt from;
+--backlog: how many of them wait in the projector queues for the catch-up.
 Writes the figures as JSON to bench-results/ (or --out).`);
   process.exit(0);
 }
 const loadSeconds = Number(values.seconds);
-const backlogEvents = Number(values.events);
+const logEvents = Number(values.events);
+const backlogEvents = Math.min(logEvents, Number(values.backlog));
 const server = {
   postgresUrl: process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432',
   rabbitmqUrl: process.env.BENCH_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
@@ -248,12 +251,14 @@ async function projectionPhases() {
   const backend = await createBenchBackend('projection', server);
   const pool = createPool(backend.databaseUrl, 2);
   try {
-    const events = [...generateEvents(42, backlogEvents)];
-    await loadBacklog(pool, backend.rabbitmqUrl, EVENTS_EXCHANGE, events);
+    const events = [...generateEvents(42, logEvents)];
+    await loadBacklog(pool, backend.rabbitmqUrl, EVENTS_EXCHANGE, events, backlogEvents);
     console.log('starting the stack with the backlog waiting in the projector queues');
     const stack = await startBenchStack(backend, ports, RESOURCE_PREFIX);
     try {
-      const catchUp = await phase('projector catch-up', () => measureCatchUp(events, Date.now()));
+      const catchUp = await phase('projector catch-up', () =>
+        measureCatchUp(events.slice(0, backlogEvents), Date.now()),
+      );
       const rebuild = await phase('rebuild', () =>
         measureRebuild(pool, RESOURCE_PREFIX, 'directory', events),
       );
@@ -289,7 +294,7 @@ const outFile =
 mkdirSync(path.dirname(path.resolve(outFile)), { recursive: true });
 writeFileSync(
   outFile,
-  `${JSON.stringify({ command: 'npm run bench', startedAt, machine, options: { loadSeconds, backlogEvents }, results, targets, cpuPercentOfOneCore: cpu }, null, 2)}\n`,
+  `${JSON.stringify({ command: 'npm run bench', startedAt, machine, options: { loadSeconds, logEvents, backlogEvents }, results, targets, cpuPercentOfOneCore: cpu }, null, 2)}\n`,
 );
 console.log(`\nfigures written to ${outFile}`);
 // a failed request or an inexact read model is a defect; a missed target is a finding

@@ -49,15 +49,17 @@ function countBar(label: string, total: number, unit: string) {
 
 /**
  * Puts the events in the event log (as already published, so that a rebuild reads them and the
- * relay leaves them alone) and in the projector queues, through the replay's broker sink.
+ * relay leaves them alone) and the first `queued` of them in the projector queues, through the
+ * replay's broker sink.
  */
 export async function loadBacklog(
   pool: pg.Pool,
   rabbitmqUrl: string,
   exchange: string,
   events: readonly DomainEvent[],
+  queued: number,
 ): Promise<void> {
-  const bar = countBar('load backlog', events.length * 2, 'events');
+  const bar = countBar('load backlog', events.length + queued, 'events');
   const chunk = 5_000;
   for (let start = 0; start < events.length; start += chunk) {
     const slice = events.slice(start, start + chunk);
@@ -83,7 +85,7 @@ export async function loadBacklog(
   }
   const sink = brokerSink(rabbitmqUrl, exchange);
   try {
-    await replayEvents(events, sink, {
+    await replayEvents(events.slice(0, queued), sink, {
       batchSize: 1_000,
       onProgress: (delivered) => bar.update(events.length + delivered),
     });
