@@ -43,7 +43,7 @@ async function isFree(port: number): Promise<boolean> {
   });
 }
 
-/** `count` consecutive free ports (the stack takes HTTP, Lambda, and the events instance's two). */
+/** `count` consecutive free ports: two per serverless-offline instance, dynalite and sqslite. */
 async function freePorts(count: number): Promise<number> {
   for (;;) {
     const first = 20_000 + Math.floor(Math.random() * 30_000);
@@ -53,8 +53,14 @@ async function freePorts(count: number): Promise<number> {
 }
 
 const base = await freePorts(6);
-const ports = { http: base, lambda: base + 1, dynamoDb: base + 4, sqs: base + 5 };
-const eventsHttpPort = ports.lambda + 1; // infra/dev/start.ts: EVENTS_HTTP_PORT = LAMBDA_PORT + 1
+const ports = {
+  http: base,
+  lambda: base + 1,
+  eventsHttp: base + 2,
+  eventsLambda: base + 3,
+  dynamoDb: base + 4,
+  sqs: base + 5,
+};
 const RESOURCE_PREFIX = 'bench';
 // the benchmark's own DynamoDB and SQS clients talk to the stack's; read by config.ts at import
 process.env.DYNAMODB_ENDPOINT = `http://127.0.0.1:${ports.dynamoDb}`;
@@ -79,7 +85,7 @@ const { loadBacklog, measureCatchUp, measureRebuild } = await import('./projecti
 const { printReport, targetsOf } = await import('./report.ts');
 
 type Pool = ReturnType<typeof createPool>;
-const classify = benchClassifier({ http: ports.http, eventsHttp: eventsHttpPort });
+const classify = benchClassifier(ports);
 const cpu: Record<string, Record<string, number> | undefined> = {};
 
 /** Runs a phase and records where the CPU went meanwhile. */

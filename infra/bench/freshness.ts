@@ -11,7 +11,7 @@ export interface FreshnessResult {
   maxMs: number;
 }
 
-export const percentile = (sorted: readonly number[], p: number) =>
+const percentile = (sorted: readonly number[], p: number) =>
   sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
 const round = (ms: number) => Math.round(ms * 10) / 10;

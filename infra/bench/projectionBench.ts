@@ -15,6 +15,7 @@ import { dynamoDb } from '../../functions/shared/aws.ts';
 import { compareReadModel } from '../consistency/compareReadModels.ts';
 import { itemId, type ExpectedItems } from '../consistency/expectedReadModels.ts';
 import { foldProjection } from '../consistency/foldProjection.ts';
+import { loadPublishedEvents } from '../postgres/loadEventLog.ts';
 import { rebuildProjection } from '../rebuild/rebuildProjection.ts';
 import { brokerSink, replayEvents } from '../replay/replaySinks.ts';
 import { projectorNames, projectorSubscriptions, type ProjectorName } from '../rabbitmq/topology.ts';
@@ -48,8 +49,8 @@ function countBar(label: string, total: number, unit: string) {
 }
 
 /**
- * Puts the events in the event log (as already published, so that a rebuild reads them and the
- * relay leaves them alone) and the first `queued` of them in the projector queues, through the
+ * Puts the events in the event log (as already published: a rebuild reads them, the relay leaves
+ * them alone) and the first `queued` of them in the projector queues, through the
  * replay's broker sink.
  */
 export async function loadBacklog(
@@ -60,29 +61,7 @@ export async function loadBacklog(
   queued: number,
 ): Promise<void> {
   const bar = countBar('load backlog', events.length + queued, 'events');
-  const chunk = 5_000;
-  for (let start = 0; start < events.length; start += chunk) {
-    const slice = events.slice(start, start + chunk);
-    await pool.query(
-      `INSERT INTO event_log (position, event_id, type, version, aggregate_id, correlation_id, occurred_at,
-                              data, transaction_id, published_at)
-       SELECT position, event_id, type, version, aggregate_id, correlation_id, occurred_at, data, '3'::xid8, now()
-       FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::smallint[], $5::text[], $6::text[],
-                   $7::timestamptz[], $8::jsonb[])
-         AS e(position, event_id, type, version, aggregate_id, correlation_id, occurred_at, data)`,
-      [
-        slice.map((event) => event.position),
-        slice.map((event) => event.eventId),
-        slice.map((event) => event.type),
-        slice.map((event) => event.version),
-        slice.map((event) => event.aggregateId),
-        slice.map((event) => event.correlationId),
-        slice.map((event) => event.occurredAt),
-        slice.map((event) => JSON.stringify(event.data)),
-      ],
-    );
-    bar.update(start + slice.length);
-  }
+  await loadPublishedEvents(pool, events, (loaded) => bar.update(loaded));
   const sink = brokerSink(rabbitmqUrl, exchange);
   try {
     await replayEvents(events.slice(0, queued), sink, {

@@ -7,6 +7,7 @@ import type { DomainEvent } from '../../events/contracts.ts';
 import { startTestAws } from '../../tests/support/localAwsForTests.ts';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/testDatabase.ts';
 import type { LocalAws } from '../dev/localAws.ts';
+import { loadPublishedEvents } from '../postgres/loadEventLog.ts';
 
 const EVENTS = 20_000;
 let database: TestDatabase;
@@ -42,26 +43,7 @@ it(`rebuilds the analytics projection from ${EVENTS} events, resuming after an i
   const { createPool } = await import('../../functions/shared/postgres.ts');
   const pool = createPool(database.url, 4);
   const events: DomainEvent[] = [...generateEvents(2026, EVENTS)];
-  // the event log, as if every event had been committed (by transaction 3, long finished) and published
-  for (let start = 0; start < events.length; start += 5_000) {
-    const slice = events.slice(start, start + 5_000);
-    await pool.query(
-      `INSERT INTO event_log (position, event_id, type, version, aggregate_id, correlation_id, occurred_at, data, transaction_id, published_at)
-       SELECT position, event_id, type, version, aggregate_id, correlation_id, occurred_at, data, '3'::xid8, now()
-       FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::smallint[], $5::text[], $6::text[], $7::timestamptz[], $8::jsonb[])
-         AS e(position, event_id, type, version, aggregate_id, correlation_id, occurred_at, data)`,
-      [
-        slice.map((event) => event.position),
-        slice.map((event) => event.eventId),
-        slice.map((event) => event.type),
-        slice.map((event) => event.version),
-        slice.map((event) => event.aggregateId),
-        slice.map((event) => event.correlationId),
-        slice.map((event) => event.occurredAt),
-        slice.map((event) => JSON.stringify(event.data)),
-      ],
-    );
-  }
+  await loadPublishedEvents(pool, events);
   // the live projection, as the projector built it batch by batch
   const { applyBatch } = await import('../../functions/projectors/applyBatch.ts');
   const { analyticsProjection } = await import('../../functions/analytics/analyticsProjection.ts');

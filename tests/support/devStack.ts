@@ -1,6 +1,5 @@
 // Starts `npm run dev` exactly as a user would, on its own database, vhost and ports.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { startDevProcess } from '../../infra/dev/devProcess.ts';
 import { createTestBroker, type TestBroker } from './testBroker.ts';
 import { createTestDatabase, type TestDatabase } from './testDatabase.ts';
 
@@ -12,17 +11,12 @@ export interface DevStack {
   stop(): Promise<void>;
 }
 
-const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
-
 export async function startDevStack(): Promise<DevStack> {
   const [database, broker] = await Promise.all([createTestDatabase('e2e'), createTestBroker('e2e')]);
   const httpPort = 20_000 + Math.floor(Math.random() * 20_000);
-  let output = '';
-  const child: ChildProcess = spawn('npm', ['run', 'dev'], {
-    cwd: projectRoot,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
+  const dropBackend = () => Promise.all([database.drop(), broker.delete()]);
+  try {
+    const dev = await startDevProcess('npm', ['run', 'dev'], {
       ...process.env,
       DATABASE_URL: database.url,
       RABBITMQ_URL: broker.url,
@@ -33,28 +27,19 @@ export async function startDevStack(): Promise<DevStack> {
       LOCAL_DYNAMODB_PORT: '0',
       LOCAL_SQS_PORT: '0',
       DYNALITE_PATH: '',
-    },
-  });
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-
-  const stop = async () => {
-    if (child.exitCode === null && child.pid) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      process.kill(-child.pid, 'SIGTERM');
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
-      if (child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
-    }
-    await Promise.all([database.drop(), broker.delete()]);
-  };
-
-  const deadline = Date.now() + 150_000;
-  while (!output.includes('[dev] ready')) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      await stop();
-      throw new Error(`npm run dev did not become ready:\n${output.slice(-3000)}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    });
+    return {
+      baseUrl: `http://127.0.0.1:${httpPort}`,
+      database,
+      broker,
+      output: dev.output,
+      async stop() {
+        await dev.stop();
+        await dropBackend();
+      },
+    };
+  } catch (error) {
+    await dropBackend();
+    throw error;
   }
-  return { baseUrl: `http://127.0.0.1:${httpPort}`, database, broker, output: () => output, stop };
 }

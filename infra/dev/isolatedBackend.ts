@@ -1,0 +1,74 @@
+// A PostgreSQL database and a RabbitMQ virtual host of their own, each removed afterwards: what the
+// tests and the benchmark run on, so that runs never collide with each other or with `npm run dev`.
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
+import amqp from 'amqplib';
+import pg from 'pg';
+import { migrateDatabase } from '../postgres/migrations.ts';
+import { setupTopology } from '../rabbitmq/topology.ts';
+
+const run = promisify(execFile);
+
+/** Virtual hosts are made with rabbitmqctl, so the broker must run on this machine. */
+export const rabbitmqctl = (...args: string[]) => run('rabbitmqctl', ['-q', ...args], { timeout: 60_000 });
+
+const uniqueName = (prefix: string) =>
+  `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+
+export interface IsolatedDatabase {
+  url: string;
+  name: string;
+  drop(): Promise<void>;
+}
+
+/** A new, migrated database on the server at `serverUrl` (a URL without a database name). */
+export async function createIsolatedDatabase(prefix: string, serverUrl: string): Promise<IsolatedDatabase> {
+  const name = uniqueName(prefix);
+  const url = `${serverUrl}/${name}`;
+  await migrateDatabase(url);
+  return {
+    url,
+    name,
+    async drop() {
+      const admin = new pg.Client({ connectionString: `${serverUrl}/postgres` });
+      await admin.connect();
+      try {
+        await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+      } finally {
+        await admin.end();
+      }
+    },
+  };
+}
+
+export interface IsolatedVirtualHost {
+  url: string;
+  vhost: string;
+  delete(): Promise<void>;
+}
+
+/** A new virtual host with the project's topology on the broker at `brokerUrl` (no vhost in it). */
+export async function createIsolatedVirtualHost(
+  prefix: string,
+  brokerUrl: string,
+): Promise<IsolatedVirtualHost> {
+  const vhost = uniqueName(prefix);
+  const user = decodeURIComponent(new URL(brokerUrl).username) || 'guest';
+  await rabbitmqctl('add_vhost', vhost);
+  await rabbitmqctl('set_permissions', '-p', vhost, user, '.*', '.*', '.*');
+  const url = `${brokerUrl.replace(/\/$/, '')}/${encodeURIComponent(vhost)}`;
+  const connection = await amqp.connect(url);
+  try {
+    await setupTopology(await connection.createChannel());
+  } finally {
+    await connection.close();
+  }
+  return {
+    url,
+    vhost,
+    async delete() {
+      await rabbitmqctl('delete_vhost', vhost);
+    },
+  };
+}
