@@ -38,6 +38,12 @@ export interface AmazonMqRabbitEvent {
   rmqMessagesByQueue: Record<string, AmazonMqRabbitMessage[]>;
 }
 
+/**
+ * The header that marks a parked event sent back through its projector's queue for a redrive
+ * (functions/projectors/redriveEvents.ts), as opposed to an event the relay published.
+ */
+export const REDRIVE_HEADER = 'x-redrive';
+
 export const queueKey = (queue: string, virtualHost = '/') => `${queue}::${virtualHost}`;
 
 /** Reads a string header (`{bytes: [...]}`) back into a string. */

@@ -12,13 +12,7 @@ import {
   type ItemKey,
   type Projection,
 } from './projection.ts';
-import {
-  readItems,
-  writeItems,
-  writeItemsUnconditionally,
-  type ItemWrite,
-  type StoredItem,
-} from './readItems.ts';
+import { putIfUnchanged, putItems, readItems, type StoredItem } from './readItems.ts';
 
 export interface ParkedEvent {
   /** the message body as received */
@@ -42,11 +36,6 @@ export interface BatchDependencies {
   /** sends parked events to the dead-letter queue; must succeed before the checkpoint moves */
   park: (parked: readonly ParkedEvent[]) => Promise<void>;
   now: Date;
-  /**
-   * `sole-writer`: nobody else writes the table (a rebuild's new table), so items are put in batches
-   * without conditions; the checkpoint is still written on condition. Default: every item conditional.
-   */
-  writers?: 'shared' | 'sole-writer';
 }
 
 const emptyCheckpoint: Checkpoint = {
@@ -71,7 +60,7 @@ export async function applyBatch<Item extends object>(
   const checkpoint: Checkpoint = { ...emptyCheckpoint, ...previous };
 
   const current = new Map(stored);
-  const changed = new Map<string, ItemWrite>();
+  const changed = new Map<string, StoredItem>();
   const parked: ParkedEvent[] = [...undecodable];
   let applied = 0;
   let skipped = 0;
@@ -93,9 +82,7 @@ export async function applyBatch<Item extends object>(
       }
       for (const [id, , item] of staged) {
         current.set(id, item);
-        const write = changed.get(id);
-        if (write) write.item = item;
-        else changed.set(id, { item, previousPosition: stored.get(id)?.position });
+        changed.set(id, item);
       }
       applied++;
     } catch (error) {
@@ -115,19 +102,9 @@ export async function applyBatch<Item extends object>(
   if (parked.length > 0) await dependencies.park(parked);
   checkpoint.parkedCount += parked.length;
   checkpoint.updatedAt = dependencies.now.toISOString();
-  if (dependencies.writers === 'sole-writer') {
-    await writeItemsUnconditionally(
-      db,
-      tableName,
-      [...changed.values()].map((write) => write.item),
-    );
-  } else {
-    await writeItems(db, tableName, [...changed.values()]);
-  }
+  await putItems(db, tableName, [...changed.values()]);
   if (applied > 0 || parked.length > 0) {
-    await writeItems(db, tableName, [
-      { item: { ...checkpoint, ...CHECKPOINT_KEY }, previousPosition: previous?.position },
-    ]);
+    await putIfUnchanged(db, tableName, { ...checkpoint, ...CHECKPOINT_KEY }, previous?.position);
   }
   return { applied, skipped, parked, checkpoint };
 }

@@ -1,5 +1,5 @@
-// Batched, conditional DynamoDB access for projectors: read many items at once, write each changed
-// item once, only if nobody moved it since it was read.
+// Batched DynamoDB access for projectors: read many items at once, write the changed ones 25 to a
+// request, and the checkpoint on condition.
 import {
   BatchGetCommand,
   BatchWriteCommand,
@@ -39,52 +39,12 @@ export async function readItems(
   return found;
 }
 
-/** A changed item and the position it had when read (undefined: it did not exist). */
-export interface ItemWrite {
-  item: StoredItem;
-  previousPosition: number | undefined;
-}
-
 /**
- * Puts each item on condition that its position is still the one read. A failed condition means
- * another writer moved the item: the error fails the batch, which is redelivered and recomputed.
+ * Puts the items 25 to a request, without conditions. Safe because every projection table has one
+ * writer at a time: its projector, fed by a single-active-consumer queue (redrives come through that
+ * queue too), or the rebuild that fills a new table before the switch (docs/decisions.md).
  */
-export async function writeItems(
-  db: DynamoDBDocumentClient,
-  tableName: string,
-  writes: readonly ItemWrite[],
-) {
-  for (let start = 0; start < writes.length; start += WRITE_CONCURRENCY) {
-    await Promise.all(
-      writes.slice(start, start + WRITE_CONCURRENCY).map(({ item, previousPosition }) =>
-        db.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: item,
-            ...(previousPosition === undefined
-              ? { ConditionExpression: 'attribute_not_exists(pk)' }
-              : {
-                  ConditionExpression: '#position = :previous',
-                  ExpressionAttributeNames: { '#position': 'position' },
-                  ExpressionAttributeValues: { ':previous': previousPosition },
-                }),
-          }),
-        ),
-      ),
-    );
-  }
-}
-
-/**
- * Puts the items 25 to a request, without conditions: only for a table with a single writer, such as
- * the new table a rebuild fills before anyone reads or projects into it. About 20 times fewer
- * requests than writeItems (docs/decisions.md, "Benchmarks").
- */
-export async function writeItemsUnconditionally(
-  db: DynamoDBDocumentClient,
-  tableName: string,
-  items: readonly StoredItem[],
-) {
+export async function putItems(db: DynamoDBDocumentClient, tableName: string, items: readonly StoredItem[]) {
   const chunks: Record<string, unknown>[][] = [];
   for (let start = 0; start < items.length; start += BATCH_WRITE_LIMIT) {
     chunks.push(
@@ -106,4 +66,30 @@ export async function writeItemsUnconditionally(
       }),
     );
   }
+}
+
+/**
+ * Puts the item on condition that its position is still `previousPosition` (undefined: that it does
+ * not exist). Projectors write their checkpoint this way, last: should a second writer ever meet
+ * them on a table, the batch fails and comes again instead of moving the checkpoint past its work.
+ */
+export async function putIfUnchanged(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  item: StoredItem,
+  previousPosition: number | undefined,
+) {
+  await db.send(
+    new PutCommand({
+      TableName: tableName,
+      Item: item,
+      ...(previousPosition === undefined
+        ? { ConditionExpression: 'attribute_not_exists(pk)' }
+        : {
+            ConditionExpression: '#position = :previous',
+            ExpressionAttributeNames: { '#position': 'position' },
+            ExpressionAttributeValues: { ':previous': previousPosition },
+          }),
+    }),
+  );
 }

@@ -1,6 +1,6 @@
 // `npm run dlq -- list|redrive [--projector NAME]`: the projectors' parked events. `list` shows each
-// with the error that parked it; `redrive` applies them again through their projector Lambda (after
-// a fix) and removes the ones that now apply.
+// with the error that parked it; `redrive` (after a fix) sends them back through their projector's
+// queue, where the projector applies them once and parks again any that still fail.
 import { parseArgs } from 'node:util';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import {
@@ -16,7 +16,8 @@ import { localOrCloud } from './operatorEnvironment.ts';
 const usage = `Usage: npm run dlq -- <list|redrive> [--projector invoices|analytics|directory] [--stage dev] [--cloud]
 
   list      show the parked events and why they were parked
-  redrive   apply the parked events again through their projector, removing those that now apply
+  redrive   send the parked events back through their projector's queue (after a fix); each applies
+            at most once, and any that still fail are parked again
 
 Locally it talks to the stack of \`npm run dev\`; with --cloud to AWS (credentials from the environment).`;
 
@@ -112,24 +113,29 @@ for (const projector of projectorNames) {
     try {
       return JSON.parse(message.Body ?? '') as unknown;
     } catch {
-      return null;
+      // sent as it is: the projector parks it again with the reason
+      return message.Body ?? '';
     }
   });
+  // the relay puts them in the projector's queue, behind the events waiting there: the projector
+  // stays its table's one writer (functions/projectors/redriveEvents.ts)
   const result = await lambda.send(
     new InvokeCommand({
-      FunctionName: `cqrs-commerce-${values.stage}-${projector}Projector`,
-      Payload: Buffer.from(JSON.stringify({ redrive: bodies })),
+      FunctionName: `cqrs-commerce-${values.stage}-relayEvents`,
+      Payload: Buffer.from(JSON.stringify({ redrive: { projector, events: bodies } })),
     }),
   );
   const answer = result.Payload ? Buffer.from(result.Payload).toString('utf8') : '';
   if (result.FunctionError) {
     console.error(
-      `${projector}: ${parked.length} event(s) still do not apply, left parked: ${answer.slice(0, 300)}`,
+      `${projector}: could not requeue ${parked.length} event(s), left parked: ${answer.slice(0, 300)}`,
     );
     continue;
   }
   for (const message of parked) redriven.add(message);
-  console.log(`${projector}: redrove ${parked.length} event(s): ${answer}`);
+  console.log(
+    `${projector}: sent ${parked.length} event(s) back through its queue; any that still fail are parked again (npm run dlq -- list)`,
+  );
 }
 await putBack(
   all,

@@ -13,7 +13,8 @@ import { progressBar } from './progressBar.ts';
 const usage = `Usage: npm run replay -- FILE [--direct] [--stage dev]
 
   FILE       an NDJSON file of event envelopes (see events/fixtures/)
-  --direct   invoke the projector Lambdas of \`npm run dev\` instead of publishing to RabbitMQ
+  --direct   invoke the projector Lambdas of \`npm run dev\` instead of publishing to RabbitMQ;
+             only while nothing else is projected (a read-model table has one writer at a time)
 
 Projectors apply only events above their checkpoint: replay fixtures into fresh read models.`;
 

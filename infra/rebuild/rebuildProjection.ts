@@ -138,8 +138,6 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
           tableName: table,
           park: (parked) => parkEvents(name, parked),
           now: new Date(),
-          // nothing reads or projects into the new table until the switch (one rebuild at a time)
-          writers: 'sole-writer',
         },
         projection,
         events,

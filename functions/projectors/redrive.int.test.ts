@@ -1,0 +1,87 @@
+// A redrive goes through the projector's own queue (the relay puts parked events there), so the
+// projector stays its table's one writer: an event still poison is parked again, and after the fix it
+// applies exactly once however often it is redriven.
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { LocalAws } from '../../infra/dev/localAws.ts';
+import { startQueueBridge } from '../../infra/dev/queueBridge.ts';
+import { EVENTS_EXCHANGE } from '../../infra/rabbitmq/topology.ts';
+import { eventFactory } from '../../tests/support/events.ts';
+import { startTestAws } from '../../tests/support/localAwsForTests.ts';
+import { createTestBroker, type TestBroker } from '../../tests/support/testBroker.ts';
+import type { EventPublisher } from '../relay/eventPublisher.ts';
+
+let aws: LocalAws & { prefix: string };
+let broker: TestBroker;
+let publisher: EventPublisher;
+let bridge: { stop(): Promise<void> };
+const results: Record<string, number>[] = [];
+let readTodo: (todoId: number) => Promise<Record<string, unknown> | undefined>;
+
+beforeAll(async () => {
+  [aws, broker] = await Promise.all([startTestAws(), createTestBroker('redrive')]);
+  // config.ts reads the environment at import: the code under test loads after startTestAws
+  const { handler } = await import('../directory/projector.ts');
+  const { rabbitPublisher } = await import('../relay/eventPublisher.ts');
+  const { dynamoDb } = await import('../shared/aws.ts');
+  publisher = rabbitPublisher(broker.url, EVENTS_EXCHANGE);
+  bridge = startQueueBridge({
+    rabbitmqUrl: broker.url,
+    queue: 'directory',
+    batchSize: 10,
+    maximumBatchingWindowMs: 0,
+    eventSourceArn: 'arn:aws:mq:us-east-1:000000000000:broker:test',
+    invoke: async (event) => void results.push((await handler(event)) as Record<string, number>),
+    log: () => undefined,
+  });
+  readTodo = async (todoId) =>
+    (
+      await dynamoDb().send(
+        new GetCommand({ TableName: `${aws.prefix}-directory`, Key: { pk: `TODO#${todoId}`, sk: 'TODO' } }),
+      )
+    ).Item;
+});
+
+afterAll(async () => {
+  await bridge?.stop();
+  await publisher?.close();
+  await Promise.all([aws?.stop(), broker?.delete()]);
+});
+
+async function nextResult(): Promise<Record<string, number>> {
+  const seen = results.length;
+  const deadline = Date.now() + 10_000;
+  while (results.length === seen) {
+    if (Date.now() > deadline) throw new Error('the projector saw nothing within 10 s');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return results[seen]!;
+}
+
+it('parks a redriven event that still fails, and applies it once after the fix', async () => {
+  const event = eventFactory(30_000_000);
+  const completedTooEarly = event('todo.completed', { todoId: 999 });
+
+  let waiting = nextResult();
+  await publisher.publish([event('todo.created', { todoId: 7, title: 'Learn CQRS' }), completedTooEarly]);
+  expect(await waiting).toMatchObject({ applied: 1, parked: 1 });
+
+  // not fixed yet: it comes back to the dead-letter queue
+  waiting = nextResult();
+  await publisher.requeueForRedrive('directory', [completedTooEarly]);
+  expect(await waiting).toMatchObject({ redriven: 0, parkedAgain: 1 });
+
+  // the fix: the todo exists now; the redrive applies, once, however often it comes
+  waiting = nextResult();
+  await publisher.publish([event('todo.created', { todoId: 999, title: 'Ship it' })]);
+  await waiting;
+  for (const expected of [
+    { redriven: 1, alreadyApplied: 0 },
+    { redriven: 0, alreadyApplied: 1 },
+  ]) {
+    waiting = nextResult();
+    await publisher.requeueForRedrive('directory', [completedTooEarly]);
+    expect(await waiting).toMatchObject({ ...expected, parkedAgain: 0 });
+  }
+  expect(await readTodo(999)).toMatchObject({ title: 'Ship it', completed: true });
+});
