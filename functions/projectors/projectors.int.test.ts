@@ -142,7 +142,7 @@ function crashingAfter(db: DynamoDBDocumentClient, writes: number): DynamoDBDocu
     send: async (command: unknown) => {
       if (command instanceof PutCommand && left-- <= 0) throw new Error('killed');
       if (command instanceof BatchWriteCommand) {
-        const [[table, requests]] = Object.entries(command.input.RequestItems!) as [[string, unknown[]]];
+        const [table, requests] = Object.entries(command.input.RequestItems!)[0]!;
         const written = requests.slice(0, Math.max(0, left));
         left -= requests.length;
         if (written.length > 0) await db.send(new BatchWriteCommand({ RequestItems: { [table]: written } }));
