@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 // Test tiers by file suffix: *.test.ts is pure logic, *.int.test.ts talks to the real PostgreSQL and
-// RabbitMQ, *.e2e.test.ts drives the HTTP API of `npm run dev`.
+// RabbitMQ, *.chaos.test.ts proves behaviour under faults and hostile input, *.e2e.test.ts drives the
+// HTTP API of `npm run dev`.
 export default defineConfig({
   test: {
     projects: [
@@ -20,6 +21,16 @@ export default defineConfig({
           hookTimeout: 60_000,
           // integration files share one PostgreSQL cluster and one broker; serial runs keep the
           // concurrency tests' numbers honest on two cores
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          // faults and hostile input; `npm test` runs it short (CHAOS_PROFILE=short)
+          name: 'chaos',
+          include: ['tests/chaos/**/*.chaos.test.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 120_000,
           fileParallelism: false,
         },
       },

@@ -9,6 +9,7 @@ export interface HttpCall {
   rawBody?: string;
   headers?: Record<string, string>;
   pathParameters?: Record<string, string>;
+  query?: Record<string, string>;
 }
 
 export function httpEvent(call: HttpCall): APIGatewayProxyEventV2 {
@@ -17,7 +18,7 @@ export function httpEvent(call: HttpCall): APIGatewayProxyEventV2 {
     version: '2.0',
     routeKey: `${call.method} ${call.path}`,
     rawPath: call.path,
-    rawQueryString: '',
+    rawQueryString: call.query ? new URLSearchParams(call.query).toString() : '',
     headers: { 'content-type': 'application/json', ...call.headers },
     requestContext: {
       accountId: 'local',
@@ -40,6 +41,7 @@ export function httpEvent(call: HttpCall): APIGatewayProxyEventV2 {
     isBase64Encoded: false,
     ...(body === undefined ? {} : { body }),
     ...(call.pathParameters ? { pathParameters: call.pathParameters } : {}),
+    ...(call.query ? { queryStringParameters: call.query } : {}),
   };
 }
 

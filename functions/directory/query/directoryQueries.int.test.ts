@@ -58,21 +58,8 @@ interface GetOptions {
   pathParameters?: Record<string, string>;
 }
 
-/** callHandler's events carry no query string; this adds one as API Gateway would. */
-function get(handler: Handler, path: string, { query, ...call }: GetOptions = {}): Promise<CallResult> {
-  const withQuery: Handler = (lambdaEvent, context) =>
-    handler(
-      query
-        ? {
-            ...lambdaEvent,
-            rawQueryString: new URLSearchParams(query).toString(),
-            queryStringParameters: query,
-          }
-        : lambdaEvent,
-      context,
-    );
-  return callHandler(withQuery, { method: 'GET', path, ...call });
-}
+const get = (handler: Handler, path: string, call: GetOptions = {}): Promise<CallResult> =>
+  callHandler(handler, { method: 'GET', path, ...call });
 
 const ids = (result: CallResult) => (result.body as { id: number }[]).map((row) => row.id);
 const hour = (hours: number) => new Date(Date.UTC(2024, 2, 1, 10 + hours)).toISOString();

@@ -34,6 +34,14 @@ describe('text', () => {
     },
   );
 
+  it.each(['\ud800', 'a\udc00', 'b\udbff'])('refuses the lone surrogate in %j', (value) => {
+    expect(issuesOf(title, value)).toEqual({ '': 'must be valid Unicode text' });
+  });
+
+  it('accepts characters beyond the Basic Multilingual Plane', () => {
+    expect(title.safeParse('🙂').success).toBe(true);
+  });
+
   it('refuses a non-string', () => {
     expect(title.safeParse(12).success).toBe(false);
   });

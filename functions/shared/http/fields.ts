@@ -3,14 +3,16 @@ import { z } from 'zod';
 import { toCents } from '../money.ts';
 import { issuePath } from './validation.ts';
 
-/** A trimmed, non-empty line of text; control characters and line separators are refused. */
+/** A trimmed, non-empty line of Unicode text; control characters, line separators and lone surrogates are refused. */
 export const text = (maxLength: number) =>
   z
     .string()
     .trim()
     .min(1, 'must not be empty')
     .max(maxLength, `must be at most ${maxLength} characters`)
-    .refine((value) => !/[\p{Cc}\u2028\u2029]/u.test(value), 'must not contain control characters');
+    .refine((value) => !/[\p{Cc}\u2028\u2029]/u.test(value), 'must not contain control characters')
+    // a lone surrogate ("\ud800") is valid JSON but not Unicode text: PostgreSQL refuses it
+    .refine((value) => !/\p{Cs}/u.test(value), 'must be valid Unicode text');
 
 export const email = z
   .string()
