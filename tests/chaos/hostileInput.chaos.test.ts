@@ -305,13 +305,10 @@ describe('amounts and quantities', () => {
   const serviceOrder = commandRoutes.find((route) => route.route === 'POST /order-service/orders')!;
 
   it('refuses negative, fractional, zero, huge and non-numeric quantities', async () => {
-    for (const quantity of [-1, 0, 1.5, 2 ** 31, 2 ** 53, '1', null, 1e400]) {
+    // as JSON text: 1e400 parses to Infinity, which no JavaScript literal can spell
+    for (const quantity of ['-1', '0', '1.5', '2147483648', '9007199254740993', '"1"', 'null', '1e400']) {
       await expectRefusedAndUnchanged(catalogOrder, {
-        rawBody:
-          `{"customerId":${userId},"items":[{"productId":${productId},"quantity":${JSON.stringify(quantity) ?? 'null'}}]}`.replace(
-            'Infinity',
-            '1e400',
-          ),
+        rawBody: `{"customerId":${userId},"items":[{"productId":${productId},"quantity":${quantity}}]}`,
       });
     }
   });
