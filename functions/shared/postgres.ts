@@ -22,6 +22,14 @@ export function createPool(databaseUrl: string = settings.DATABASE_URL, max = se
   pool.on('error', (error: Error & { code?: string }) =>
     logger.warn('idle PostgreSQL client failed', { reason: error.message, code: error.code }),
   );
+  // A checked-out client whose server goes away between two queries (a restart, a failover) emits
+  // 'error' with nobody listening, which would crash the process: listen on every client for good.
+  // The query in flight still rejects, and the pool discards the broken client when it is released.
+  pool.on('connect', (client) =>
+    client.on('error', (error: Error & { code?: string }) =>
+      logger.warn('PostgreSQL connection lost', { reason: error.message, code: error.code }),
+    ),
+  );
   return pool;
 }
 
@@ -33,14 +41,30 @@ export function postgresPool(): pg.Pool {
   return sharedPool;
 }
 
-const unreachableCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', '57P03']);
+const unreachableCodes = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ECONNRESET',
+  'EPIPE',
+  // the server is shutting down, restarting or not yet accepting connections
+  '57P01',
+  '57P02',
+  '57P03',
+  // connection exceptions
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+]);
 
 function isUnreachable(error: unknown): boolean {
   const code = (error as { code?: string }).code;
   return (
     (code !== undefined && unreachableCodes.has(code)) ||
     (error instanceof Error &&
-      /timeout exceeded when trying to connect|Connection terminated/.test(error.message))
+      /timeout exceeded when trying to connect|Connection terminated|not queryable/.test(error.message))
   );
 }
 

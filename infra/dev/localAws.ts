@@ -46,7 +46,12 @@ async function startDynalite(
   const address = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${address.port}`,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // clients keep idle connections alive; close() alone would wait for them forever
+        server.closeAllConnections();
+      }),
   };
 }
 

@@ -167,7 +167,9 @@ describe('queue bridge', () => {
     expect(positionsOf(projector.calls)).toEqual(published);
   });
 
-  it('redelivers a failed batch, marked redelivered, losing and reordering nothing', async () => {
+  it('retries a failed batch in place while more wait behind it, losing and reordering nothing', async () => {
+    // 25 messages, batches of 10: when the first batch fails, 10 more are prefetched and 5 wait in
+    // the queue; a nack would put the batch behind them (a quorum queue requeues at its back)
     const published = await publish(25);
     const projector = recorder((call) => {
       if (call === 1) throw new Error('projector failed');
@@ -177,9 +179,7 @@ describe('queue bridge', () => {
 
     const [failed, retried] = projector.calls.map(messagesOf);
     expect(failed!.map(positionOf)).toEqual(published.slice(0, 10));
-    expect(failed!.every((message) => !message.redelivered)).toBe(true);
     expect(retried!.map(positionOf)).toEqual(published.slice(0, 10));
-    expect(retried!.every((message) => message.redelivered)).toBe(true);
     expect(positionsOf(projector.succeeded)).toEqual(published);
     expect(logs.filter((line) => line.includes('failed'))).toHaveLength(1);
 
@@ -187,7 +187,7 @@ describe('queue bridge', () => {
     expect(await queueDepth()).toBe(0);
   });
 
-  it('requeues, behind a failed partial batch, what arrived while it was in flight', async () => {
+  it('keeps what arrived while a failed partial batch was in flight behind it', async () => {
     const first = await publish(3);
     let later: number[] = [];
     const projector = recorder(async (call) => {

@@ -1,7 +1,8 @@
 // The local stand-in for Amazon MQ's Lambda event source mapping (serverless-offline has no `rabbitmq`
 // event): consume one projector queue, batch by size and window, invoke the projector with the Amazon
-// MQ event shape, ack the batch on success and requeue it on failure, so the function sees the same
-// at-least-once, in-order delivery (and `redelivered: true` on retries) that it will see in the cloud.
+// MQ event shape, ack the batch on success and retry it on failure, so the function sees the same
+// at-least-once, in-order delivery that it will see in the cloud (`redelivered: true` after the
+// broker has given a batch back, when a bridge stopped or lost its connection with it unacked).
 import { setTimeout as delay } from 'node:timers/promises';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
@@ -72,26 +73,31 @@ export function startQueueBridge(options: QueueBridgeOptions): { stop(): Promise
     });
   };
 
+  // A failed batch is retried in place, still unacknowledged, until it succeeds. It is never nacked:
+  // a quorum queue puts requeued messages at its back (measured on RabbitMQ 3.10), so the events
+  // behind the batch would overtake it and the projector would skip the batch as already applied.
+  // A lost session returns the unacknowledged messages in their order (measured too).
   const deliver = async (owner: Session, batch: ConsumeMessage[]) => {
     const last = batch[batch.length - 1]!;
-    let succeeded = true;
-    try {
-      await options.invoke(toEvent(batch));
-      failures = 0;
-    } catch (error) {
-      succeeded = false;
-      log(`${queue}: batch of ${batch.length} failed, will be redelivered: ${errorText(error)}`);
-      await sleep(backoffMs(failures++));
+    let failedBefore = false;
+    for (;;) {
+      try {
+        await options.invoke(toEvent(batch));
+        failures = 0;
+        break;
+      } catch (error) {
+        // say it once per batch, not on every retry
+        if (!failedBefore) log(`${queue}: batch of ${batch.length} failed, retrying: ${errorText(error)}`);
+        failedBefore = true;
+        await sleep(backoffMs(failures++));
+        // stopped or lost: the broker gets the batch back, in order, when the channel closes
+        if (stopped || session !== owner) return;
+      }
     }
-    // After a lost session there is nothing to settle: the broker has already requeued the batch.
     if (session !== owner) return;
     try {
       // allUpTo covers exactly this batch: earlier tags are settled, later ones are still pending
-      if (succeeded) return owner.channel.ack(last, true);
-      // requeue the batch and whatever arrived behind it, or those later messages would overtake it
-      owner.channel.nack(pending.at(-1) ?? last, true, true);
-      pending = [];
-      resetWindow();
+      owner.channel.ack(last, true);
     } catch {
       // the channel is closing under us: the broker requeues whatever it did not see settled
     }
