@@ -169,7 +169,8 @@ describe('queue bridge', () => {
 
   it('retries a failed batch in place while more wait behind it, losing and reordering nothing', async () => {
     // 25 messages, batches of 10: when the first batch fails, 10 more are prefetched and 5 wait in
-    // the queue; a nack would put the batch behind them (a quorum queue requeues at its back)
+    // the queue. (That a nack would let later events overtake the batch under load is shown by the
+    // fault suite, tests/chaos/faults.chaos.test.ts, 'a projector killed mid-batch'.)
     const published = await publish(25);
     const projector = recorder((call) => {
       if (call === 1) throw new Error('projector failed');
