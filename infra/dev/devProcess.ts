@@ -10,6 +10,8 @@ const READY_LINE = '[dev] ready';
 export interface DevProcess {
   /** the last lines it printed (serverless-offline prints one per invocation, so only the tail) */
   output(): string;
+  /** which of the `secrets` it was given appeared anywhere in what it printed */
+  leakedSecrets(): string[];
   stop(): Promise<void>;
 }
 
@@ -17,10 +19,12 @@ export async function startDevProcess(
   command: string,
   args: readonly string[],
   env: NodeJS.ProcessEnv,
-  readyTimeoutMs = 180_000,
+  options: { readyTimeoutMs?: number; secrets?: readonly string[] } = {},
 ): Promise<DevProcess> {
+  const { readyTimeoutMs = 180_000, secrets = [] } = options;
   let output = '';
   let ready = false;
+  const leaked = new Set<string>();
   const child = spawn(command, args, {
     cwd: projectRoot,
     // its own process group, so that stop() reaches serverless-offline and everything else it starts
@@ -31,6 +35,8 @@ export async function startDevProcess(
   const keep = (chunk: Buffer) => {
     output += chunk.toString();
     ready ||= output.includes(READY_LINE);
+    // the whole run is scanned, not only the tail that is kept
+    for (const secret of secrets) if (output.includes(secret)) leaked.add(secret);
     output = output.slice(-20_000);
   };
   child.stdout.on('data', keep);
@@ -52,5 +58,5 @@ export async function startDevProcess(
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  return { output: () => output, stop };
+  return { output: () => output, leakedSecrets: () => [...leaked], stop };
 }

@@ -3,7 +3,7 @@
 import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../events/contracts.ts';
-import { startDevStack, type DevStack } from '../support/devStack.ts';
+import { BEARER_TOKEN_CANARY, startDevStack, type DevStack } from '../support/devStack.ts';
 import { drainQueue } from '../support/testBroker.ts';
 
 let stack: DevStack;
@@ -203,5 +203,20 @@ describe('the event stream', () => {
     expect(events.map((event) => event.type)).toEqual(sentTypes);
     const positions = events.map((event) => event.position);
     expect(positions).toEqual([...positions].sort((a, b) => a - b));
+  });
+});
+
+describe('secrets', () => {
+  const TOKEN = BEARER_TOKEN_CANARY;
+
+  it('never reach the logs: the database password, the broker credentials, a bearer token', async () => {
+    // requests that log: a good one, refused ones, one that fails validation deep in a list
+    await send('POST', '/todos', { title: 'secret-free' }, { Authorization: `Bearer ${TOKEN}` });
+    await send('POST', '/todos', '{"title":', { Authorization: `Bearer ${TOKEN}` });
+    await send('GET', '/users?order_by=password', undefined, { Authorization: `Bearer ${TOKEN}` });
+    await send('GET', '/health', undefined, { Authorization: `Bearer ${TOKEN}` });
+    // give the relay and the projectors time to log what they do with those
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(stack.leakedSecrets()).toEqual([]);
   });
 });

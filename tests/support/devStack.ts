@@ -8,31 +8,50 @@ export interface DevStack {
   database: TestDatabase;
   broker: TestBroker;
   output: () => string;
+  /** the database password and broker credentials, if they ever appeared in what it printed */
+  leakedSecrets: () => string[];
   stop(): Promise<void>;
 }
+
+/**
+ * The database URL carries this password (PostgreSQL here trusts local connections, so it is never
+ * checked): a canary that must never show up in any log line.
+ */
+export const DATABASE_PASSWORD_CANARY = 'canary-db-password-6f1d2c';
+/** A bearer token the tests send; it too must never be logged. */
+export const BEARER_TOKEN_CANARY = 'canary-bearer-token-9a7e41';
 
 export async function startDevStack(): Promise<DevStack> {
   const [database, broker] = await Promise.all([createTestDatabase('e2e'), createTestBroker('e2e')]);
   const httpPort = 20_000 + Math.floor(Math.random() * 20_000);
   const dropBackend = () => Promise.all([database.drop(), broker.delete()]);
   try {
-    const dev = await startDevProcess('npm', ['run', 'dev'], {
-      ...process.env,
-      DATABASE_URL: database.url,
-      RABBITMQ_URL: broker.url,
-      HTTP_PORT: String(httpPort),
-      LAMBDA_PORT: String(httpPort + 1),
-      RELAY_SCHEDULE_MS: '1000',
-      // free ports and an in-memory DynamoDB, so that a running `npm run dev` is left alone
-      LOCAL_DYNAMODB_PORT: '0',
-      LOCAL_SQS_PORT: '0',
-      DYNALITE_PATH: '',
-    });
+    const databaseUrl = new URL(database.url);
+    databaseUrl.password = DATABASE_PASSWORD_CANARY;
+    const brokerCredentials = `${new URL(broker.url).username}:${new URL(broker.url).password}@`;
+    const dev = await startDevProcess(
+      'npm',
+      ['run', 'dev'],
+      {
+        ...process.env,
+        DATABASE_URL: databaseUrl.toString(),
+        RABBITMQ_URL: broker.url,
+        HTTP_PORT: String(httpPort),
+        LAMBDA_PORT: String(httpPort + 1),
+        RELAY_SCHEDULE_MS: '1000',
+        // free ports and an in-memory DynamoDB, so that a running `npm run dev` is left alone
+        LOCAL_DYNAMODB_PORT: '0',
+        LOCAL_SQS_PORT: '0',
+        DYNALITE_PATH: '',
+      },
+      { secrets: [DATABASE_PASSWORD_CANARY, BEARER_TOKEN_CANARY, brokerCredentials] },
+    );
     return {
       baseUrl: `http://127.0.0.1:${httpPort}`,
       database,
       broker,
       output: dev.output,
+      leakedSecrets: dev.leakedSecrets,
       async stop() {
         await dev.stop();
         await dropBackend();
