@@ -38,6 +38,14 @@ export interface BatchDependencies {
   now: Date;
 }
 
+/** An event that can never apply, as it goes to the dead-letter queue. */
+export const parkedEvent = (event: DomainEvent, error: PoisonEventError): ParkedEvent => ({
+  body: JSON.stringify(event),
+  error: error.message,
+  position: event.position,
+  type: event.type,
+});
+
 const emptyCheckpoint: Checkpoint = {
   position: 0,
   occurredAt: '',
@@ -87,12 +95,7 @@ export async function applyBatch<Item extends object>(
       applied++;
     } catch (error) {
       if (!(error instanceof PoisonEventError)) throw error;
-      parked.push({
-        body: JSON.stringify(event),
-        error: error.message,
-        position: event.position,
-        type: event.type,
-      });
+      parked.push(parkedEvent(event, error));
     }
     checkpoint.position = event.position;
     checkpoint.occurredAt = event.occurredAt;

@@ -6,7 +6,7 @@
 // exact for the additive views (totals, invoice lines). One that still does not apply is parked again.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DomainEvent } from '../../events/contracts.ts';
-import type { ParkedEvent } from './applyBatch.ts';
+import { parkedEvent, type ParkedEvent } from './applyBatch.ts';
 import {
   CHECKPOINT_KEY,
   PoisonEventError,
@@ -73,12 +73,7 @@ export async function redriveEvents<Item extends object>(
       else alreadyApplied++;
     } catch (error) {
       if (!(error instanceof PoisonEventError)) throw error;
-      parked.push({
-        body: JSON.stringify(event),
-        error: error.message,
-        position: event.position,
-        type: event.type,
-      });
+      parked.push(parkedEvent(event, error));
     }
   });
   if (parked.length > 0) await dependencies.park(parked);

@@ -1,5 +1,6 @@
 // The benchmark's verdicts and its printed table: each figure beside its target, then the
 // correctness checks (no failed request, every read model exact), then where the CPU went.
+import { markdownTable } from '../cli/markdownTable.ts';
 import type { FreshnessResult } from './freshness.ts';
 import type { LoadResult } from './httpLoad.ts';
 import type { ProjectionFigure } from './projectionBench.ts';
@@ -131,26 +132,13 @@ export function targetsOf(results: BenchResults): Verdict[] {
   return verdicts;
 }
 
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => row[column]!.length)),
-  );
-  const line = (cells: readonly string[]) =>
-    `| ${cells.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`;
-  return [
-    line(header),
-    `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`,
-    ...rows.map(line),
-  ].join('\n');
-}
-
 export function printReport(
   verdicts: readonly Verdict[],
   cpu: Record<string, Record<string, number> | undefined>,
 ): void {
   console.log(
     '\n' +
-      table(
+      markdownTable(
         ['figure', 'measured', 'target', 'met'],
         verdicts.map((v) => [v.figure, v.measured, v.target, v.met ? 'yes' : 'no']),
       ),
@@ -164,7 +152,7 @@ export function printReport(
   );
   console.log('\nCPU per phase, % of one core (200% = both cores busy):\n');
   console.log(
-    table(
+    markdownTable(
       ['phase', ...parts, 'total'],
       phases.map(([name, used]) => [
         name,

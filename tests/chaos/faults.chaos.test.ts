@@ -20,6 +20,7 @@ import {
   expectedInvoices,
 } from '../../infra/consistency/expectedReadModels.ts';
 import { createReadModelResources, startLocalAws, type LocalAws } from '../../infra/dev/localAws.ts';
+import { markdownTable } from '../../infra/cli/markdownTable.ts';
 import { startQueueBridge } from '../../infra/dev/queueBridge.ts';
 import { projectorNames, projectorSubscriptions, type ProjectorName } from '../../infra/rabbitmq/topology.ts';
 import type { AmazonMqRabbitEvent } from '../../functions/projectors/amazonMqEvent.ts';
@@ -257,16 +258,7 @@ function reportTable(): string {
     `${(report.convergedMs / 1000).toFixed(1)} s`,
   ]);
   const header = ['fault', 'accepted', 'failed (status)', 'events lost', 'applied twice', 'converged in'];
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => row[column]!.length)),
-  );
-  const line = (cells: string[]) =>
-    `| ${cells.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`;
-  return [
-    line(header),
-    `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`,
-    ...rows.map(line),
-  ].join('\n');
+  return markdownTable(header, rows);
 }
 
 /** Orders flow; the fault strikes; orders flow on; then everything must converge, exactly. */
