@@ -21,6 +21,14 @@ export default tseslint.config(
     },
   },
   {
+    // variable files osls loads with require()
+    files: ['**/*.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { module: 'writable', require: 'readonly', process: 'readonly' },
+    },
+  },
+  {
     // command-line tools and the local runner talk to a person on the terminal
     files: ['infra/**', 'events/**/*.ts', 'tests/**'],
     rules: { 'no-console': 'off' },

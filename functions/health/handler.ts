@@ -4,7 +4,7 @@ import { httpRoute } from '../shared/http/httpRoute.ts';
 import { postgresPool } from '../shared/postgres.ts';
 import { checkHttpEndpoint, checkPostgres, checkRabbitMq } from './dependencyChecks.ts';
 
-export const handler = httpRoute({}, async () => {
+export const handler = httpRoute({ access: 'public' }, async () => {
   const [postgres, rabbitmq, dynamodb] = await Promise.all([
     checkPostgres(postgresPool()),
     checkRabbitMq(settings.RABBITMQ_URL, settings.EVENTS_EXCHANGE),

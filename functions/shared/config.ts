@@ -37,6 +37,13 @@ const settingsSchema = z.object({
   /** the longest a query waits for X-Min-Position */
   MAX_READ_WAIT_MS: z.coerce.number().int().min(0).max(30_000).default(2_000),
   AWS_REGION: z.string().default('us-east-1'),
+  /**
+   * Locally, the issuer whose bearer tokens protected routes require (`npm run dev` with LOCAL_AUTH=on
+   * sets its test issuer); unset, the local stack is open. In the cloud the HTTP API's JWT authorizer
+   * checks tokens before a Lambda runs, configured by the jwtIssuerUrl and jwtAudience parameters.
+   */
+  AUTH_ISSUER_URL: optionalUrl,
+  AUTH_AUDIENCE: z.string().min(1).default('cqrs-commerce'),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

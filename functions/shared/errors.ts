@@ -1,4 +1,4 @@
-// Errors that carry their HTTP meaning; functions/shared/http/errorResponses.ts maps them, in one place.
+// Errors that carry their HTTP meaning; errorResponses() in functions/shared/http/middlewares.ts maps them, in one place.
 
 export abstract class AppError extends Error {
   abstract readonly statusCode: number;
@@ -60,5 +60,15 @@ export class ServiceUnavailableError extends AppError {
     readonly retryAfterSeconds = 2,
   ) {
     super('service_unavailable', message);
+  }
+}
+
+/** 401: no valid bearer token; `WWW-Authenticate` says why, as an HTTP API JWT authorizer does. */
+export class UnauthorizedError extends AppError {
+  readonly statusCode = 401;
+  constructor(code: 'missing_token' | 'invalid_token', message: string) {
+    super(code, message);
+    this.responseHeaders['WWW-Authenticate'] =
+      code === 'missing_token' ? 'Bearer' : `Bearer error="invalid_token", error_description="${message}"`;
   }
 }

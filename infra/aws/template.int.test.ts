@@ -5,6 +5,7 @@ import { mkdtemp, readFile, readdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { load } from 'js-yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import projectorEventSources from './projectorEventSources.json' with { type: 'json' };
 import { tableDefinitions } from './readModelResources.ts';
@@ -33,9 +34,19 @@ function offlineEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
+const ISSUER = 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Example';
+const AUDIENCE = 'example-app-client';
+const ORIGINS = ['https://shop.example', 'https://admin.example'];
+const authParams = [
+  `jwtIssuerUrl=${ISSUER}`,
+  `jwtAudience=${AUDIENCE}`,
+  `corsAllowedOrigins=${ORIGINS.join(',')}`,
+].flatMap((param) => ['--param', param]);
+
 beforeAll(async () => {
   packageDirectory = await mkdtemp(`${tmpdir()}/package-`);
-  await run(process.execPath, [serverlessBin, 'package', '--stage', 'ci', '--package', packageDirectory], {
+  const args = ['package', '--stage', 'ci', '--package', packageDirectory, ...authParams];
+  await run(process.execPath, [serverlessBin, ...args], {
     cwd: projectRoot,
     env: offlineEnv(),
     timeout: 240_000,
@@ -119,6 +130,51 @@ describe('the packaged template', () => {
         'GET /health',
       ].sort(),
     );
+  });
+
+  it('gives exactly the routes their handlers declare authenticated the JWT authorizer of the issuer given', async () => {
+    const [[authorizerId, authorizer]] = ofType('AWS::ApiGatewayV2::Authorizer') as [[string, Resource]];
+    expect(authorizer.Properties).toMatchObject({
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: { Issuer: ISSUER, Audience: [AUDIENCE] },
+    });
+    const serverlessYml = load(await readFile(`${projectRoot}/serverless.yml`, 'utf8')) as {
+      functions: Record<
+        string,
+        { handler: string; events?: { httpApi?: { method: string; path: string } }[] }
+      >;
+    };
+    const declared = new Map<string, string>();
+    for (const fn of Object.values(serverlessYml.functions)) {
+      const route = fn.events?.find((event) => event.httpApi)?.httpApi;
+      if (!route) continue;
+      const module = (await import(`${projectRoot}/${fn.handler.replace(/\.handler$/, '.ts')}`)) as {
+        handler: { access: string };
+      };
+      declared.set(`${route.method} ${route.path}`, module.handler.access);
+    }
+    const protectedInTemplate = ofType('AWS::ApiGatewayV2::Route').map(([, route]): [string, string] => [
+      route.Properties.RouteKey as string,
+      route.Properties.AuthorizationType === 'JWT' &&
+      JSON.stringify(route.Properties.AuthorizerId).includes(authorizerId)
+        ? 'authenticated'
+        : 'public',
+    ]);
+    expect(new Map(protectedInTemplate)).toEqual(declared);
+    expect([...declared].filter(([, access]) => access === 'public').map(([route]) => route)).toEqual(
+      expect.arrayContaining(['GET /health', 'GET /api/analytics/sync-status']),
+    );
+  });
+
+  it('lets browsers call the API from the configured origins only', () => {
+    const [[, api]] = ofType('AWS::ApiGatewayV2::Api') as [[string, Resource]];
+    expect(api.Properties.CorsConfiguration).toMatchObject({
+      AllowOrigins: ORIGINS,
+      AllowHeaders: expect.arrayContaining(['Authorization', 'Content-Type', 'Idempotency-Key']),
+      ExposeHeaders: expect.arrayContaining(['X-Event-Position']),
+    });
+    expect(api.Properties.CorsConfiguration).not.toHaveProperty('AllowCredentials', true);
   });
 
   it('has every function on nodejs22.x, each in a small bundle of its own', async () => {
@@ -234,6 +290,8 @@ describe('the packaged template', () => {
       SecurityGroupIds: { 'Fn::Split': [',', 'sg-1'] },
       SubnetIds: { 'Fn::Split': [',', 'subnet-a,subnet-b'] },
     });
+    // without corsAllowedOrigins no browser origin is allowed: no CORS configuration at all
+    expect(template.Resources.HttpApi.Properties).not.toHaveProperty('CorsConfiguration');
     // and without those parameters nothing is in a VPC
     expect(ofType('AWS::Lambda::Function').filter(([, fn]) => fn.Properties.VpcConfig)).toEqual([]);
   }, 300_000);

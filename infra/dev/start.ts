@@ -14,6 +14,7 @@ import { createReadModelResources, startLocalAws } from './localAws.ts';
 import { requirePostgres, requireRabbitMq, UnreachableDependencyError } from './preflight.ts';
 import { lambdaInvoker, startQueueBridge } from './queueBridge.ts';
 import { startRelayWakeup } from './relayWakeup.ts';
+import { startTestIssuer } from './testIssuer.ts';
 
 const HTTP_PORT = Number(process.env.HTTP_PORT ?? 3000);
 const LAMBDA_PORT = Number(process.env.LAMBDA_PORT ?? 3002);
@@ -113,6 +114,9 @@ function startOffline(env: NodeJS.ProcessEnv, instance: OfflineInstance): ChildP
       // in-process: one module scope, so one PostgreSQL pool, however many requests are in flight
       // (docs/decisions.md); OFFLINE_WORKER_THREADS=1 restores serverless-offline's default
       ...(process.env.OFFLINE_WORKER_THREADS === '1' ? [] : ['--useInProcess']),
+      // serverless-offline would check only a token's claims, not its signature: the Lambdas check
+      // tokens themselves when authentication is on (functions/shared/http/authentication.ts)
+      '--noAuth',
     ],
     {
       stdio: ['ignore', 'inherit', 'inherit'],
@@ -136,10 +140,32 @@ function startProjectorBridges(lambdaEndpoint: string): Companion[] {
   });
 }
 
+/**
+ * With LOCAL_AUTH=on, a test issuer whose tokens protected routes then require, as in the cloud;
+ * with AUTH_ISSUER_URL given, that issuer's; otherwise the local stack is open.
+ */
+async function startLocalAuthentication(): Promise<{ env: NodeJS.ProcessEnv; companion?: Companion }> {
+  if (settings.AUTH_ISSUER_URL) {
+    log(`authentication: tokens from ${settings.AUTH_ISSUER_URL} for audience ${settings.AUTH_AUDIENCE}`);
+    return { env: {} };
+  }
+  if (process.env.LOCAL_AUTH !== 'on') {
+    log('authentication: off (LOCAL_AUTH=on requires tokens from a local test issuer)');
+    return { env: {} };
+  }
+  const issuer = await startTestIssuer({
+    port: Number(process.env.AUTH_ISSUER_PORT ?? 3010),
+    audience: settings.AUTH_AUDIENCE,
+  });
+  log(`authentication: on; a token: curl -s -X POST ${issuer.url}/token -d '{"sub":"alice"}'`);
+  return { env: { AUTH_ISSUER_URL: issuer.url }, companion: issuer };
+}
+
 async function main(): Promise<void> {
   await prepareWriteSide();
   const aws = await prepareReadSide();
-  const companions: Companion[] = [];
+  const authentication = await startLocalAuthentication();
+  const companions: Companion[] = authentication.companion ? [authentication.companion] : [];
   const env = {
     // in-process, one pool serves every request in flight, not one request as in a Lambda container:
     // 8 connections measured 390 orders/s against 324 with 4 (docs/decisions.md)
@@ -148,6 +174,7 @@ async function main(): Promise<void> {
     DYNAMODB_ENDPOINT: aws.dynamoDbEndpoint,
     SQS_ENDPOINT: aws.sqsEndpoint,
     RESOURCE_PREFIX: settings.RESOURCE_PREFIX,
+    ...authentication.env,
   };
   // In-process, all Lambdas of one instance share one event loop, so one core. The HTTP API and the
   // event-driven Lambdas (relay, projectors) run in two instances, on both cores (docs/decisions.md).

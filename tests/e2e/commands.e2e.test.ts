@@ -206,6 +206,13 @@ describe('the event stream', () => {
   });
 });
 
+describe('authentication off, the default', () => {
+  it('serves protected routes without a token, so that the seeds’ examples work as written', async () => {
+    expect((await send('POST', '/todos', { title: 'No token needed' })).status).toBe(201);
+    expect((await send('GET', '/users')).status).toBe(200);
+  });
+});
+
 describe('secrets', () => {
   const TOKEN = BEARER_TOKEN_CANARY;
 

@@ -21,7 +21,8 @@ export const DATABASE_PASSWORD_CANARY = 'canary-db-password-6f1d2c';
 /** A bearer token the tests send; it too must never be logged. */
 export const BEARER_TOKEN_CANARY = 'canary-bearer-token-9a7e41';
 
-export async function startDevStack(): Promise<DevStack> {
+/** `env`: more settings for `npm run dev`, e.g. LOCAL_AUTH=on */
+export async function startDevStack(env: NodeJS.ProcessEnv = {}): Promise<DevStack> {
   const [database, broker] = await Promise.all([createTestDatabase('e2e'), createTestBroker('e2e')]);
   const httpPort = 20_000 + Math.floor(Math.random() * 20_000);
   const dropBackend = () => Promise.all([database.drop(), broker.delete()]);
@@ -43,6 +44,7 @@ export async function startDevStack(): Promise<DevStack> {
         LOCAL_DYNAMODB_PORT: '0',
         LOCAL_SQS_PORT: '0',
         DYNALITE_PATH: '',
+        ...env,
       },
       { secrets: [DATABASE_PASSWORD_CANARY, BEARER_TOKEN_CANARY, brokerCredentials] },
     );

@@ -9,7 +9,7 @@ import { readAnalyticsItem } from './analyticsReader.ts';
 
 export const handler = queryRoute(
   'analytics',
-  { params: z.object({ category: text(100) }) },
+  { access: 'public', params: z.object({ category: text(100) }) },
   async ({ params }) => {
     const revenue = await readAnalyticsItem<CategoryRevenue>(categoryRevenueKey(params.category));
     if (!revenue) {

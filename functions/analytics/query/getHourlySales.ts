@@ -14,7 +14,7 @@ const hourParam = z
 
 export const handler = queryRoute(
   'analytics',
-  { params: z.object({ hour: hourParam }) },
+  { access: 'public', params: z.object({ hour: hourParam }) },
   async ({ params }) => {
     // an hour without sales is a real answer (zero), not a missing resource
     const sales = await readAnalyticsItem<HourlySales>(hourlySalesKey(params.hour));

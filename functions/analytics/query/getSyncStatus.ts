@@ -40,7 +40,7 @@ export function lagSeconds(
   return Math.max(0, (Date.parse(head.headOccurredAt) - appliedUpTo) / 1000);
 }
 
-export const handler = queryRoute('analytics', {}, async () => {
+export const handler = queryRoute('analytics', { access: 'public' }, async () => {
   const { head, checkpoints } = await readProgress();
   const now = new Date();
   const projectors = Object.fromEntries(

@@ -6,6 +6,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { z } from 'zod';
 import { settings } from '../config.ts';
 import { logger } from '../logger.ts';
+import { authentication, authenticationModeOfThisProcess, type RouteAccess } from './authentication.ts';
 import type { HttpResponse } from './httpResponse.ts';
 import {
   correlationIds,
@@ -22,6 +23,8 @@ import { parseOrThrow } from './validation.ts';
 const securityHeaderOptions = { reportingEndpoints: false } as Parameters<typeof httpSecurityHeaders>[0];
 
 export interface RouteSpec<B, P, Q> {
+  /** `authenticated` (a bearer token) unless said otherwise; serverless.yml gives such routes the JWT authorizer */
+  access?: RouteAccess;
   body?: z.ZodType<B>;
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
@@ -49,14 +52,16 @@ export function httpRoute<B = undefined, P = undefined, Q = undefined>(
   spec: RouteSpec<B, P, Q>,
   handle: (request: RouteRequest<B, P, Q>) => Promise<HttpResponse>,
 ) {
+  const access = spec.access ?? 'authenticated';
   const stack = middy<HttpEvent, HttpResult, Error, RouteContext>()
     .use(httpHeaderNormalizer())
     .use(httpSecurityHeaders(securityHeaderOptions))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(correlationIds())
-    .use(errorResponses());
+    .use(errorResponses())
+    .use(authentication(access, authenticationModeOfThisProcess()));
   if (spec.body) stack.use(jsonBody(settings.MAX_BODY_BYTES));
-  return stack.handler(async (event, context) => {
+  const handler = stack.handler(async (event, context) => {
     const request: RouteRequest<B, P, Q> = {
       body: spec.body ? parseOrThrow(spec.body, event.parsedBody, 'body') : (undefined as B),
       params: spec.params ? parseOrThrow(spec.params, event.pathParameters ?? {}, 'path') : (undefined as P),
@@ -68,4 +73,6 @@ export function httpRoute<B = undefined, P = undefined, Q = undefined>(
     };
     return serialize(await handle(request));
   });
+  // read by the template test, which checks that serverless.yml protects exactly these routes
+  return Object.assign(handler, { access });
 }

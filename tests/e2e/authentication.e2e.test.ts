@@ -1,0 +1,144 @@
+// `npm run dev` with authentication on (LOCAL_AUTH=on: a local test issuer) and CORS restricted to one
+// origin. Every route serverless.yml gives the JWT authorizer refuses a request without a valid token
+// and writes nothing; public routes stay open; a token from the issuer opens the rest. (With
+// authentication off, the default, commands.e2e.test.ts and seedFlows.e2e.test.ts send no token.)
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { load } from 'js-yaml';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDevStack, type DevStack } from '../support/devStack.ts';
+
+const ALLOWED_ORIGIN = 'https://shop.example';
+let stack: DevStack;
+let issuerUrl: string;
+
+interface HttpApiEvent {
+  httpApi: { method: string; path: string; authorizer?: { name: string } };
+}
+let routes: { method: string; path: string; protected: boolean }[];
+
+beforeAll(async () => {
+  const issuerPort = 20_000 + Math.floor(Math.random() * 20_000);
+  issuerUrl = `http://localhost:${issuerPort}`;
+  stack = await startDevStack({
+    LOCAL_AUTH: 'on',
+    AUTH_ISSUER_PORT: String(issuerPort),
+    CORS_ALLOWED_ORIGINS: ALLOWED_ORIGIN,
+  });
+  const serverlessYml = await readFile(
+    fileURLToPath(new URL('../../serverless.yml', import.meta.url)),
+    'utf8',
+  );
+  const { functions } = load(serverlessYml) as { functions: Record<string, { events?: object[] }> };
+  routes = Object.values(functions)
+    .flatMap((fn) => (fn.events ?? []).filter((event): event is HttpApiEvent => 'httpApi' in event))
+    .map(({ httpApi }) => ({
+      method: httpApi.method,
+      path: httpApi.path.replace(/\{[^}]+\}/g, '1'),
+      protected: httpApi.authorizer?.name === 'jwt',
+    }));
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+async function tokenFor(subject: string): Promise<string> {
+  const response = await fetch(`${issuerUrl}/token`, {
+    method: 'POST',
+    body: JSON.stringify({ sub: subject }),
+  });
+  return ((await response.json()) as { access_token: string }).access_token;
+}
+
+function send(method: string, path: string, headers: Record<string, string> = {}, body?: unknown) {
+  return fetch(`${stack.baseUrl}${path}`, {
+    method,
+    headers: { ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+}
+
+async function eventCount(): Promise<number> {
+  const client = new pg.Client(stack.database.url);
+  await client.connect();
+  try {
+    return Number((await client.query('SELECT count(*) FROM event_log')).rows[0].count);
+  } finally {
+    await client.end();
+  }
+}
+
+describe('with LOCAL_AUTH=on', () => {
+  it('refuses every protected route without a valid token, with 401, and writes nothing', async () => {
+    expect(routes.filter((route) => route.protected).length).toBeGreaterThan(15);
+    const before = await eventCount();
+    // the issuer's claims with a signature it did not make
+    const [header, payload] = (await tokenFor('mallory')).split('.');
+    const forged = `${header}.${payload}.${Buffer.from('forged').toString('base64url')}`;
+    for (const route of routes.filter((candidate) => candidate.protected)) {
+      const body = route.method === 'GET' || route.method === 'DELETE' ? undefined : { title: 'x' };
+      for (const [headers, code] of [
+        [{}, 'missing_token'],
+        [{ Authorization: `Bearer ${forged}` }, 'invalid_token'],
+        [{ Authorization: 'Bearer not-a-token' }, 'invalid_token'],
+      ] as const) {
+        const response = await send(route.method, route.path, headers, body);
+        const label = `${route.method} ${route.path} ${JSON.stringify(headers)}`;
+        expect(response.status, label).toBe(401);
+        expect(response.headers.get('www-authenticate'), label).toMatch(/^Bearer/);
+        expect(response.headers.get('x-content-type-options'), label).toBe('nosniff');
+        const answer = (await response.json()) as { error: { code: string; message: string } };
+        expect(answer.error.code, label).toBe(code);
+        expect(JSON.stringify(answer), label).not.toMatch(/\n\s+at /);
+      }
+    }
+    expect(await eventCount()).toBe(before);
+  });
+
+  it('keeps health and the catalog analytics open', async () => {
+    for (const route of routes.filter((candidate) => !candidate.protected)) {
+      const response = await send(route.method, route.path);
+      // answered on its merits (the placeholder ids may name nothing, or not be an hour): not a 401
+      expect([200, 400, 404], `${route.method} ${route.path}`).toContain(response.status);
+    }
+  });
+
+  it('serves a caller with a token from the issuer: writes, then reads its write', async () => {
+    const authorization = { Authorization: `Bearer ${await tokenFor('alice')}` };
+    const created = await send('POST', '/todos', authorization, { title: 'Behind a token' });
+    expect(created.status).toBe(201);
+    const position = created.headers.get('x-event-position')!;
+    const list = await send('GET', '/todos', { ...authorization, 'X-Min-Position': position });
+    expect(list.status).toBe(200);
+    expect(await list.json()).toContainEqual(expect.objectContaining({ title: 'Behind a token' }));
+  });
+});
+
+describe('CORS', () => {
+  const preflight = (origin: string) =>
+    fetch(`${stack.baseUrl}/api/orders`, {
+      method: 'OPTIONS',
+      headers: {
+        Origin: origin,
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'authorization,content-type,idempotency-key',
+      },
+    });
+
+  it('lets the configured origin call the API, with the headers it needs', async () => {
+    const response = await preflight(ALLOWED_ORIGIN);
+    expect(response.status).toBe(204);
+    expect(response.headers.get('access-control-allow-origin')).toBe(ALLOWED_ORIGIN);
+    expect(response.headers.get('access-control-allow-headers')).toMatch(/Authorization/);
+    expect(response.headers.get('access-control-allow-headers')).toMatch(/Idempotency-Key/);
+    expect(response.headers.get('access-control-allow-methods')).toMatch(/POST/);
+    expect(response.headers.get('access-control-allow-credentials')).toBeNull();
+  });
+
+  it('gives any other origin no permission', async () => {
+    const response = await preflight('https://evil.example');
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
