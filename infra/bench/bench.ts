@@ -81,7 +81,9 @@ const { createBenchBackend, startBenchStack } = await import('./benchStack.ts');
 const { benchClassifier, cpuBetween, snapshotCpu } = await import('./cpuProfile.ts');
 const { runLoad } = await import('./httpLoad.ts');
 const { measureFreshness } = await import('./freshness.ts');
-const { loadBacklog, measureCatchUp, measureRebuild } = await import('./projectionBench.ts');
+const { loadEventLog, queueBacklog, measureCatchUp, measureRebuild } = await import('./projectionBench.ts');
+const { measureOfflineFloor } = await import('./offlineFloor.ts');
+type ProjectionFigure = import('./projectionBench.ts').ProjectionFigure;
 const { printReport, targetsOf } = await import('./report.ts');
 
 type Pool = ReturnType<typeof createPool>;
@@ -258,22 +260,39 @@ async function apiPhases() {
 async function projectionPhases() {
   const backend = await createBenchBackend('projection', server);
   const pool = createPool(backend.databaseUrl, 2);
-  try {
-    const events = [...generateEvents(42, logEvents)];
-    await loadBacklog(pool, backend.rabbitmqUrl, EVENTS_EXCHANGE, events, backlogEvents);
-    console.log('starting the stack with the backlog waiting in the projector queues');
+  const withStack = async <T>(work: () => Promise<T>): Promise<T> => {
+    // each start has an empty in-memory DynamoDB: every run projects the backlog from scratch
     const stack = await startBenchStack(backend, ports, RESOURCE_PREFIX);
     try {
-      const catchUp = await phase('projector catch-up', () =>
-        measureCatchUp(events.slice(0, backlogEvents), Date.now()),
-      );
-      const rebuild = await phase('rebuild', () =>
-        measureRebuild(pool, RESOURCE_PREFIX, 'directory', events),
-      );
-      return { catchUp, rebuild };
+      return await work();
     } finally {
       await stack.stop();
     }
+  };
+  try {
+    const events = [...generateEvents(42, logEvents)];
+    const backlog = events.slice(0, backlogEvents);
+    await loadEventLog(pool, events);
+    // each projector alone: the backlog waits in its queue only while the stack is down
+    const catchUpAlone: Record<string, ProjectionFigure> = {};
+    for (const projector of projectorNames) {
+      await queueBacklog(backend.rabbitmqUrl, EVENTS_EXCHANGE, backlog, projector);
+      console.log(`starting the stack with the backlog waiting in the ${projector} queue`);
+      const figures = await withStack(() =>
+        phase(`catch-up, ${projector} alone`, () => measureCatchUp(backlog, Date.now(), [projector])),
+      );
+      catchUpAlone[projector] = figures[projector]!;
+    }
+    // then all three at once, as after an outage of the whole read side, and the rebuild
+    await queueBacklog(backend.rabbitmqUrl, EVENTS_EXCHANGE, backlog);
+    console.log('starting the stack with the backlog waiting in every projector queue');
+    return await withStack(async () => {
+      const catchUp = await phase('catch-up, all three at once', () => measureCatchUp(backlog, Date.now()));
+      const rebuild = await phase('rebuild', () =>
+        measureRebuild(pool, RESOURCE_PREFIX, 'directory', events),
+      );
+      return { catchUpAlone, catchUp: catchUp as Record<string, ProjectionFigure>, rebuild };
+    });
   } finally {
     await pool.end();
     await backend.drop();
@@ -291,9 +310,12 @@ const machine = {
 console.log(
   `npm run bench on ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}`,
 );
+const floor = await measureOfflineFloor(ports, loadSeconds, (work) =>
+  phase('floor: serverless-offline alone', work),
+);
 const api = await apiPhases();
 const projection = await projectionPhases();
-const results = { ...api, ...projection };
+const results = { floor, ...api, ...projection };
 const targets = targetsOf(results);
 printReport(targets, cpu);
 

@@ -3,6 +3,7 @@
 // projection is rebuilt from the same events in PostgreSQL. Both end compared, item by item, with an
 // in-memory fold of the events.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import amqp from 'amqplib';
 import cliProgress from 'cli-progress';
 import type pg from 'pg';
 import type { DomainEvent } from '../../events/contracts.ts';
@@ -48,26 +49,45 @@ function countBar(label: string, total: number, unit: string) {
   };
 }
 
+/** Puts the events in the event log as already published: a rebuild reads them, the relay leaves them alone. */
+export async function loadEventLog(pool: pg.Pool, events: readonly DomainEvent[]): Promise<void> {
+  const bar = countBar('load event log', events.length, 'events');
+  try {
+    await loadPublishedEvents(pool, events, (loaded) => bar.update(loaded));
+  } finally {
+    bar.stop();
+  }
+}
+
 /**
- * Puts the events in the event log (as already published: a rebuild reads them, the relay leaves
- * them alone) and the first `queued` of them in the projector queues, through the
- * replay's broker sink.
+ * Publishes the events to the exchange as the relay would (the replay's broker sink), to wait in the
+ * projector queues while the stack is down. With `only`, they reach that projector's queue alone: the
+ * other queues' bindings are removed first, and the stack declares them again when it starts.
  */
-export async function loadBacklog(
-  pool: pg.Pool,
+export async function queueBacklog(
   rabbitmqUrl: string,
   exchange: string,
   events: readonly DomainEvent[],
-  queued: number,
+  only?: ProjectorName,
 ): Promise<void> {
-  const bar = countBar('load backlog', events.length + queued, 'events');
-  await loadPublishedEvents(pool, events, (loaded) => bar.update(loaded));
+  if (only) {
+    const connection = await amqp.connect(rabbitmqUrl);
+    try {
+      const channel = await connection.createChannel();
+      for (const projector of projectorNames.filter((name) => name !== only)) {
+        for (const type of projectorSubscriptions[projector]) {
+          await channel.unbindQueue(projector, exchange, type);
+        }
+      }
+      await channel.close();
+    } finally {
+      await connection.close();
+    }
+  }
+  const bar = countBar(`queue for ${only ?? 'all projectors'}`, events.length, 'events');
   const sink = brokerSink(rabbitmqUrl, exchange);
   try {
-    await replayEvents(events.slice(0, queued), sink, {
-      batchSize: 1_000,
-      onProgress: (delivered) => bar.update(events.length + delivered),
-    });
+    await replayEvents(events, sink, { batchSize: 1_000, onProgress: (delivered) => bar.update(delivered) });
   } finally {
     await sink.close();
     bar.stop();
@@ -104,17 +124,18 @@ async function differencesFromFold(projector: ProjectorName, events: readonly Do
   return (await compareReadModel(dynamoDb(), table, foldedItems(projector, events))).length;
 }
 
-/** Waits until every projector's checkpoint reaches its last event; `startedAt` is when they could start. */
+/** Waits until each projector's checkpoint reaches its last event; `startedAt` is when they could start. */
 export async function measureCatchUp(
   events: readonly DomainEvent[],
   startedAt: number,
-): Promise<Record<ProjectorName, ProjectionFigure>> {
-  const targets = projectorNames.map((projector) => {
+  projectors: readonly ProjectorName[] = projectorNames,
+): Promise<Partial<Record<ProjectorName, ProjectionFigure>>> {
+  const targets = projectors.map((projector) => {
     const relevant = eventsFor(projector, events);
     return { projector, count: relevant.length, last: relevant.at(-1)?.position ?? 0 };
   });
   const total = targets.reduce((sum, target) => sum + target.count, 0);
-  const bar = countBar('projector catch-up', total, 'events');
+  const bar = countBar(`catch-up ${projectors.length === 1 ? projectors[0] : 'all'}`, total, 'events');
   const done = new Map<ProjectorName, number>();
   const applied = new Map<ProjectorName, number>();
   while (done.size < targets.length) {
@@ -129,7 +150,7 @@ export async function measureCatchUp(
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   bar.stop();
-  const figures = {} as Record<ProjectorName, ProjectionFigure>;
+  const figures: Partial<Record<ProjectorName, ProjectionFigure>> = {};
   for (const target of targets) {
     const seconds = (done.get(target.projector)! - startedAt) / 1000;
     figures[target.projector] = {

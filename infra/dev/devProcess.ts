@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 /** infra/dev/start.ts prints this once everything answers */
-const READY_LINE = '[dev] ready';
+const DEV_READY_LINE = '[dev] ready';
 
 export interface DevProcess {
   /** the last lines it printed (serverless-offline prints one per invocation, so only the tail) */
@@ -19,14 +19,14 @@ export async function startDevProcess(
   command: string,
   args: readonly string[],
   env: NodeJS.ProcessEnv,
-  options: { readyTimeoutMs?: number; secrets?: readonly string[] } = {},
+  options: { readyTimeoutMs?: number; secrets?: readonly string[]; readyLine?: string; cwd?: string } = {},
 ): Promise<DevProcess> {
-  const { readyTimeoutMs = 180_000, secrets = [] } = options;
+  const { readyTimeoutMs = 180_000, secrets = [], readyLine = DEV_READY_LINE, cwd = projectRoot } = options;
   let output = '';
   let ready = false;
   const leaked = new Set<string>();
   const child = spawn(command, args, {
-    cwd: projectRoot,
+    cwd,
     // its own process group, so that stop() reaches serverless-offline and everything else it starts
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -34,7 +34,7 @@ export async function startDevProcess(
   });
   const keep = (chunk: Buffer) => {
     output += chunk.toString();
-    ready ||= output.includes(READY_LINE);
+    ready ||= output.includes(readyLine);
     // the whole run is scanned, not only the tail that is kept
     for (const secret of secrets) if (output.includes(secret)) leaked.add(secret);
     output = output.slice(-20_000);
