@@ -12,9 +12,40 @@ import { keyString, type ItemKey } from './projection.ts';
 
 const BATCH_GET_LIMIT = 100;
 const BATCH_WRITE_LIMIT = 25;
+/** requests in flight at once: enough to keep DynamoDB busy while the client serializes the next */
+const READ_CONCURRENCY = 4;
 const WRITE_CONCURRENCY = 16;
 
 export type StoredItem = Record<string, unknown> & ItemKey & { position: number };
+
+function chunksOf<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
+  return chunks;
+}
+
+/** Runs `send` for every chunk, at most `concurrency` at a time. */
+async function sendConcurrently<T>(
+  chunks: readonly T[],
+  concurrency: number,
+  send: (chunk: T) => Promise<void>,
+): Promise<void> {
+  for (let start = 0; start < chunks.length; start += concurrency) {
+    await Promise.all(chunks.slice(start, start + concurrency).map(send));
+  }
+}
+
+/** Sends `request` again for what DynamoDB left unprocessed, backing off, until nothing is left. */
+async function untilProcessed<T>(
+  first: T[],
+  request: (pending: T[]) => Promise<T[] | undefined>,
+): Promise<void> {
+  let pending: T[] | undefined = first;
+  for (let attempt = 0; pending && pending.length > 0; attempt++) {
+    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
+    pending = await request(pending);
+  }
+}
 
 /** The items at these keys (absent ones are simply not in the map), keyed by keyString. */
 export async function readItems(
@@ -24,18 +55,19 @@ export async function readItems(
 ): Promise<Map<string, StoredItem>> {
   const unique = [...new Map(keys.map((key) => [keyString(key), { pk: key.pk, sk: key.sk }])).values()];
   const found = new Map<string, StoredItem>();
-  for (let start = 0; start < unique.length; start += BATCH_GET_LIMIT) {
-    let pending: Record<string, unknown>[] | undefined = unique.slice(start, start + BATCH_GET_LIMIT);
-    for (let attempt = 0; pending && pending.length > 0; attempt++) {
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
-      const result: BatchGetCommandOutput = await db.send(
-        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }),
-      );
-      for (const item of (result.Responses?.[tableName] ?? []) as StoredItem[])
-        found.set(keyString(item), item);
-      pending = result.UnprocessedKeys?.[tableName]?.Keys;
-    }
-  }
+  await sendConcurrently(
+    chunksOf<Record<string, unknown>>(unique, BATCH_GET_LIMIT),
+    READ_CONCURRENCY,
+    (chunk) =>
+      untilProcessed(chunk, async (pending) => {
+        const result: BatchGetCommandOutput = await db.send(
+          new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }),
+        );
+        for (const item of (result.Responses?.[tableName] ?? []) as StoredItem[])
+          found.set(keyString(item), item);
+        return result.UnprocessedKeys?.[tableName]?.Keys;
+      }),
+  );
   return found;
 }
 
@@ -45,27 +77,18 @@ export async function readItems(
  * queue too), or the rebuild that fills a new table before the switch (docs/decisions.md).
  */
 export async function putItems(db: DynamoDBDocumentClient, tableName: string, items: readonly StoredItem[]) {
-  const chunks: Record<string, unknown>[][] = [];
-  for (let start = 0; start < items.length; start += BATCH_WRITE_LIMIT) {
-    chunks.push(
-      items.slice(start, start + BATCH_WRITE_LIMIT).map((item) => ({ PutRequest: { Item: item } })),
-    );
-  }
-  for (let start = 0; start < chunks.length; start += WRITE_CONCURRENCY) {
-    await Promise.all(
-      chunks.slice(start, start + WRITE_CONCURRENCY).map(async (chunk) => {
-        let pending: Record<string, unknown>[] | undefined = chunk;
-        for (let attempt = 0; pending && pending.length > 0; attempt++) {
-          if (attempt > 0)
-            await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
-          const result: BatchWriteCommandOutput = await db.send(
-            new BatchWriteCommand({ RequestItems: { [tableName]: pending } }),
-          );
-          pending = result.UnprocessedItems?.[tableName];
-        }
+  const requests = items.map((item) => ({ PutRequest: { Item: item } }));
+  await sendConcurrently(
+    chunksOf<Record<string, unknown>>(requests, BATCH_WRITE_LIMIT),
+    WRITE_CONCURRENCY,
+    (chunk) =>
+      untilProcessed(chunk, async (pending) => {
+        const result: BatchWriteCommandOutput = await db.send(
+          new BatchWriteCommand({ RequestItems: { [tableName]: pending } }),
+        );
+        return result.UnprocessedItems?.[tableName];
       }),
-    );
-  }
+  );
 }
 
 /**

@@ -125,13 +125,24 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
   let applied = (await readCheckpoint(table))?.eventCount ?? 0;
   let batches = 0;
 
-  /** Applies everything ready above the new table's checkpoint; false if told to stop first. */
+  /**
+   * Applies everything ready above the new table's checkpoint; false if told to stop first. The next
+   * batch is read from PostgreSQL while the current one is written to DynamoDB: a batch's checkpoint
+   * is its last event's position, so where the next one starts is known before the write ends.
+   */
   const backfill = async (phase: RebuildProgress['phase']): Promise<boolean> => {
+    const readAfter = (position: number) => {
+      const reading = readyEventsAfter(pool, position, types, batchSize);
+      // awaited below; until then a failure must not count as unhandled
+      reading.catch(() => undefined);
+      return reading;
+    };
+    let next = readAfter((await readCheckpoint(table))?.position ?? 0);
     for (;;) {
       if (options.stopAfterBatches !== undefined && batches >= options.stopAfterBatches) return false;
-      const from = (await readCheckpoint(table))?.position ?? 0;
-      const events: DomainEvent[] = await readyEventsAfter(pool, from, types, batchSize);
+      const events: DomainEvent[] = await next;
       if (events.length === 0) return true;
+      next = readAfter(events.at(-1)!.position);
       const result = await applyBatch(
         {
           db: dynamoDb(),
