@@ -44,7 +44,8 @@ export function benchClassifier(ports: { http: number; eventsHttp: number }): Cl
     if (command.includes('offline') && command.includes(`--httpPort ${ports.eventsHttp} `)) {
       return 'relay + projector Lambdas (serverless-offline)';
     }
-    if (command.includes('infra/dev/start.ts')) return 'dynalite, sqslite, queue bridges';
+    if (command.includes('dynalite/cli.js')) return 'dynalite';
+    if (command.includes('infra/dev/start.ts')) return 'sqslite, queue bridges, relay wake-up';
     return 'other';
   };
 }

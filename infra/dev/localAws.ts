@@ -1,11 +1,11 @@
-// DynamoDB and SQS for the local stack: dynalite and sqslite in-process on loopback, unless
+// DynamoDB and SQS for the local stack: dynalite (in a child process) and sqslite on loopback, unless
 // endpoints are configured (LocalStack, say). Either way the tables and queues are created here from
 // infra/aws/readModelResources.json, the definition serverless.yml's CloudFormation uses too.
-import type { AddressInfo } from 'node:net';
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
 import { AwsQueryProtocol } from '@aws-sdk/config/protocol';
-import dynalite from 'dynalite';
 import sqslite from 'sqslite';
 import { queueNames, tableDefinitions } from '../aws/readModelResources.ts';
 
@@ -29,29 +29,51 @@ export interface LocalAwsOptions {
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
+/**
+ * dynalite in a process of its own (its command-line entry point): one JavaScript event loop serves
+ * every DynamoDB request, and sharing it with the queue bridges made reads wait behind their work
+ * (docs/decisions.md).
+ */
 async function startDynalite(
   path: string | undefined,
   port: number,
 ): Promise<{ endpoint: string; stop(): Promise<void> }> {
-  const server = dynalite({
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
-    ...(path ? { path } : {}),
+  const cli = createRequire(import.meta.url).resolve('dynalite/cli.js');
+  const child = spawn(
+    process.execPath,
+    [
+      cli,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      ...['--createTableMs', '0', '--deleteTableMs', '0', '--updateTableMs', '0'],
+      ...(path ? ['--path', path] : []),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  // whatever way this process ends, dynalite ends with it
+  const stopChild = () => child.kill();
+  process.once('exit', stopChild);
+  const endpoint = await new Promise<string>((resolve, reject) => {
+    let printed = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      printed += chunk.toString();
+      const listening = /listening at: https?:\/\/[^:]+:(\d+)/.exec(printed);
+      if (listening) resolve(`http://127.0.0.1:${listening[1]}`);
+    });
+    child.once('exit', (code) => reject(new Error(`dynalite exited (${code}) before listening: ${printed}`)));
+    child.once('error', reject);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
-  const address = server.address() as AddressInfo;
   return {
-    endpoint: `http://127.0.0.1:${address.port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // clients keep idle connections alive; close() alone would wait for them forever
-        server.closeAllConnections();
-      }),
+    endpoint,
+    stop: async () => {
+      process.off('exit', stopChild);
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
   };
 }
 
