@@ -12,20 +12,30 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '15' },
     events: { type: 'string', default: '100000' },
     backlog: { type: 'string', default: '20000' },
+    phases: { type: 'string', default: 'floor,api,projection' },
     out: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (values.help) {
-  console.log(`Usage: npm run bench -- [--seconds 15] [--events 100000] [--backlog 20000] [--out FILE]
+  console.log(`Usage: npm run bench -- [--seconds 15] [--events 100000] [--backlog 20000] [--phases floor,api,projection] [--out FILE]
 
 Starts its own stack on PostgreSQL (${process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432'})
 and RabbitMQ (${process.env.BENCH_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672'}; needs rabbitmqctl for a vhost),
 measures writes, freshness, projection and reads, and checks every read model is exact.
 --seconds: length of each load phase; --events: events in the log a projection is rebuilt from;
---backlog: how many of them wait in the projector queues for the catch-up.
+--backlog: how many of them wait in the projector queues for the catch-up;
+--phases: which groups to run: floor (serverless-offline alone), api (writes, freshness, reads),
+projection (catch-up, rebuild).
 Writes the figures as JSON to bench-results/ (or --out).`);
   process.exit(0);
+}
+const phases = new Set(values.phases.split(',').map((name) => name.trim()));
+for (const name of phases) {
+  if (!['floor', 'api', 'projection'].includes(name)) {
+    console.error(`--phases: unknown phase ${name} (floor, api, projection)`);
+    process.exit(2);
+  }
 }
 const loadSeconds = Number(values.seconds);
 const logEvents = Number(values.events);
@@ -85,6 +95,7 @@ const { loadEventLog, queueBacklog, measureCatchUp, measureRebuild } = await imp
 const { measureOfflineFloor } = await import('./offlineFloor.ts');
 type ProjectionFigure = import('./projectionBench.ts').ProjectionFigure;
 const { printReport, targetsOf } = await import('./report.ts');
+type BenchResults = import('./report.ts').BenchResults;
 
 type Pool = ReturnType<typeof createPool>;
 const classify = benchClassifier(ports);
@@ -310,12 +321,15 @@ const machine = {
 console.log(
   `npm run bench on ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}`,
 );
-const floor = await measureOfflineFloor(ports, loadSeconds, (work) =>
-  phase('floor: serverless-offline alone', work),
-);
-const api = await apiPhases();
-const projection = await projectionPhases();
-const results = { floor, ...api, ...projection };
+const results: BenchResults = {
+  ...(phases.has('floor') && {
+    floor: await measureOfflineFloor(ports, loadSeconds, (work) =>
+      phase('floor: serverless-offline alone', work),
+    ),
+  }),
+  ...(phases.has('api') && { api: await apiPhases() }),
+  ...(phases.has('projection') && { projection: await projectionPhases() }),
+};
 const targets = targetsOf(results);
 printReport(targets, cpu);
 
@@ -324,7 +338,7 @@ const outFile =
 mkdirSync(path.dirname(path.resolve(outFile)), { recursive: true });
 writeFileSync(
   outFile,
-  `${JSON.stringify({ command: 'npm run bench', startedAt, machine, options: { loadSeconds, logEvents, backlogEvents }, results, targets, cpuPercentOfOneCore: cpu }, null, 2)}\n`,
+  `${JSON.stringify({ command: 'npm run bench', startedAt, machine, options: { loadSeconds, logEvents, backlogEvents, phases: [...phases] }, results, targets, cpuPercentOfOneCore: cpu }, null, 2)}\n`,
 );
 console.log(`\nfigures written to ${outFile}`);
 // a failed request or an inexact read model is a defect; a missed target is a finding
