@@ -1,4 +1,4 @@
-// Errors that carry their HTTP meaning; errorResponses() in functions/shared/http/middlewares.ts maps them, in one place.
+// Errors that carry their HTTP meaning; errorResponses() (http/middlewares.ts) maps them, in one place.
 
 export abstract class AppError extends Error {
   abstract readonly statusCode: number;
@@ -66,6 +66,8 @@ export class ServiceUnavailableError extends AppError {
 /** 401: no valid bearer token; `WWW-Authenticate` says why, as an HTTP API JWT authorizer does. */
 export class UnauthorizedError extends AppError {
   readonly statusCode = 401;
+  static missingToken = () =>
+    new UnauthorizedError('missing_token', 'send a token: Authorization: Bearer <token>');
   constructor(code: 'missing_token' | 'invalid_token', message: string) {
     super(code, message);
     this.responseHeaders['WWW-Authenticate'] =

@@ -60,7 +60,10 @@ async function startDynalite(
     child.stdout.on('data', (chunk: Buffer) => {
       printed += chunk.toString();
       const listening = /listening at: https?:\/\/[^:]+:(\d+)/.exec(printed);
-      if (listening) resolve(`http://127.0.0.1:${listening[1]}`);
+      if (!listening) return;
+      // nothing more to read: drain the pipe so that dynalite never blocks on it
+      child.stdout.removeAllListeners('data').resume();
+      resolve(`http://127.0.0.1:${listening[1]}`);
     });
     child.once('exit', (code) => reject(new Error(`dynalite exited (${code}) before listening: ${printed}`)));
     child.once('error', reject);

@@ -48,7 +48,7 @@ export function authentication(
         claims = authorizerClaims(event);
         if (!claims) {
           logger.error('a protected route was reached without the JWT authorizer: check serverless.yml');
-          throw new UnauthorizedError('missing_token', 'send a token: Authorization: Bearer <token>');
+          throw UnauthorizedError.missingToken();
         }
       } else if (mode.verify) {
         claims = await mode.verify(event.headers?.authorization);

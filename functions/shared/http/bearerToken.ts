@@ -59,7 +59,7 @@ export function bearerTokenVerifier(issuer: TokenIssuer): BearerTokenVerifier {
 
   return async (authorization) => {
     const token = authorization?.replace(/^Bearer /, '').trim();
-    if (!token) throw new UnauthorizedError('missing_token', 'send a token: Authorization: Bearer <token>');
+    if (!token) throw UnauthorizedError.missingToken();
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, signingKey, {
