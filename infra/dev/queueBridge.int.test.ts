@@ -1,6 +1,6 @@
 // The queue bridge on the real RabbitMQ: Amazon MQ's event shape, batches by size and window, order
-// kept across a failed batch, nothing acked that was not processed, stop() settling its batch, and a
-// dropped connection coming back by itself.
+// kept across a failed batch, nothing acked that was not processed, stop() settling its batch and
+// applying what it received, and a dropped connection coming back by itself.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import amqp from 'amqplib';
@@ -223,6 +223,32 @@ describe('queue bridge', () => {
     expect(positionsOf(projector.succeeded)).toEqual(published);
     expect(projector.calls).toHaveLength(1);
     expect(await queueDepth()).toBe(0);
+  });
+
+  it('stop() applies what it already received, in order, instead of handing it back', async () => {
+    // three batches' worth: the bridge prefetches two, the third stays in the queue
+    const published = await publish(30);
+    let finish = () => {};
+    const projector = recorder((call) =>
+      call === 1 ? new Promise<void>((resolve) => (finish = resolve)) : undefined,
+    );
+    const { stop } = bridge({ invoke: projector.invoke, batchSize: 10, maximumBatchingWindowMs: 0 });
+    await waitFor(() => projector.calls.length === 1, 'the first invocation');
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the second batch arrives meanwhile
+    const stopping = stop();
+    finish();
+    await stopping;
+
+    const applied = positionsOf(projector.succeeded);
+    expect(applied).toEqual(published.slice(0, 20));
+    // what stays is what the bridge never received, untouched: the next consumer starts there
+    const next = recorder();
+    bridge({ invoke: next.invoke, batchSize: 10, maximumBatchingWindowMs: 0 });
+    await waitFor(() => positionsOf(next.succeeded).length === 10, 'the rest of the queue');
+    expect(positionsOf(next.succeeded)).toEqual(published.slice(20));
+    expect(next.succeeded.flatMap(messagesOf).map((message) => message.redelivered)).toEqual(
+      Array(10).fill(false),
+    );
   });
 
   it('reconnects after the broker drops its connection, logging the outage once', async () => {
