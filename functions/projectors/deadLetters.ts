@@ -1,7 +1,7 @@
 // The projectors' dead-letter queue in SQS: parked events with the error that parked them.
 import { GetQueueUrlCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import type { ProjectorName } from '../../infra/rabbitmq/topology.ts';
-import { deadLetterQueueName } from '../../infra/aws/resourceNames.ts';
+import type { ProjectionName } from './catalog.ts';
+import { deadLetterQueueName } from '../shared/resourceNames.ts';
 import { sqs } from '../shared/aws.ts';
 import { settings } from '../shared/config.ts';
 import type { ParkedEvent } from './applyBatch.ts';
@@ -21,7 +21,7 @@ export function deadLetterQueueUrl(): Promise<string> {
 
 const SEND_BATCH_LIMIT = 10;
 
-export async function parkEvents(projector: ProjectorName, parked: readonly ParkedEvent[]): Promise<void> {
+export async function parkEvents(projector: ProjectionName, parked: readonly ParkedEvent[]): Promise<void> {
   const url = await deadLetterQueueUrl();
   for (let start = 0; start < parked.length; start += SEND_BATCH_LIMIT) {
     const entries = parked.slice(start, start + SEND_BATCH_LIMIT).map((event, index) => ({

@@ -1,6 +1,6 @@
 // What a projection is: which read items an event touches, and a pure `evolve` per item.
 import type { DomainEvent } from '../../events/contracts.ts';
-import type { ProjectorName } from '../../infra/rabbitmq/topology.ts';
+import type { ProjectionName } from './catalog.ts';
 
 export interface ItemKey {
   pk: string;
@@ -13,7 +13,7 @@ export interface Positioned {
 }
 
 export interface Projection<Item extends object = object> {
-  name: ProjectorName;
+  name: ProjectionName;
   /** The items this event changes; an empty list for an event this projection ignores. */
   keysOf(event: DomainEvent): ItemKey[];
   /**
@@ -30,12 +30,25 @@ export class PoisonEventError extends Error {
 
 export const CHECKPOINT_KEY: ItemKey = { pk: 'CHECKPOINT', sk: 'CHECKPOINT' };
 
-/** The projector's progress, stored in its own table. */
-export interface Checkpoint extends Positioned {
+/**
+ * The projector's progress in its stream, stored in its own table. Every event numbered up to
+ * `sequence` is applied (or parked); events beyond a gap are held until it fills.
+ */
+export interface Checkpoint {
+  /** the last sequence applied: `eventsBehind` is the stream's head minus this */
+  sequence: number;
+  /** the position of that event: a query's X-Min-Position waits for it */
+  position: number;
+  /** when that event happened */
   occurredAt: string;
-  /** distinct events applied (or parked) so far: the event log's count for this projector minus this is the backlog */
-  eventCount: number;
+  /** when `sequence` last moved */
+  appliedAt: string;
   parkedCount: number;
+  /** events held beyond a gap, and the lowest of them */
+  heldCount: number;
+  heldFrom?: number;
+  /** since when events have been held, waiting for `sequence + 1` */
+  waitingSince?: string;
   updatedAt: string;
 }
 

@@ -1,54 +1,59 @@
-// A projector Lambda: an Amazon MQ batch in, the projection's table exactly up to date out. Any
-// error fails the whole batch (Amazon MQ has no partial-batch response) and the batch comes again;
-// poison events are parked instead, so one bad event cannot stop the stream. Its queue is the only
-// way into its table (redrives included), so the projector is the table's one writer.
+// A projector Lambda: an Amazon MQ batch in, the projection's table exactly up to date out. Any error
+// fails the whole batch (Amazon MQ has no partial-batch response) and the batch comes again, in
+// whatever order; poison events and messages without a valid sequence are parked instead, so one bad
+// message cannot stop the stream. Its queue is the only way into its table (redrives included), and
+// the table's lease keeps a second invocation from writing beside it.
+import type { Context } from 'aws-lambda';
 import { dynamoDb } from '../shared/aws.ts';
 import { logger } from '../shared/logger.ts';
 import type { AmazonMqRabbitEvent } from './amazonMqEvent.ts';
 import { applyBatch, type ParkedEvent } from './applyBatch.ts';
+import { projectionCatalog } from './catalog.ts';
 import { parkEvents } from './deadLetters.ts';
 import { decodeMessages } from './decodeMessages.ts';
 import type { Projection } from './projection.ts';
-import { redriveEvents } from './redriveEvents.ts';
+import { dynamoProjectionStore } from './projectionStore.ts';
 import { readRoute } from './tableRoutes.ts';
 
+/** Without a Lambda context (a direct call in a test or a tool), the function's timeout in serverless.yml. */
+const DEFAULT_TIME_LEFT_MS = 60_000;
+/** Stop writing this long before Lambda stops the invocation, so no write is cut off half-sent. */
+const DEADLINE_SAFETY_MS = 2_000;
+
 export function projectorHandler<Item extends object>(projection: Projection<Item>) {
+  const stream = projectionCatalog[projection.name].queue;
   const park = async (parked: readonly ParkedEvent[]) => {
     for (const event of parked) {
-      logger.warn('parked an event', {
-        projector: projection.name,
-        position: event.position,
-        error: event.error,
-      });
+      logger.warn('parked an event', { projector: projection.name, position: event.position, error: event.error });
     }
     await parkEvents(projection.name, parked);
   };
 
-  return async (batch: AmazonMqRabbitEvent) => {
+  return async (batch: AmazonMqRabbitEvent, context?: Pick<Context, 'getRemainingTimeInMillis'>) => {
+    const deadline =
+      Date.now() + (context?.getRemainingTimeInMillis() ?? DEFAULT_TIME_LEFT_MS) - DEADLINE_SAFETY_MS;
     // read per batch: a rebuild may switch the table between two batches
     const route = await readRoute(projection.name);
     if (route.state === 'switching') {
       throw new Error(`${projection.name} is switching to a rebuilt table; the batch will come again`);
     }
-    const dependencies = { db: dynamoDb(), tableName: route.table, park, now: new Date() };
-    const { events, undecodable, redrives } = decodeMessages(batch);
-    const result = await applyBatch(dependencies, projection, events, undecodable);
+    const store = dynamoProjectionStore(dynamoDb(), route.table, { deadline });
+    const result = await applyBatch(store, projection, decodeMessages(batch, stream), { park, now: new Date() });
     const summary = {
       applied: result.applied,
-      skipped: result.skipped,
+      duplicates: result.duplicates,
+      held: result.held,
       parked: result.parked.length,
-      position: result.checkpoint.position,
+      sequence: result.checkpoint.sequence,
+      heldCount: result.checkpoint.heldCount,
+      ...(result.redriven + result.alreadyRedriven > 0 && {
+        redriven: result.redriven,
+        alreadyRedriven: result.alreadyRedriven,
+      }),
     };
-    logger.debug('applied a batch', { projector: projection.name, ...summary });
-    if (redrives.events.length === 0 && redrives.undecodable.length === 0) return summary;
-
-    const redrive = await redriveEvents(dependencies, projection, redrives.events, redrives.undecodable);
-    const redriveSummary = {
-      redriven: redrive.redriven,
-      alreadyApplied: redrive.alreadyApplied,
-      parkedAgain: redrive.parked.length,
-    };
-    logger.info('redrove parked events', { projector: projection.name, ...redriveSummary });
-    return { ...summary, ...redriveSummary };
+    if (result.held > 0 || result.redriven + result.alreadyRedriven > 0) {
+      logger.info('applied a batch', { projector: projection.name, ...summary });
+    } else logger.debug('applied a batch', { projector: projection.name, ...summary });
+    return summary;
   };
 }

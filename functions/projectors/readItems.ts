@@ -1,13 +1,13 @@
 // Batched DynamoDB access for projectors: read many items at once, write the changed ones 25 to a
-// request, and the checkpoint on condition.
+// request.
 import {
   BatchGetCommand,
   BatchWriteCommand,
-  PutCommand,
   type BatchWriteCommandOutput,
   type BatchGetCommandOutput,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import type { ItemState, StoredItem } from './applyEvent.ts';
 import { keyString, type ItemKey } from './projection.ts';
 
 const BATCH_GET_LIMIT = 100;
@@ -16,7 +16,6 @@ const BATCH_WRITE_LIMIT = 25;
 const READ_CONCURRENCY = 4;
 const WRITE_CONCURRENCY = 16;
 
-export type StoredItem = Record<string, unknown> & ItemKey & { position: number };
 
 function chunksOf<T>(items: readonly T[], size: number): T[][] {
   const chunks: T[][] = [];
@@ -52,9 +51,9 @@ export async function readItems(
   db: DynamoDBDocumentClient,
   tableName: string,
   keys: readonly ItemKey[],
-): Promise<Map<string, StoredItem>> {
+): Promise<ItemState> {
   const unique = [...new Map(keys.map((key) => [keyString(key), { pk: key.pk, sk: key.sk }])).values()];
-  const found = new Map<string, StoredItem>();
+  const found: ItemState = new Map();
   await sendConcurrently(
     chunksOf<Record<string, unknown>>(unique, BATCH_GET_LIMIT),
     READ_CONCURRENCY,
@@ -72,12 +71,19 @@ export async function readItems(
 }
 
 /**
- * Puts the items 25 to a request, without conditions. Safe because every projection table has one
- * writer at a time: its projector, fed by a single-active-consumer queue (redrives come through that
- * queue too), or the rebuild that fills a new table before the switch (docs/decisions.md).
+ * Puts the items and deletes the keys, 25 to a request, without conditions: exact because a
+ * projection table has one writer at a time, the holder of its lease (projectionStore.ts).
  */
-export async function putItems(db: DynamoDBDocumentClient, tableName: string, items: readonly StoredItem[]) {
-  const requests = items.map((item) => ({ PutRequest: { Item: item } }));
+export async function writeItems(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  items: readonly Record<string, unknown>[],
+  deleteKeys: readonly ItemKey[] = [],
+) {
+  const requests = [
+    ...items.map((item) => ({ PutRequest: { Item: item } })),
+    ...deleteKeys.map((key) => ({ DeleteRequest: { Key: { pk: key.pk, sk: key.sk } } })),
+  ];
   await sendConcurrently(
     chunksOf<Record<string, unknown>>(requests, BATCH_WRITE_LIMIT),
     WRITE_CONCURRENCY,
@@ -88,31 +94,5 @@ export async function putItems(db: DynamoDBDocumentClient, tableName: string, it
         );
         return result.UnprocessedItems?.[tableName];
       }),
-  );
-}
-
-/**
- * Puts the item on condition that its position is still `previousPosition` (undefined: that it does
- * not exist). Projectors write their checkpoint this way, last: should a second writer ever meet
- * them on a table, the batch fails and comes again instead of moving the checkpoint past its work.
- */
-export async function putIfUnchanged(
-  db: DynamoDBDocumentClient,
-  tableName: string,
-  item: StoredItem,
-  previousPosition: number | undefined,
-) {
-  await db.send(
-    new PutCommand({
-      TableName: tableName,
-      Item: item,
-      ...(previousPosition === undefined
-        ? { ConditionExpression: 'attribute_not_exists(pk)' }
-        : {
-            ConditionExpression: '#position = :previous',
-            ExpressionAttributeNames: { '#position': 'position' },
-            ExpressionAttributeValues: { ':previous': previousPosition },
-          }),
-    }),
   );
 }

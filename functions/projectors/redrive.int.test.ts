@@ -5,7 +5,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { LocalAws } from '../../infra/dev/localAws.ts';
 import { startQueueBridge } from '../../infra/dev/queueBridge.ts';
-import { EVENTS_EXCHANGE } from '../../infra/rabbitmq/topology.ts';
+import { EVENTS_EXCHANGE } from '../operations/brokerTopology.ts';
 import { eventFactory } from '../../tests/support/events.ts';
 import { startTestAws } from '../../tests/support/localAwsForTests.ts';
 import { createTestBroker, type TestBroker } from '../../tests/support/testBroker.ts';

@@ -2,8 +2,8 @@
 // then switches over (blue/green); the route says which table is live, and `switching` while the
 // switch is in progress, when the projector must not write.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { eventStreamTableName, readModelTableName } from '../../infra/aws/resourceNames.ts';
-import type { ProjectorName } from '../../infra/rabbitmq/topology.ts';
+import { eventStreamTableName, readModelTableName } from '../shared/resourceNames.ts';
+import type { ProjectionName } from './catalog.ts';
 import { dynamoDb } from '../shared/aws.ts';
 import { settings } from '../shared/config.ts';
 
@@ -12,10 +12,10 @@ export interface TableRoute {
   state: 'live' | 'switching';
 }
 
-export const routeKey = (projection: ProjectorName) => ({ pk: 'ROUTE', sk: projection });
+export const routeKey = (projection: ProjectionName) => ({ pk: 'ROUTE', sk: projection });
 
 /** The route as stored now; the table created with the stack until a rebuild switched it. */
-export async function readRoute(projection: ProjectorName): Promise<TableRoute> {
+export async function readRoute(projection: ProjectionName): Promise<TableRoute> {
   const { Item } = await dynamoDb().send(
     new GetCommand({
       TableName: eventStreamTableName(settings.RESOURCE_PREFIX),
@@ -32,13 +32,13 @@ export async function readRoute(projection: ProjectorName): Promise<TableRoute> 
 }
 
 const ROUTE_CACHE_MS = 1_000;
-const cached = new Map<ProjectorName, { route: Promise<TableRoute>; at: number }>();
+const cached = new Map<ProjectionName, { route: Promise<TableRoute>; at: number }>();
 
 /**
  * The table queries read, cached for a second per container: after a switch, reads may come from
  * the old table for up to a second; it is frozen at the switch point, so they are older, never wrong.
  */
-export async function liveTable(projection: ProjectorName): Promise<string> {
+export async function liveTable(projection: ProjectionName): Promise<string> {
   const entry = cached.get(projection);
   if (entry && Date.now() - entry.at < ROUTE_CACHE_MS) return (await entry.route).table;
   const route = readRoute(projection);

@@ -1,19 +1,41 @@
-// Publishes events to the `domain-events` topic exchange on a confirm channel. One connection per
-// container, reopened after the broker goes away.
+// Publishes events to the `domain-events` topic exchange on a confirm channel, each with its number
+// in every stream that receives it (an `x-sequence-<stream>` header). One connection per container,
+// reopened after the broker goes away.
 import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
 import type { DomainEvent } from '../../events/contracts.ts';
 import { REDRIVE_HEADER } from '../projectors/amazonMqEvent.ts';
+import { sequenceHeader } from '../projectors/catalog.ts';
+import type { StreamSequences } from './sequencing.ts';
+
+/** An event as it goes out: with its number in each stream that receives it. */
+export interface Publication {
+  event: DomainEvent;
+  sequences: StreamSequences;
+}
 
 export interface EventPublisher {
-  /** Resolves once the broker has confirmed every event; rejects if any was not confirmed. */
-  publish(events: readonly DomainEvent[]): Promise<void>;
+  /** Routes each event by its type; resolves once the broker has confirmed every one. */
+  publish(publications: readonly Publication[]): Promise<void>;
+  /**
+   * Publishes again to one stream's queue only (through the default exchange), with that stream's
+   * numbers: how the relay fills a gap from the event log.
+   */
+  republish(stream: string, publications: readonly Publication[]): Promise<void>;
   /**
    * Sends parked event bodies back to one projector's queue, marked as redrives, behind whatever
    * waits there; resolves once the broker has confirmed them.
    */
   requeueForRedrive(queue: string, bodies: readonly unknown[]): Promise<void>;
+  /** Messages waiting in the queue, not yet delivered to a consumer. */
+  queueDepth(queue: string): Promise<number>;
   close(): Promise<void>;
 }
+
+const headersOf = (event: DomainEvent, sequences: StreamSequences) => ({
+  position: event.position,
+  version: event.version,
+  ...Object.fromEntries(Object.entries(sequences).map(([stream, sequence]) => [sequenceHeader(stream), sequence])),
+});
 
 export function rabbitPublisher(url: string, exchange: string): EventPublisher {
   let connecting: Promise<{ connection: ChannelModel; channel: ConfirmChannel }> | undefined;
@@ -37,37 +59,65 @@ export function rabbitPublisher(url: string, exchange: string): EventPublisher {
     return connecting;
   };
 
-  return {
-    async publish(events) {
-      const { channel } = await open();
-      for (const event of events) {
-        const writable = channel.publish(exchange, event.type, Buffer.from(JSON.stringify(event)), {
-          persistent: true,
-          contentType: 'application/json',
-          messageId: event.eventId,
-          type: event.type,
-          timestamp: Math.floor(Date.parse(event.occurredAt) / 1000),
-          correlationId: event.correlationId,
-          headers: { position: event.position, version: event.version },
-        });
-        if (!writable) await new Promise((resolve) => channel.once('drain', resolve));
+  /** Publishes every message, waiting for the socket to drain, then for the broker's confirms. */
+  const send = async (messages: readonly { exchange: string; routingKey: string; body: unknown; options: amqp.Options.Publish }[]) => {
+    const { channel } = await open();
+    for (const message of messages) {
+      const content = Buffer.from(JSON.stringify(message.body));
+      if (!channel.publish(message.exchange, message.routingKey, content, message.options)) {
+        await new Promise((resolve) => channel.once('drain', resolve));
       }
-      await channel.waitForConfirms();
+    }
+    await channel.waitForConfirms();
+  };
+
+  const eventMessage = ({ event, sequences }: Publication, to: { exchange: string; routingKey: string }) => ({
+    ...to,
+    body: event,
+    options: {
+      persistent: true,
+      contentType: 'application/json',
+      messageId: event.eventId,
+      type: event.type,
+      timestamp: Math.floor(Date.parse(event.occurredAt) / 1000),
+      correlationId: event.correlationId,
+      headers: headersOf(event, sequences),
     },
-    async requeueForRedrive(queue, bodies) {
+  });
+
+  return {
+    publish: (publications) =>
+      send(publications.map((publication) => eventMessage(publication, { exchange, routingKey: publication.event.type }))),
+    republish: (stream, publications) =>
+      send(
+        publications.map(({ event, sequences }) =>
+          // the default exchange routes by queue name: to this stream's queue only
+          eventMessage(
+            { event, sequences: sequences[stream] === undefined ? {} : { [stream]: sequences[stream] } },
+            { exchange: '', routingKey: stream },
+          ),
+        ),
+      ),
+    requeueForRedrive: (queue, bodies) =>
+      send(
+        bodies.map((body) => {
+          const { position, type } = (body ?? {}) as { position?: unknown; type?: unknown };
+          return {
+            exchange: '',
+            routingKey: queue,
+            body,
+            options: {
+              persistent: true,
+              contentType: 'application/json',
+              ...(typeof type === 'string' ? { type } : {}),
+              headers: { [REDRIVE_HEADER]: 'true', ...(typeof position === 'number' ? { position } : {}) },
+            },
+          };
+        }),
+      ),
+    async queueDepth(queue) {
       const { channel } = await open();
-      for (const body of bodies) {
-        const { position, type } = (body ?? {}) as { position?: unknown; type?: unknown };
-        // the default exchange routes by queue name: to this projector only
-        const writable = channel.publish('', queue, Buffer.from(JSON.stringify(body)), {
-          persistent: true,
-          contentType: 'application/json',
-          ...(typeof type === 'string' ? { type } : {}),
-          headers: { [REDRIVE_HEADER]: 'true', ...(typeof position === 'number' ? { position } : {}) },
-        });
-        if (!writable) await new Promise((resolve) => channel.once('drain', resolve));
-      }
-      await channel.waitForConfirms();
+      return (await channel.checkQueue(queue)).messageCount;
     },
     async close() {
       const current = connecting;

@@ -1,37 +1,71 @@
 // The relay Lambda: run by a schedule, woken after commands (NOTIFY locally, async invoke in the cloud).
-// It also sends parked events back to their projector's queue for `npm run dlq -- redrive`: it is the
-// one function that reaches the broker, wherever the operator runs the CLI.
+// Each run publishes what is ready, then looks for gaps in the projectors' streams and fills them from
+// the event log (healGaps.ts). It also serves two operator commands, as the one function that reaches
+// the broker wherever the operator runs the CLI: `npm run dlq -- redrive` (parked events back to
+// their projector's queue) and `npm run heal` (re-publish what a projector is missing, now).
+import { isProjectionName, projectionCatalog, projectionNames, type ProjectionName } from '../projectors/catalog.ts';
 import { settings } from '../shared/config.ts';
 import { logger } from '../shared/logger.ts';
 import { postgresPool } from '../shared/postgres.ts';
+import { readCheckpoint } from '../shared/queries/projectionProgress.ts';
 import { rabbitPublisher } from './eventPublisher.ts';
+import { healGaps, newHealMemory, type HealedRange } from './healGaps.ts';
 import { readRelayProgress, relayEvents, type RelayResult } from './relayEvents.ts';
 import { writeStreamHead } from './streamHead.ts';
-import projectorEventSources from '../../infra/aws/projectorEventSources.json' with { type: 'json' };
-import { projectorNames, type ProjectorName } from '../../infra/rabbitmq/topology.ts';
 
 /** What `npm run dlq -- redrive` sends: one projector's parked event bodies. */
 export interface RedriveRequest {
-  redrive: { projector: ProjectorName; events: unknown[] };
+  redrive: { projector: ProjectionName; events: unknown[] };
 }
 
+/** What `npm run heal` sends: the projectors whose missing events to re-publish now (all if none). */
+export interface HealRequest {
+  heal: { projectors?: ProjectionName[] };
+}
+
+/** how often a run looks for gaps: each look reads the checkpoints and the queue depths */
+const HEAL_CHECK_INTERVAL_MS = 1_000;
+
+const publisher = rabbitPublisher(settings.RABBITMQ_URL, settings.EVENTS_EXCHANGE);
+const healMemory = newHealMemory();
+let lastHealCheck = 0;
+/** the stream head could not be copied to DynamoDB last time: try again even if nothing is new */
+let headOutdated = true;
+
 async function requeueForRedrive({ projector, events }: RedriveRequest['redrive']) {
-  if (!projectorNames.includes(projector) || !Array.isArray(events)) {
+  if (!isProjectionName(projector) || !Array.isArray(events)) {
     throw new Error('redrive: needs a projector name and an array of events');
   }
-  await publisher.requeueForRedrive(projectorEventSources[projector].queue, events);
+  await publisher.requeueForRedrive(projectionCatalog[projector].queue, events);
   logger.info('requeued parked events for redrive', { projector, count: events.length });
   return { requeued: events.length };
 }
 
-const publisher = rabbitPublisher(settings.RABBITMQ_URL, settings.EVENTS_EXCHANGE);
-/** the stream head could not be copied to DynamoDB last time: try again even if nothing is new */
-let headOutdated = true;
+const heal = (force: boolean, projections: readonly ProjectionName[] = projectionNames) =>
+  healGaps(
+    {
+      pool: postgresPool(),
+      publisher,
+      readCheckpoint,
+      memory: healMemory,
+      log: (message, details) => logger.info(message, details),
+    },
+    { healAfterMs: settings.HEAL_GAPS_AFTER_MS, limit: settings.HEAL_GAPS_LIMIT, force },
+    projections,
+  );
+
+async function healOnDemand({ projectors }: HealRequest['heal']) {
+  if (projectors !== undefined && !(Array.isArray(projectors) && projectors.every(isProjectionName))) {
+    throw new Error(`heal: projectors must be some of ${projectionNames.join(', ')}`);
+  }
+  return { healed: await heal(true, projectors) };
+}
 
 export const handler = async (
-  input?: Partial<RedriveRequest>,
-): Promise<RelayResult | { requeued: number }> => {
+  input?: Partial<RedriveRequest & HealRequest>,
+): Promise<(RelayResult & { healed: HealedRange[] }) | { requeued: number } | { healed: HealedRange[] }> => {
   if (input?.redrive) return requeueForRedrive(input.redrive);
+  if (input?.heal) return healOnDemand(input.heal);
   const result = await relayEvents(postgresPool(), publisher, settings.RELAY_BATCH_SIZE);
   if (result.published > 0) logger.info('relayed events', { ...result });
   if (result.published > 0 || headOutdated) {
@@ -45,5 +79,16 @@ export const handler = async (
       });
     }
   }
-  return result;
+  let healed: HealedRange[] = [];
+  if (Date.now() - lastHealCheck >= HEAL_CHECK_INTERVAL_MS) {
+    lastHealCheck = Date.now();
+    // a failed look costs a heal its delay, never the relay its run
+    healed = await heal(false).catch((error: unknown) => {
+      logger.warn('could not look for gaps in the streams', {
+        reason: error instanceof Error ? error.message : String(error),
+      });
+      return [];
+    });
+  }
+  return { ...result, healed };
 };

@@ -1,13 +1,19 @@
-// The relay: publishes ready events from the event log, in position order, then marks them published.
+// The relay: numbers ready events in their streams, publishes them in position order, then marks
+// them published.
 //
 // A row is ready when its transaction id is below the current snapshot's xmin: every transaction
 // older than that has finished, so no event can still commit with a lower position (positions are
-// transaction id * 1000 + index; docs/decisions.md). Events are marked only after the broker
-// confirms them; a crash in between publishes them again, and consumers skip them by position.
+// transaction id * 1000 + index; docs/decisions.md). Ready rows are numbered first, in position order,
+// in each stream that receives them (sequencing.ts), in their own transaction; then published with
+// their numbers, and marked only after the broker confirms them. A crash in between publishes them
+// again with the same numbers, and projectors skip them as duplicates.
 import type pg from 'pg';
 import type { DomainEvent } from '../../events/contracts.ts';
-import { projectorNames, projectorSubscriptions } from '../../infra/rabbitmq/topology.ts';
-import type { EventPublisher } from './eventPublisher.ts';
+import type { EventPublisher, Publication } from './eventPublisher.ts';
+
+/** All the relay needs of a publisher: replay hands it one that invokes the projectors directly. */
+type Publisher = Pick<EventPublisher, 'publish'>;
+import { numberEvents, type StreamHeads, type StreamSequences } from './sequencing.ts';
 
 /** The advisory lock that keeps one relay at a time per database. */
 export const RELAY_LOCK_KEY = 7_262_021;
@@ -18,7 +24,7 @@ export interface RelayResult {
   skipped: boolean;
 }
 
-interface EventRow {
+export interface EventRow {
   /** BIGINT: a string unless a type parser says otherwise */
   position: string | number;
   event_id: string;
@@ -30,17 +36,30 @@ interface EventRow {
   data: unknown;
 }
 
-const READY_EVENTS = `
-  SELECT position, event_id, type, version, aggregate_id, correlation_id, occurred_at, data
-  FROM event_log
-  WHERE published_at IS NULL AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+const IS_READY = 'transaction_id < pg_snapshot_xmin(pg_current_snapshot())';
+
+const UNSEQUENCED = `
+  SELECT position, type FROM event_log
+  WHERE NOT sequenced AND ${IS_READY}
   ORDER BY position
+  LIMIT $1`;
+
+/** The event columns of a row, then its numbers in every stream that receives it. */
+export const EVENT_COLUMNS = `e.position, e.event_id, e.type, e.version, e.aggregate_id, e.correlation_id,
+  e.occurred_at, e.data,
+  (SELECT coalesce(jsonb_object_agg(s.stream, s.sequence), '{}') FROM stream_sequences s
+   WHERE s.position = e.position) AS sequences`;
+
+const TO_PUBLISH = `
+  SELECT ${EVENT_COLUMNS}
+  FROM event_log e
+  WHERE e.published_at IS NULL AND e.sequenced
+  ORDER BY e.position
   LIMIT $1`;
 
 const ANY_READY = `
   SELECT EXISTS (
-    SELECT 1 FROM event_log
-    WHERE published_at IS NULL AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+    SELECT 1 FROM event_log WHERE (published_at IS NULL OR NOT sequenced) AND ${IS_READY}
   ) AS ready`;
 
 export const toEnvelope = (row: EventRow): DomainEvent =>
@@ -55,83 +74,124 @@ export const toEnvelope = (row: EventRow): DomainEvent =>
     data: row.data,
   }) as DomainEvent;
 
-async function drain(client: pg.PoolClient, publisher: EventPublisher, batchSize: number): Promise<number> {
-  let published = 0;
-  for (;;) {
-    const { rows } = await client.query<EventRow>(READY_EVENTS, [batchSize]);
-    if (rows.length === 0) return published;
-    await publisher.publish(rows.map(toEnvelope));
-    await markPublished(client, rows);
-    published += rows.length;
-  }
-}
+export const toPublication = (row: EventRow & { sequences: StreamSequences }): Publication => ({
+  event: toEnvelope(row),
+  sequences: row.sequences,
+});
 
-/**
- * Marks the batch published and counts it into relay_progress, in one transaction: a row already
- * marked (re-sent after a crash) is counted once.
- */
-async function markPublished(client: pg.PoolClient, rows: readonly EventRow[]): Promise<void> {
+/** Runs `work` in a transaction on `client`. */
+async function transaction<T>(client: pg.PoolClient, work: () => Promise<T>): Promise<T> {
   await client.query('BEGIN');
   try {
-    const marked = await client.query<{ type: string; position: string; occurred_at: Date }>(
-      `UPDATE event_log SET published_at = now()
-       WHERE position = ANY($1::bigint[]) AND published_at IS NULL
-       RETURNING type, position, occurred_at`,
-      [rows.map((row) => row.position)],
-    );
-    const { rows: progress } = await client.query<{ projector_events: Record<string, number> }>(
-      'SELECT projector_events FROM relay_progress FOR UPDATE',
-    );
-    const counts = { ...progress[0]!.projector_events };
-    for (const row of marked.rows) {
-      for (const projector of subscribersOf(row.type)) counts[projector] = (counts[projector] ?? 0) + 1;
-    }
-    const head = marked.rows.reduce<(typeof marked.rows)[number] | undefined>(
-      (latest, row) => (latest && Number(latest.position) > Number(row.position) ? latest : row),
-      undefined,
-    );
-    await client.query(
-      `UPDATE relay_progress SET projector_events = $1,
-         head_occurred_at = CASE WHEN $2::bigint > head_position THEN $3 ELSE head_occurred_at END,
-         head_position = greatest(head_position, $2::bigint)`,
-      [JSON.stringify(counts), head?.position ?? 0, head?.occurred_at ?? null],
-    );
+    const result = await work();
     await client.query('COMMIT');
+    return result;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   }
 }
 
-const subscribersOf = (type: string) =>
-  projectorNames.filter((projector) =>
-    (projectorSubscriptions[projector] as readonly string[]).includes(type),
-  );
+/** Numbers the next ready events that have no numbers yet; how many it numbered. */
+async function numberReadyEvents(client: pg.PoolClient, batchSize: number): Promise<number> {
+  return transaction(client, async () => {
+    const { rows } = await client.query<{ position: number | string; type: string }>(UNSEQUENCED, [batchSize]);
+    if (rows.length === 0) return 0;
+    const { rows: progress } = await client.query<{ assigned_sequences: StreamHeads }>(
+      'SELECT assigned_sequences FROM relay_progress FOR UPDATE',
+    );
+    const { sequences, heads } = numberEvents(rows, progress[0]!.assigned_sequences);
+    const entries = rows.flatMap((row, index) =>
+      Object.entries(sequences[index]!).map(([stream, sequence]) => [stream, sequence, row.position] as const),
+    );
+    await client.query(
+      `INSERT INTO stream_sequences (stream, sequence, position)
+       SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[])`,
+      [entries.map((entry) => entry[0]), entries.map((entry) => entry[1]), entries.map((entry) => entry[2])],
+    );
+    await client.query('UPDATE event_log SET sequenced = true WHERE position = ANY($1::bigint[])', [
+      rows.map((row) => row.position),
+    ]);
+    await client.query('UPDATE relay_progress SET assigned_sequences = $1', [JSON.stringify(heads)]);
+    return rows.length;
+  });
+}
+
+async function drain(client: pg.PoolClient, publisher: Publisher, batchSize: number): Promise<number> {
+  let published = 0;
+  for (;;) {
+    const numbered = await numberReadyEvents(client, batchSize);
+    const { rows } = await client.query<EventRow & { sequences: StreamSequences }>(TO_PUBLISH, [batchSize]);
+    if (rows.length === 0 && numbered === 0) return published;
+    if (rows.length === 0) continue;
+    await publisher.publish(rows.map(toPublication));
+    await markPublished(client, rows);
+    published += rows.length;
+  }
+}
+
+/**
+ * Marks the batch published and moves each stream's published head, in one transaction: a row
+ * already marked (re-sent after a crash) changes nothing.
+ */
+async function markPublished(
+  client: pg.PoolClient,
+  rows: readonly (EventRow & { sequences: StreamSequences })[],
+): Promise<void> {
+  await transaction(client, async () => {
+    const marked = await client.query<{ position: number | string; occurred_at: Date }>(
+      `UPDATE event_log SET published_at = now()
+       WHERE position = ANY($1::bigint[]) AND published_at IS NULL
+       RETURNING position, occurred_at`,
+      [rows.map((row) => row.position)],
+    );
+    const { rows: progress } = await client.query<{ published_sequences: StreamHeads }>(
+      'SELECT published_sequences FROM relay_progress FOR UPDATE',
+    );
+    const heads = { ...progress[0]!.published_sequences };
+    const sequencesAt = new Map(rows.map((row) => [Number(row.position), row.sequences]));
+    for (const row of marked.rows) {
+      for (const [stream, sequence] of Object.entries(sequencesAt.get(Number(row.position)) ?? {})) {
+        heads[stream] = Math.max(heads[stream] ?? 0, sequence);
+      }
+    }
+    const head = marked.rows.reduce<(typeof marked.rows)[number] | undefined>(
+      (latest, row) => (latest && Number(latest.position) > Number(row.position) ? latest : row),
+      undefined,
+    );
+    await client.query(
+      `UPDATE relay_progress SET published_sequences = $1,
+         head_occurred_at = CASE WHEN $2::bigint > head_position THEN $3 ELSE head_occurred_at END,
+         head_position = greatest(head_position, $2::bigint)`,
+      [JSON.stringify(heads), head?.position ?? 0, head?.occurred_at ?? null],
+    );
+  });
+}
 
 export interface RelayProgress {
   headPosition: number;
   headOccurredAt: string | null;
-  /** per projector: published events it subscribes to */
-  projectorEvents: Record<string, number>;
+  /** per stream: the last sequence published */
+  publishedSequences: StreamHeads;
 }
 
 export async function readRelayProgress(client: pg.Pool | pg.PoolClient): Promise<RelayProgress> {
   const { rows } = await client.query<{
     head_position: string;
     head_occurred_at: Date | null;
-    projector_events: Record<string, number>;
-  }>('SELECT head_position, head_occurred_at, projector_events FROM relay_progress');
+    published_sequences: StreamHeads;
+  }>('SELECT head_position, head_occurred_at, published_sequences FROM relay_progress');
   const row = rows[0]!;
   return {
     headPosition: Number(row.head_position),
     headOccurredAt: row.head_occurred_at?.toISOString() ?? null,
-    projectorEvents: row.projector_events,
+    publishedSequences: row.published_sequences,
   };
 }
 
 export async function relayEvents(
   pool: pg.Pool,
-  publisher: EventPublisher,
+  publisher: Publisher,
   batchSize = 500,
 ): Promise<RelayResult> {
   let published = 0;

@@ -1,7 +1,7 @@
-// Copies the relay's progress (head position and per-projector event counts) to DynamoDB, where
+// Copies the relay's progress (head position, last number published in each stream) to DynamoDB, where
 // sync-status reads it: query Lambdas never read PostgreSQL.
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { eventStreamTableName } from '../../infra/aws/resourceNames.ts';
+import { eventStreamTableName } from '../shared/resourceNames.ts';
 import { dynamoDb } from '../shared/aws.ts';
 import { settings } from '../shared/config.ts';
 import type { RelayProgress } from './relayEvents.ts';

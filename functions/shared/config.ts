@@ -24,6 +24,10 @@ const settingsSchema = z.object({
   RELAY_WAKE: z.enum(['notify', 'invoke']).default('notify'),
   RELAY_FUNCTION_NAME: z.preprocess(unsetIfEmpty, z.string().optional()),
   RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+  /** how long a projector may stand still short of its stream's head before the relay fills the gap */
+  HEAL_GAPS_AFTER_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
+  /** the most events the relay re-publishes to one stream at a time */
+  HEAL_GAPS_LIMIT: z.coerce.number().int().min(1).max(50_000).default(2_000),
   LAMBDA_ENDPOINT: optionalUrl,
   /** local DynamoDB (dynalite, LocalStack); unset in the cloud */
   DYNAMODB_ENDPOINT: optionalUrl,

@@ -1,40 +1,106 @@
-// The read side's AWS resources, defined once in readModelResources.json: serverless.yml includes
-// that file as CloudFormation, and the local stack (dynalite, sqslite, LocalStack) is created from it.
+// The read side's AWS resources, from the projection catalog: a table per projection (keys pk and
+// sk, the catalog's indexes), the event-stream table and the projectors' dead-letter queue.
+// serverless.yml includes them as CloudFormation (readModelResources.cjs), and the local stack
+// (dynalite, sqslite, LocalStack) creates the same tables and queue from them.
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import resourceDefinitions from './readModelResources.json' with { type: 'json' };
+import {
+  projectionCatalog,
+  projectionNames,
+  type IndexDefinition,
+} from '../../functions/projectors/catalog.ts';
+import {
+  deadLetterQueueName,
+  eventStreamTableName,
+  readModelTableName,
+} from '../../functions/shared/resourceNames.ts';
 
-const RESOURCE_PREFIX_VARIABLE = '${self:custom.resourcePrefix}';
-
-interface CloudFormationResource {
-  Type: 'AWS::DynamoDB::Table' | 'AWS::SQS::Queue';
-  Properties: Record<string, unknown>;
+interface TableShape {
+  /** CloudFormation's name for it: InvoicesTable, EventStreamTable… */
+  logicalId: string;
+  name: string;
+  indexes: readonly IndexDefinition[];
 }
 
-const resources = resourceDefinitions as unknown as Record<string, CloudFormationResource>;
+const capitalized = (name: string) => `${name[0]!.toUpperCase()}${name.slice(1)}`;
 
-const withPrefix = (name: unknown, prefix: string) => String(name).replace(RESOURCE_PREFIX_VARIABLE, prefix);
+const KEYS = [
+  { AttributeName: 'pk', KeyType: 'HASH' },
+  { AttributeName: 'sk', KeyType: 'RANGE' },
+] as const;
 
-/** CreateTable inputs for every read-model table, named with `prefix` (e.g. `cqrs-commerce-dev`). */
-export function tableDefinitions(prefix: string): CreateTableCommandInput[] {
-  return Object.values(resources)
-    .filter((resource) => resource.Type === 'AWS::DynamoDB::Table')
-    .map((resource) => {
-      // the keys and indexes; backup and deletion protection are the cloud's business
-      const { TableName, BillingMode, KeySchema, AttributeDefinitions, GlobalSecondaryIndexes } =
-        resource.Properties as unknown as CreateTableCommandInput;
-      return {
-        TableName: withPrefix(TableName, prefix),
-        BillingMode,
-        KeySchema,
-        AttributeDefinitions,
-        ...(GlobalSecondaryIndexes ? { GlobalSecondaryIndexes } : {}),
-      };
-    });
+function tableShapes(prefix: string): TableShape[] {
+  return [
+    ...projectionNames.map((name) => ({
+      logicalId: `${capitalized(name)}Table`,
+      name: readModelTableName(prefix, name),
+      indexes: projectionCatalog[name].indexes,
+    })),
+    { logicalId: 'EventStreamTable', name: eventStreamTableName(prefix), indexes: [] },
+  ];
 }
 
-/** Names of the SQS queues, e.g. the projectors' dead-letter queue. */
-export function queueNames(prefix: string): string[] {
-  return Object.values(resources)
-    .filter((resource) => resource.Type === 'AWS::SQS::Queue')
-    .map((resource) => withPrefix(resource.Properties.QueueName, prefix));
+/** CreateTable's input for a table of this shape (CloudFormation's table properties use the same). */
+function tableProperties({ name, indexes }: Pick<TableShape, 'name' | 'indexes'>) {
+  const attributes = new Map<string, string>([
+    ['pk', 'S'],
+    ['sk', 'S'],
+  ]);
+  for (const index of indexes) {
+    attributes.set(index.partitionKey.name, index.partitionKey.type);
+    if (index.sortKey) attributes.set(index.sortKey.name, index.sortKey.type);
+  }
+  return {
+    TableName: name,
+    BillingMode: 'PAY_PER_REQUEST',
+    KeySchema: [...KEYS],
+    AttributeDefinitions: [...attributes].map(([AttributeName, AttributeType]) => ({
+      AttributeName,
+      AttributeType,
+    })),
+    ...(indexes.length > 0 && {
+      GlobalSecondaryIndexes: indexes.map((index) => ({
+        IndexName: index.name,
+        KeySchema: [
+          { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
+          ...(index.sortKey ? [{ AttributeName: index.sortKey.name, KeyType: 'RANGE' }] : []),
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      })),
+    }),
+  } as CreateTableCommandInput;
+}
+
+/** CreateTable inputs for every read-side table, named with `prefix` (e.g. `cqrs-commerce-dev`). */
+export const tableDefinitions = (prefix: string): CreateTableCommandInput[] =>
+  tableShapes(prefix).map(tableProperties);
+
+/** Names of the SQS queues: the projectors' dead-letter queue. */
+export const queueNames = (prefix: string): string[] => [deadLetterQueueName(prefix)];
+
+/**
+ * The CloudFormation resources, with `protectData` (production stages) turning on point-in-time
+ * recovery and deletion protection: e.g. InvoicesTable, EventStreamTable, ProjectorDeadLetterQueue.
+ */
+export function cloudFormationResources(prefix: string, protectData: boolean): Record<string, unknown> {
+  const tables = Object.fromEntries(
+    tableShapes(prefix).map((shape) => [
+      shape.logicalId,
+      {
+        Type: 'AWS::DynamoDB::Table',
+        Properties: {
+          ...tableProperties(shape),
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: protectData },
+          DeletionProtectionEnabled: protectData,
+        },
+      },
+    ]),
+  );
+  return {
+    ...tables,
+    ProjectorDeadLetterQueue: {
+      Type: 'AWS::SQS::Queue',
+      // two weeks, SQS's longest: parked events wait for a fix
+      Properties: { QueueName: deadLetterQueueName(prefix), MessageRetentionPeriod: 1_209_600 },
+    },
+  };
 }

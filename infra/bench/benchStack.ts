@@ -48,6 +48,7 @@ export async function startBenchStack(
   backend: BenchBackend,
   ports: StackPorts,
   resourcePrefix: string,
+  env: NodeJS.ProcessEnv = {},
 ): Promise<BenchStack> {
   const dev = await startDevProcess(process.execPath, ['--import', 'tsx', 'infra/dev/start.ts'], {
     ...process.env,
@@ -64,6 +65,7 @@ export async function startBenchStack(
     // the endpoints the benchmark itself uses must not leak into the stack: it starts its own
     DYNAMODB_ENDPOINT: '',
     SQS_ENDPOINT: '',
+    ...env,
   });
   return { baseUrl: `http://127.0.0.1:${ports.http}`, stop: dev.stop };
 }

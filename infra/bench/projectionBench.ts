@@ -7,28 +7,26 @@ import amqp from 'amqplib';
 import cliProgress from 'cli-progress';
 import type pg from 'pg';
 import type { DomainEvent } from '../../events/contracts.ts';
-import { analyticsProjection } from '../../functions/analytics/analyticsProjection.ts';
-import { directoryProjection } from '../../functions/directory/directoryProjection.ts';
-import { invoiceProjection } from '../../functions/invoices/invoiceProjection.ts';
-import { CHECKPOINT_KEY, type Checkpoint, type Projection } from '../../functions/projectors/projection.ts';
+import {
+  projectionCatalog,
+  projectionNames,
+  subscribes,
+  type ProjectionName,
+} from '../../functions/projectors/catalog.ts';
+import { CHECKPOINT_KEY, type Checkpoint } from '../../functions/projectors/projection.ts';
+import { projections } from '../../functions/projectors/projections.ts';
 import { readRoute } from '../../functions/projectors/tableRoutes.ts';
+import { rabbitPublisher } from '../../functions/relay/eventPublisher.ts';
+import { numberEvents } from '../../functions/relay/sequencing.ts';
 import { dynamoDb } from '../../functions/shared/aws.ts';
 import { compareReadModel } from '../consistency/compareReadModels.ts';
 import { itemId, type ExpectedItems } from '../consistency/expectedReadModels.ts';
 import { foldProjection } from '../consistency/foldProjection.ts';
 import { loadPublishedEvents } from '../postgres/loadEventLog.ts';
 import { rebuildProjection } from '../rebuild/rebuildProjection.ts';
-import { brokerSink, replayEvents } from '../replay/replaySinks.ts';
-import { projectorNames, projectorSubscriptions, type ProjectorName } from '../rabbitmq/topology.ts';
 
-const projections: Record<ProjectorName, Projection<object>> = {
-  invoices: invoiceProjection as Projection<object>,
-  analytics: analyticsProjection as Projection<object>,
-  directory: directoryProjection as Projection<object>,
-};
-
-const eventsFor = (projector: ProjectorName, events: readonly DomainEvent[]) =>
-  events.filter((event) => (projectorSubscriptions[projector] as readonly string[]).includes(event.type));
+const eventsFor = (projector: ProjectionName, events: readonly DomainEvent[]) =>
+  events.filter((event) => subscribes(projector, event.type));
 
 function countBar(label: string, total: number, unit: string) {
   const bar = new cliProgress.SingleBar(
@@ -49,7 +47,7 @@ function countBar(label: string, total: number, unit: string) {
   };
 }
 
-/** Puts the events in the event log as already published: a rebuild reads them, the relay leaves them alone. */
+/** Puts the events in the event log as numbered and published: a rebuild reads them, the relay leaves them alone. */
 export async function loadEventLog(pool: pg.Pool, events: readonly DomainEvent[]): Promise<void> {
   const bar = countBar('load event log', events.length, 'events');
   try {
@@ -60,22 +58,23 @@ export async function loadEventLog(pool: pg.Pool, events: readonly DomainEvent[]
 }
 
 /**
- * Publishes the events to the exchange as the relay would (the replay's broker sink), to wait in the
- * projector queues while the stack is down. With `only`, they reach that projector's queue alone: the
- * other queues' bindings are removed first, and the stack declares them again when it starts.
+ * Publishes the events to the exchange as the relay would, with the numbers loadEventLog gives them,
+ * to wait in the projector queues while the stack is down. With `only`, they reach that projector's
+ * queue alone: the other queues' bindings are removed first, and the stack declares them again when
+ * it starts.
  */
 export async function queueBacklog(
   rabbitmqUrl: string,
   exchange: string,
   events: readonly DomainEvent[],
-  only?: ProjectorName,
+  only?: ProjectionName,
 ): Promise<void> {
   if (only) {
     const connection = await amqp.connect(rabbitmqUrl);
     try {
       const channel = await connection.createChannel();
-      for (const projector of projectorNames.filter((name) => name !== only)) {
-        for (const type of projectorSubscriptions[projector]) {
+      for (const projector of projectionNames.filter((name) => name !== only)) {
+        for (const type of projectionCatalog[projector].eventTypes) {
           await channel.unbindQueue(projector, exchange, type);
         }
       }
@@ -85,11 +84,16 @@ export async function queueBacklog(
     }
   }
   const bar = countBar(`queue for ${only ?? 'all projectors'}`, events.length, 'events');
-  const sink = brokerSink(rabbitmqUrl, exchange);
+  const publisher = rabbitPublisher(rabbitmqUrl, exchange);
+  const { sequences } = numberEvents(events);
   try {
-    await replayEvents(events, sink, { batchSize: 1_000, onProgress: (delivered) => bar.update(delivered) });
+    for (let start = 0; start < events.length; start += 1_000) {
+      const slice = events.slice(start, start + 1_000);
+      await publisher.publish(slice.map((event, index) => ({ event, sequences: sequences[start + index]! })));
+      bar.update(start + slice.length);
+    }
   } finally {
-    await sink.close();
+    await publisher.close();
     bar.stop();
   }
 }
@@ -110,7 +114,7 @@ export interface ProjectionFigure {
 }
 
 /** Items of the fold in the shape compareReadModel expects. */
-function foldedItems(projector: ProjectorName, events: readonly DomainEvent[]): ExpectedItems {
+function foldedItems(projector: ProjectionName, events: readonly DomainEvent[]): ExpectedItems {
   const folded = foldProjection(projections[projector], eventsFor(projector, events));
   const expected: ExpectedItems = new Map();
   for (const item of folded.items.values()) {
@@ -119,7 +123,7 @@ function foldedItems(projector: ProjectorName, events: readonly DomainEvent[]): 
   return expected;
 }
 
-async function differencesFromFold(projector: ProjectorName, events: readonly DomainEvent[]) {
+async function differencesFromFold(projector: ProjectionName, events: readonly DomainEvent[]) {
   const { table } = await readRoute(projector);
   return (await compareReadModel(dynamoDb(), table, foldedItems(projector, events))).length;
 }
@@ -128,29 +132,29 @@ async function differencesFromFold(projector: ProjectorName, events: readonly Do
 export async function measureCatchUp(
   events: readonly DomainEvent[],
   startedAt: number,
-  projectors: readonly ProjectorName[] = projectorNames,
-): Promise<Partial<Record<ProjectorName, ProjectionFigure>>> {
+  projectors: readonly ProjectionName[] = projectionNames,
+): Promise<Partial<Record<ProjectionName, ProjectionFigure>>> {
   const targets = projectors.map((projector) => {
     const relevant = eventsFor(projector, events);
-    return { projector, count: relevant.length, last: relevant.at(-1)?.position ?? 0 };
+    return { projector, count: relevant.length };
   });
   const total = targets.reduce((sum, target) => sum + target.count, 0);
   const bar = countBar(`catch-up ${projectors.length === 1 ? projectors[0] : 'all'}`, total, 'events');
-  const done = new Map<ProjectorName, number>();
-  const applied = new Map<ProjectorName, number>();
+  const done = new Map<ProjectionName, number>();
+  const applied = new Map<ProjectionName, number>();
   while (done.size < targets.length) {
     for (const target of targets) {
       if (done.has(target.projector)) continue;
       const checkpoint = await checkpointOf((await readRoute(target.projector)).table);
-      applied.set(target.projector, checkpoint?.eventCount ?? 0);
-      if ((checkpoint?.position ?? 0) >= target.last) done.set(target.projector, Date.now());
+      applied.set(target.projector, checkpoint?.sequence ?? 0);
+      if ((checkpoint?.sequence ?? 0) >= target.count) done.set(target.projector, Date.now());
     }
     bar.update([...applied.values()].reduce((sum, count) => sum + count, 0));
     if (Date.now() - startedAt > 30 * 60_000) throw new Error('the projectors did not catch up in 30 min');
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   bar.stop();
-  const figures: Partial<Record<ProjectorName, ProjectionFigure>> = {};
+  const figures: Partial<Record<ProjectionName, ProjectionFigure>> = {};
   for (const target of targets) {
     const seconds = (done.get(target.projector)! - startedAt) / 1000;
     figures[target.projector] = {
@@ -167,7 +171,7 @@ export async function measureCatchUp(
 export async function measureRebuild(
   pool: pg.Pool,
   prefix: string,
-  projector: ProjectorName,
+  projector: ProjectionName,
   events: readonly DomainEvent[],
 ): Promise<ProjectionFigure> {
   let bar: ReturnType<typeof countBar> | undefined;

@@ -1,7 +1,7 @@
 // `npm run check [-- --projection NAME]`: compares every read model with a recomputation from
 // PostgreSQL and prints the differences; exits 1 if there are any.
 import { parseArgs } from 'node:util';
-import { projectorNames, type ProjectorName } from '../rabbitmq/topology.ts';
+import { projectionNames, type ProjectionName } from '../../functions/projectors/catalog.ts';
 
 const { values } = parseArgs({
   options: {
@@ -10,8 +10,8 @@ const { values } = parseArgs({
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
-if (values.help || (values.projection && !projectorNames.includes(values.projection as ProjectorName))) {
-  console.log(`Usage: npm run check -- [--projection ${projectorNames.join('|')}] [--cloud]
+if (values.help || (values.projection && !projectionNames.includes(values.projection as ProjectionName))) {
+  console.log(`Usage: npm run check -- [--projection ${projectionNames.join('|')}] [--cloud]
 
 Compares the read models with what PostgreSQL says they should hold (run it when the projectors
 have caught up: GET /api/analytics/sync-status shows eventsBehind 0). Locally it reads the
@@ -36,7 +36,7 @@ const recompute = { analytics: expectedAnalytics, invoices: expectedInvoices, di
 
 let total = 0;
 try {
-  for (const projection of values.projection ? [values.projection as ProjectorName] : projectorNames) {
+  for (const projection of values.projection ? [values.projection as ProjectionName] : projectionNames) {
     // the table the projection serves from: a rebuild may have switched it
     const { table } = await readRoute(projection);
     const differences = await compareReadModel(dynamoDb(), table, await recompute[projection](pool));

@@ -10,7 +10,7 @@ import {
   type Message,
 } from '@aws-sdk/client-sqs';
 import { settings } from '../../functions/shared/config.ts';
-import { projectorNames } from '../rabbitmq/topology.ts';
+import { projectionNames } from '../../functions/projectors/catalog.ts';
 import { localOrCloud } from './operatorEnvironment.ts';
 
 const usage = `Usage: npm run dlq -- <list|redrive> [--projector invoices|analytics|directory] [--stage dev] [--cloud]
@@ -35,8 +35,8 @@ if (values.help || (command !== 'list' && command !== 'redrive')) {
   console.log(usage);
   process.exit(values.help ? 0 : 2);
 }
-if (values.projector && !projectorNames.includes(values.projector as never)) {
-  console.error(`unknown projector ${values.projector}: one of ${projectorNames.join(', ')}`);
+if (values.projector && !projectionNames.includes(values.projector as never)) {
+  console.error(`unknown projector ${values.projector}: one of ${projectionNames.join(', ')}`);
   process.exit(2);
 }
 
@@ -106,7 +106,7 @@ const lambda = new LambdaClient({
     : {}),
 });
 const redriven = new Set<Message>();
-for (const projector of projectorNames) {
+for (const projector of projectionNames) {
   const parked = chosen.filter((message) => attribute(message, 'projector') === projector);
   if (parked.length === 0) continue;
   const bodies = parked.map((message) => {

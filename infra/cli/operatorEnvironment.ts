@@ -2,7 +2,7 @@
 import { GetQueueUrlCommand, SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
 import { AwsQueryProtocol } from '@aws-sdk/config/protocol';
 import { settings } from '../../functions/shared/config.ts';
-import { deadLetterQueueName } from '../aws/resourceNames.ts';
+import { deadLetterQueueName } from '../../functions/shared/resourceNames.ts';
 
 export async function localOrCloud(cloud: boolean) {
   const sqsEndpoint = cloud

@@ -1,7 +1,7 @@
 // `npm run rebuild -- PROJECTION`: rebuilds a projection from the PostgreSQL event log into a new
 // table while the live one keeps serving, then switches over. Interrupted, it resumes when run again.
 import { parseArgs } from 'node:util';
-import { projectorNames, type ProjectorName } from '../rabbitmq/topology.ts';
+import { projectionNames, type ProjectionName } from '../../functions/projectors/catalog.ts';
 import { progressBar } from './progressBar.ts';
 
 const { values, positionals } = parseArgs({
@@ -11,9 +11,9 @@ const { values, positionals } = parseArgs({
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
-const projection = positionals[0] as ProjectorName | undefined;
-if (values.help || !projection || !projectorNames.includes(projection)) {
-  console.log(`Usage: npm run rebuild -- <${projectorNames.join('|')}> [--cloud]
+const projection = positionals[0] as ProjectionName | undefined;
+if (values.help || !projection || !projectionNames.includes(projection)) {
+  console.log(`Usage: npm run rebuild -- <${projectionNames.join('|')}> [--cloud]
 
 Builds the projection afresh from the event log into a new table, switches reads and the projector
 to it, and leaves the old table in place (delete it when you no longer need it). Run it again to

@@ -1,22 +1,25 @@
 // `npm run replay -- FILE [--direct]`: replays an event payload fixture. Every line is validated
-// first; one bad line and nothing is written. Then the events go to the broker in order (the
-// projectors apply them from their queues), or with --direct straight to the projector Lambdas.
-// Projectors skip what they have already applied, so replaying a file twice changes nothing.
+// first; one bad line and nothing is written. Then the events are appended to the event log (those
+// already there are left out, so replaying a file twice changes nothing) and relayed in order: to the
+// broker, where the projectors take them from their queues, or with --direct straight to the
+// projector Lambdas of `npm run dev`.
 import { parseArgs } from 'node:util';
-import { settings } from '../../functions/shared/config.ts';
 import { readFixture } from '../../events/fixtureFile.ts';
+import { projectionNames } from '../../functions/projectors/catalog.ts';
+import { rabbitPublisher } from '../../functions/relay/eventPublisher.ts';
+import { settings } from '../../functions/shared/config.ts';
+import { createPool } from '../../functions/shared/postgres.ts';
 import { lambdaInvoker } from '../dev/queueBridge.ts';
-import { projectorNames } from '../rabbitmq/topology.ts';
-import { brokerSink, directSink, replayEvents, type ProjectorInvokers } from '../replay/replaySinks.ts';
+import { directPublisher, replayEvents, type ProjectorInvokers } from '../replay/replayEvents.ts';
 import { progressBar } from './progressBar.ts';
 
 const usage = `Usage: npm run replay -- FILE [--direct] [--stage dev]
 
   FILE       an NDJSON file of event envelopes (see events/fixtures/)
-  --direct   invoke the projector Lambdas of \`npm run dev\` instead of publishing to RabbitMQ;
-             only while nothing else is projected (a read-model table has one writer at a time)
+  --direct   relay them straight to the projector Lambdas of \`npm run dev\` instead of RabbitMQ
 
-Projectors apply only events above their checkpoint: replay fixtures into fresh read models.`;
+The events join the event log of DATABASE_URL as recorded (ids, times, payloads) after what is
+there, and reach the read models like any other event; an event already in the log is left out.`;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -43,26 +46,33 @@ if (!reading.ok) {
 }
 
 const lambdaEndpoint = process.env.LAMBDA_ENDPOINT ?? `http://127.0.0.1:${process.env.LAMBDA_PORT ?? 3002}`;
-const sink = values.direct
-  ? directSink(
-      Object.fromEntries(
-        projectorNames.map((name) => [
-          name,
-          lambdaInvoker(lambdaEndpoint, `cqrs-commerce-${values.stage}-${name}Projector`),
-        ]),
-      ) as ProjectorInvokers,
-    )
-  : brokerSink(settings.RABBITMQ_URL, settings.EVENTS_EXCHANGE);
-
+const broker = values.direct ? undefined : rabbitPublisher(settings.RABBITMQ_URL, settings.EVENTS_EXCHANGE);
+const publisher =
+  broker ??
+  directPublisher(
+    Object.fromEntries(
+      projectionNames.map((name) => [
+        name,
+        lambdaInvoker(lambdaEndpoint, `cqrs-commerce-${values.stage}-${name}Projector`),
+      ]),
+    ) as ProjectorInvokers,
+  );
+const pool = createPool(settings.DATABASE_URL, 2);
 const bar = progressBar(`replay ${values.direct ? '(direct)' : 'to RabbitMQ'}`, reading.events.length);
 try {
-  await replayEvents(reading.events, sink, { batchSize: 500, onProgress: (done) => bar.update(done) });
+  const { appended } = await replayEvents(pool, reading.events, publisher, {
+    onProgress: ({ published }) => bar.update(published),
+  });
   bar.stop();
-  console.log(`replayed ${reading.events.length} event(s) from ${file}`);
+  const skipped = reading.events.length - appended;
+  console.log(
+    `replayed ${appended} event(s) from ${file}${skipped > 0 ? `; ${skipped} were in the event log already` : ''}`,
+  );
 } catch (error) {
   bar.stop();
   console.error(`replay failed: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;
 } finally {
-  await sink.close();
+  await broker?.close();
+  await pool.end();
 }

@@ -1,6 +1,7 @@
 // Compares a projection's table with the items recomputed from PostgreSQL: every expected item must
 // exist with the expected fields, and no unexpected item may exist.
 import { ScanCommand, type DynamoDBDocumentClient, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { isBookkeeping } from '../../functions/projectors/projectionStore.ts';
 import { itemId, type ExpectedItems } from './expectedReadModels.ts';
 
 export interface Difference {
@@ -40,7 +41,7 @@ export async function compareReadModel(
   const differences: Difference[] = [];
   const actual = new Map(
     (await scanAll(db, tableName))
-      .filter((item) => item.pk !== 'CHECKPOINT')
+      .filter((item) => !isBookkeeping(item))
       .map((item) => [itemId(String(item.pk), String(item.sk)), item]),
   );
   for (const [id, fields] of expected) {

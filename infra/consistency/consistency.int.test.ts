@@ -13,7 +13,7 @@ import { createTestBroker, type TestBroker } from '../../tests/support/testBroke
 import { createTestDatabase, type TestDatabase } from '../../tests/support/testDatabase.ts';
 import { startQueueBridge } from '../dev/queueBridge.ts';
 import type { LocalAws } from '../dev/localAws.ts';
-import { projectorNames } from '../rabbitmq/topology.ts';
+import { projectionNames } from '../../functions/projectors/catalog.ts';
 import { compareReadModel } from './compareReadModels.ts';
 import { expectedAnalytics, expectedDirectory, expectedInvoices } from './expectedReadModels.ts';
 
@@ -58,7 +58,7 @@ it(`after ${COMMANDS} random commands every read model equals its recomputation 
     analytics: (await import('../../functions/analytics/projector.ts')).handler,
     directory: (await import('../../functions/directory/projector.ts')).handler,
   };
-  for (const name of projectorNames) {
+  for (const name of projectionNames) {
     const bridge = startQueueBridge({
       rabbitmqUrl: broker.url,
       queue: name,
@@ -202,9 +202,9 @@ it(`after ${COMMANDS} random commands every read model equals its recomputation 
   for (;;) {
     const pending = await pool.query('SELECT count(*)::int AS n FROM event_log WHERE published_at IS NULL');
     const progress = await readRelayProgress(pool);
-    const checkpoints = await Promise.all(projectorNames.map((name) => readCheckpoint(name)));
-    const caughtUp = projectorNames.every(
-      (name, index) => (checkpoints[index]?.eventCount ?? 0) === (progress.projectorEvents[name] ?? 0),
+    const checkpoints = await Promise.all(projectionNames.map((name) => readCheckpoint(name)));
+    const caughtUp = projectionNames.every(
+      (name, index) => (checkpoints[index]?.sequence ?? 0) === (progress.publishedSequences[name] ?? 0),
     );
     if (pending.rows[0].n === 0 && caughtUp) break;
     if (Date.now() > deadline) throw new Error(`not caught up: ${JSON.stringify({ progress, checkpoints })}`);

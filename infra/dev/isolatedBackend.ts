@@ -5,8 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import amqp from 'amqplib';
 import pg from 'pg';
-import { migrateDatabase } from '../postgres/migrations.ts';
-import { setupTopology } from '../rabbitmq/topology.ts';
+import { setupTopology } from '../../functions/operations/brokerTopology.ts';
+import { migrateDatabase } from '../../functions/operations/schemaMigrations.ts';
 
 const run = promisify(execFile);
 
@@ -60,7 +60,7 @@ export async function createIsolatedVirtualHost(
   const url = `${brokerUrl.replace(/\/$/, '')}/${encodeURIComponent(vhost)}`;
   const connection = await amqp.connect(url);
   try {
-    await setupTopology(await connection.createChannel());
+    await setupTopology(connection);
   } finally {
     await connection.close();
   }

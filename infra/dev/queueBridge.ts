@@ -22,6 +22,13 @@ export interface QueueBridgeOptions {
   /** rejects when the function failed */
   invoke: (event: AmazonMqRabbitEvent) => Promise<void>;
   log: (message: string) => void;
+  /**
+   * What happens to a batch whose invocation failed: `retry-in-place` (the default) invokes again
+   * with it, still unacknowledged, after a backoff; `requeue` nacks it back to the broker, as the
+   * cloud's event source mapping may, so the events behind it can overtake it (a quorum queue puts
+   * requeued messages at its back).
+   */
+  onFailure?: 'retry-in-place' | 'requeue';
 }
 
 interface Session {
@@ -76,10 +83,10 @@ export function startQueueBridge(options: QueueBridgeOptions): { stop(): Promise
     });
   };
 
-  // A failed batch is retried in place, still unacknowledged, until it succeeds. It is never nacked:
-  // a quorum queue puts requeued messages at its back (measured on RabbitMQ 3.10), so the events
-  // behind the batch would overtake it and the projector would skip the batch as already applied.
-  // A lost session returns the unacknowledged messages in their order (measured too).
+  // By default a failed batch is retried in place, still unacknowledged, until it succeeds: a quorum
+  // queue would put a nacked batch at its back (measured on RabbitMQ 3.10), behind newer events. The
+  // projector applies events in sequence whatever order they come in, so either way nothing is lost;
+  // in place, nothing waits behind a gap either.
   const deliver = async (owner: Session, batch: ConsumeMessage[]): Promise<boolean> => {
     const last = batch[batch.length - 1]!;
     let failedBefore = false;
@@ -89,6 +96,17 @@ export function startQueueBridge(options: QueueBridgeOptions): { stop(): Promise
         failures = 0;
         break;
       } catch (error) {
+        if (options.onFailure === 'requeue') {
+          log(`${queue}: batch of ${batch.length} failed, requeued: ${errorText(error)}`);
+          if (session !== owner) return false;
+          await sleep(backoffMs(failures++));
+          try {
+            owner.channel.nack(last, true, true);
+          } catch {
+            // the channel is closing: the broker requeues the batch anyway
+          }
+          return false;
+        }
         // say it once per batch, not on every retry
         if (!failedBefore) log(`${queue}: batch of ${batch.length} failed, retrying: ${errorText(error)}`);
         failedBefore = true;

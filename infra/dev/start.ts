@@ -6,10 +6,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import amqp from 'amqplib';
+import { setupTopology } from '../../functions/operations/brokerTopology.ts';
+import { migrateDatabase } from '../../functions/operations/schemaMigrations.ts';
+import { projectionCatalog, projectionNames } from '../../functions/projectors/catalog.ts';
 import { settings } from '../../functions/shared/config.ts';
-import projectorEventSources from '../aws/projectorEventSources.json' with { type: 'json' };
-import { migrateDatabase } from '../postgres/migrations.ts';
-import { projectorNames, setupTopology } from '../rabbitmq/topology.ts';
 import { createReadModelResources, startLocalAws } from './localAws.ts';
 import { requirePostgres, requireRabbitMq, UnreachableDependencyError } from './preflight.ts';
 import { lambdaInvoker, startQueueBridge } from './queueBridge.ts';
@@ -49,7 +49,7 @@ async function prepareWriteSide(): Promise<void> {
   log(applied.length ? `schema: applied ${applied.join(', ')}` : 'schema: up to date');
   const connection = await amqp.connect(settings.RABBITMQ_URL);
   try {
-    await setupTopology(await connection.createChannel(), settings.EVENTS_EXCHANGE);
+    await setupTopology(connection, settings.EVENTS_EXCHANGE, log);
   } finally {
     await connection.close();
   }
@@ -126,13 +126,13 @@ function startOffline(env: NodeJS.ProcessEnv, instance: OfflineInstance): ChildP
 }
 
 function startProjectorBridges(lambdaEndpoint: string): Companion[] {
-  return projectorNames.map((projector) => {
-    const source = projectorEventSources[projector];
+  return projectionNames.map((projector) => {
+    const source = projectionCatalog[projector];
     return startQueueBridge({
       rabbitmqUrl: settings.RABBITMQ_URL,
       queue: source.queue,
       batchSize: source.batchSize,
-      maximumBatchingWindowMs: source.maximumBatchingWindow * 1000,
+      maximumBatchingWindowMs: source.maximumBatchingWindowSeconds * 1000,
       eventSourceArn: `arn:aws:mq:${settings.AWS_REGION}:000000000000:broker:local`,
       invoke: lambdaInvoker(lambdaEndpoint, `${SERVICE}-${STAGE}-${projector}Projector`),
       log: (message) => log(`${projector} bridge: ${message}`),

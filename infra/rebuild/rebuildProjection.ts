@@ -2,33 +2,31 @@
 // serving, then switches reads and the projector over (blue/green). The new table's own checkpoint
 // makes an interrupted rebuild resume where it stopped.
 //
-// The switch: mark the route `switching` (the projector fails its batches, which come again later),
-// wait until the live table's checkpoint stands still, apply what the new table still lacks, then
-// route to the new table. Every event is then in the new table exactly once, and the queue's
-// redelivered messages at or below its checkpoint are skipped.
+// It reads the projection's stream from the event log by sequence number (the numbers the relay gave
+// every event), so the new table's checkpoint means what the live one's does. The switch: mark the
+// route `switching` (the projector fails its batches, which come again later), wait until the live
+// table's checkpoint stands still, apply what the new table still lacks, then route to the new
+// table. Every event is then in the new table exactly once, and the queue's messages at or below
+// its checkpoint are skipped as duplicates.
 import { CreateTableCommand, ResourceInUseException, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type pg from 'pg';
-import { analyticsProjection } from '../../functions/analytics/analyticsProjection.ts';
-import { directoryProjection } from '../../functions/directory/directoryProjection.ts';
-import { invoiceProjection } from '../../functions/invoices/invoiceProjection.ts';
-import { applyBatch } from '../../functions/projectors/applyBatch.ts';
-import { parkEvents } from '../../functions/projectors/deadLetters.ts';
-import { CHECKPOINT_KEY, type Checkpoint, type Projection } from '../../functions/projectors/projection.ts';
-import { readRoute, routeKey, type TableRoute } from '../../functions/projectors/tableRoutes.ts';
-import { toEnvelope } from '../../functions/relay/relayEvents.ts';
-import { dynamoDb } from '../../functions/shared/aws.ts';
 import { parseStoredEvent } from '../../events/storedEvents.ts';
-import type { DomainEvent } from '../../events/contracts.ts';
+import { applyBatch, type SequencedEvent } from '../../functions/projectors/applyBatch.ts';
+import { projectionCatalog, type ProjectionName } from '../../functions/projectors/catalog.ts';
+import { parkEvents } from '../../functions/projectors/deadLetters.ts';
+import { CHECKPOINT_KEY, type Checkpoint } from '../../functions/projectors/projection.ts';
+import { dynamoProjectionStore } from '../../functions/projectors/projectionStore.ts';
+import { projections } from '../../functions/projectors/projections.ts';
+import { readRoute, routeKey, type TableRoute } from '../../functions/projectors/tableRoutes.ts';
+import { EVENT_COLUMNS, toEnvelope, type EventRow } from '../../functions/relay/relayEvents.ts';
+import type { StreamSequences } from '../../functions/relay/sequencing.ts';
+import { dynamoDb } from '../../functions/shared/aws.ts';
+import { eventStreamTableName, readModelTableName } from '../../functions/shared/resourceNames.ts';
 import { tableDefinitions } from '../aws/readModelResources.ts';
-import { eventStreamTableName, readModelTableName } from '../aws/resourceNames.ts';
-import { projectorSubscriptions, type ProjectorName } from '../rabbitmq/topology.ts';
 
-const projections: Record<ProjectorName, Projection<object>> = {
-  invoices: invoiceProjection as Projection<object>,
-  analytics: analyticsProjection as Projection<object>,
-  directory: directoryProjection as Projection<object>,
-};
+/** How long one batch of the rebuild may write before its lease lapses. */
+const BATCH_DEADLINE_MS = 60_000;
 
 export interface RebuildProgress {
   phase: 'backfill' | 'switch';
@@ -38,7 +36,7 @@ export interface RebuildProgress {
 
 export interface RebuildOptions {
   pool: pg.Pool;
-  projection: ProjectorName;
+  projection: ProjectionName;
   prefix: string;
   /** events per batch written to the new table */
   batchSize?: number;
@@ -55,7 +53,7 @@ export interface RebuildResult {
   applied: number;
 }
 
-const rebuildKey = (projection: ProjectorName) => ({ pk: 'REBUILD', sk: projection });
+const rebuildKey = (projection: ProjectionName) => ({ pk: 'REBUILD', sk: projection });
 
 async function readCheckpoint(table: string): Promise<Checkpoint | undefined> {
   const { Item } = await dynamoDb().send(
@@ -65,7 +63,7 @@ async function readCheckpoint(table: string): Promise<Checkpoint | undefined> {
 }
 
 /** The table this rebuild fills: the one an interrupted rebuild started, or a new one. */
-async function targetTable(projection: ProjectorName, prefix: string): Promise<string> {
+async function targetTable(projection: ProjectionName, prefix: string): Promise<string> {
   const streamTable = eventStreamTableName(prefix);
   const { Item } = await dynamoDb().send(
     new GetCommand({ TableName: streamTable, Key: rebuildKey(projection), ConsistentRead: true }),
@@ -90,22 +88,23 @@ async function targetTable(projection: ProjectorName, prefix: string): Promise<s
   return table;
 }
 
-async function readyEventsAfter(pool: pg.Pool, position: number, types: readonly string[], limit: number) {
-  const { rows } = await pool.query(
-    `SELECT position, event_id, type, version, aggregate_id, correlation_id, occurred_at, data
-     FROM event_log
-     WHERE position > $1 AND type = ANY($2::text[]) AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-     ORDER BY position LIMIT $3`,
-    [position, types, limit],
+/** The stream's events numbered after `sequence`, in order, at most `limit`. */
+async function eventsAfter(pool: pg.Pool, stream: string, sequence: number, limit: number) {
+  const { rows } = await pool.query<EventRow & { sequences: StreamSequences }>(
+    `SELECT ${EVENT_COLUMNS}
+     FROM stream_sequences q JOIN event_log e ON e.position = q.position
+     WHERE q.stream = $1 AND q.sequence > $2
+     ORDER BY q.sequence LIMIT $3`,
+    [stream, sequence, limit],
   );
-  return rows.map((row) => {
+  return rows.map((row): SequencedEvent => {
     const parsed = parseStoredEvent(toEnvelope(row));
     if (!parsed.success) throw new Error(`event ${row.position} does not parse: ${parsed.error.message}`);
-    return parsed.data;
+    return { sequence: row.sequences[stream]!, event: parsed.data };
   });
 }
 
-async function writeRoute(prefix: string, projection: ProjectorName, route: TableRoute) {
+async function writeRoute(prefix: string, projection: ProjectionName, route: TableRoute) {
   await dynamoDb().send(
     new PutCommand({ TableName: eventStreamTableName(prefix), Item: { ...routeKey(projection), ...route } }),
   );
@@ -114,46 +113,42 @@ async function writeRoute(prefix: string, projection: ProjectorName, route: Tabl
 export async function rebuildProjection(options: RebuildOptions): Promise<RebuildResult> {
   const { pool, projection: name, prefix } = options;
   const projection = projections[name];
-  const types = projectorSubscriptions[name];
+  const stream = projectionCatalog[name].queue;
   const batchSize = options.batchSize ?? 1_000;
   const table = await targetTable(name, prefix);
-  const { rows } = await pool.query(
-    'SELECT count(*)::int AS total FROM event_log WHERE type = ANY($1::text[])',
-    [types],
-  );
+  const { rows } = await pool.query('SELECT count(*)::int AS total FROM stream_sequences WHERE stream = $1', [
+    stream,
+  ]);
   const total: number = rows[0].total;
-  let applied = (await readCheckpoint(table))?.eventCount ?? 0;
+  let applied = (await readCheckpoint(table))?.sequence ?? 0;
   let batches = 0;
 
   /**
-   * Applies everything ready above the new table's checkpoint; false if told to stop first. The next
-   * batch is read from PostgreSQL while the current one is written to DynamoDB: a batch's checkpoint
-   * is its last event's position, so where the next one starts is known before the write ends.
+   * Applies the stream above the new table's checkpoint; false if told to stop first. The next batch
+   * is read from PostgreSQL while the current one is written to DynamoDB: a batch's checkpoint is its
+   * last sequence, so where the next one starts is known before the write ends.
    */
   const backfill = async (phase: RebuildProgress['phase']): Promise<boolean> => {
-    const readAfter = (position: number) => {
-      const reading = readyEventsAfter(pool, position, types, batchSize);
+    const readAfter = (sequence: number) => {
+      const reading = eventsAfter(pool, stream, sequence, batchSize);
       // awaited below; until then a failure must not count as unhandled
       reading.catch(() => undefined);
       return reading;
     };
-    let next = readAfter((await readCheckpoint(table))?.position ?? 0);
+    let next = readAfter((await readCheckpoint(table))?.sequence ?? 0);
     for (;;) {
       if (options.stopAfterBatches !== undefined && batches >= options.stopAfterBatches) return false;
-      const events: DomainEvent[] = await next;
+      const events = await next;
       if (events.length === 0) return true;
-      next = readAfter(events.at(-1)!.position);
+      next = readAfter(events.at(-1)!.sequence);
+      const store = dynamoProjectionStore(dynamoDb(), table, { deadline: Date.now() + BATCH_DEADLINE_MS });
       const result = await applyBatch(
-        {
-          db: dynamoDb(),
-          tableName: table,
-          park: (parked) => parkEvents(name, parked),
-          now: new Date(),
-        },
+        store,
         projection,
-        events,
+        { events, undecodable: [] },
+        { park: (parked) => parkEvents(name, parked), now: new Date() },
       );
-      applied += result.applied + result.parked.length;
+      applied = result.checkpoint.sequence;
       batches++;
       options.onProgress?.({ phase, applied, total });
     }

@@ -1,18 +1,19 @@
-// GET /api/analytics/sync-status: how far each projector has got against the head of the published
-// stream, from DynamoDB only (the relay copies its head there; each projector keeps a checkpoint).
+// GET /api/analytics/sync-status: how far each projector has got in its stream against the stream's
+// head, from DynamoDB only (the relay copies the heads there; each projector keeps a checkpoint), and
+// whether it waits on a gap: the number it waits for, since when, and how many events it holds.
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
-import { eventStreamTableName } from '../../../infra/aws/resourceNames.ts';
-import { projectorNames, type ProjectorName } from '../../../infra/rabbitmq/topology.ts';
+import { projectionCatalog, projectionNames, type ProjectionName } from '../../projectors/catalog.ts';
 import { CHECKPOINT_KEY, type Checkpoint } from '../../projectors/projection.ts';
 import { liveTable } from '../../projectors/tableRoutes.ts';
 import { STREAM_HEAD_KEY, type StreamHead } from '../../relay/streamHead.ts';
 import { dynamoDb } from '../../shared/aws.ts';
 import { settings } from '../../shared/config.ts';
 import { queryRoute } from '../../shared/queries/queryRoute.ts';
+import { eventStreamTableName } from '../../shared/resourceNames.ts';
 
 async function readProgress() {
   const streamTable = eventStreamTableName(settings.RESOURCE_PREFIX);
-  const tables = await Promise.all(projectorNames.map((name) => liveTable(name)));
+  const tables = await Promise.all(projectionNames.map((name) => liveTable(name)));
   const { Responses = {} } = await dynamoDb().send(
     new BatchGetCommand({
       RequestItems: {
@@ -23,15 +24,15 @@ async function readProgress() {
   );
   const head = Responses[streamTable]?.[0] as StreamHead | undefined;
   const checkpoints = Object.fromEntries(
-    projectorNames.map((name, index) => [name, Responses[tables[index]!]?.[0] as Checkpoint | undefined]),
-  ) as Record<ProjectorName, Checkpoint | undefined>;
+    projectionNames.map((name, index) => [name, Responses[tables[index]!]?.[0] as Partial<Checkpoint> | undefined]),
+  ) as Record<ProjectionName, Partial<Checkpoint> | undefined>;
   return { head, checkpoints };
 }
 
 /** Seconds between the newest published event and the newest applied one; 0 when nothing is behind. */
 export function lagSeconds(
   head: StreamHead | undefined,
-  checkpoint: Checkpoint | undefined,
+  checkpoint: Partial<Checkpoint> | undefined,
   behind: number,
   now: Date,
 ) {
@@ -44,16 +45,25 @@ export const handler = queryRoute('analytics', { access: 'public' }, async () =>
   const { head, checkpoints } = await readProgress();
   const now = new Date();
   const projectors = Object.fromEntries(
-    projectorNames.map((name) => {
+    projectionNames.map((name) => {
       const checkpoint = checkpoints[name];
-      const eventsBehind = Math.max(0, (head?.projectorEvents[name] ?? 0) - (checkpoint?.eventCount ?? 0));
+      const sequence = checkpoint?.sequence ?? 0;
+      const headSequence = head?.publishedSequences?.[projectionCatalog[name].queue] ?? 0;
+      const eventsBehind = Math.max(0, headSequence - sequence);
+      const heldEvents = checkpoint?.heldCount ?? 0;
       return [
         name,
         {
           position: checkpoint?.position ?? 0,
           lastProcessedEventTimestamp: checkpoint?.occurredAt || null,
           headPosition: head?.headPosition ?? 0,
+          sequence,
+          headSequence,
           eventsBehind,
+          // the next number it needs, and since when it has held events waiting for it
+          waitingFor: eventsBehind > 0 || heldEvents > 0 ? sequence + 1 : null,
+          waitingSince: heldEvents > 0 ? (checkpoint?.waitingSince ?? null) : null,
+          heldEvents,
           parkedCount: checkpoint?.parkedCount ?? 0,
           lagSeconds: lagSeconds(head, checkpoint, eventsBehind, now),
         },

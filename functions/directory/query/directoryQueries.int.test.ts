@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DomainEvent, type EventType } from '../../../events/contracts.ts';
 import { storedEvent, type StoredData } from '../../../tests/support/events.ts';
 import { createReadModelResources, startLocalAws, type LocalAws } from '../../../infra/dev/localAws.ts';
-import { readModelTableName } from '../../../infra/aws/resourceNames.ts';
+import { readModelTableName } from '../../shared/resourceNames.ts';
 import { callHandler, type CallResult } from '../../../tests/support/lambdaEvents.ts';
-import { applyBatch } from '../../projectors/applyBatch.ts';
+import { applyToTable } from '../../../tests/support/projectorBatches.ts';
 import { directoryProjection } from '../directoryProjection.ts';
 
 type Handler = Parameters<typeof callHandler>[0];
@@ -39,16 +39,13 @@ function event<T extends EventType>(type: T, aggregateId: number, data: StoredDa
   return storedEvent({ type, position: lastPosition, occurredAt, aggregateId: String(aggregateId), data });
 }
 
+/** Every event here is the directory's: its position is its number in the directory stream too. */
 async function apply(...events: DomainEvent[]) {
-  await applyBatch(
-    {
-      db: queries.dynamoDb(),
-      tableName: readModelTableName(PREFIX, 'directory'),
-      park: async (parked) => expect.fail(`parked ${JSON.stringify(parked)}`),
-      now: new Date(),
-    },
+  await applyToTable(
+    queries.dynamoDb(),
+    readModelTableName(PREFIX, 'directory'),
     directoryProjection,
-    events,
+    events.map((event) => ({ sequence: event.position, event })),
   );
 }
 

@@ -1,4 +1,5 @@
-// Appends a command's events to the event log, inside the command's own transaction.
+// Appends events to the event log: a command's, inside the command's own transaction, and recorded
+// ones (a replayed fixture), each batch in a transaction of its own. Both give positions by one rule.
 import { randomUUID } from 'node:crypto';
 import type { DomainEvent, PendingEvent } from '../../../events/contracts.ts';
 import type { Sql } from '../postgres.ts';
@@ -20,6 +21,10 @@ export interface AppendContext {
   notify: boolean;
 }
 
+/** The position of the event at 1-based `idx` in the current transaction (`tx.id`). */
+const POSITION = `tx.id::text::bigint * ${POSITIONS_PER_TRANSACTION} + e.idx`;
+const CURRENT_TRANSACTION = '(SELECT pg_current_xact_id() AS id) AS tx';
+
 /** Call at most once per transaction: positions restart at index 1 on each call. */
 export async function appendEvents(
   sql: Sql,
@@ -36,8 +41,8 @@ export async function appendEvents(
     `WITH appended AS (
        INSERT INTO event_log
          (position, transaction_id, event_id, type, version, aggregate_id, correlation_id, occurred_at, data)
-       SELECT tx.id::text::bigint * $8 + e.idx, tx.id, e.event_id, e.type, e.version, e.aggregate_id, $5, $6, e.data
-       FROM (SELECT pg_current_xact_id() AS id) AS tx,
+       SELECT ${POSITION}, tx.id, e.event_id, e.type, e.version, e.aggregate_id, $5, $6, e.data
+       FROM ${CURRENT_TRANSACTION},
             unnest($1::uuid[], $2::text[], $3::smallint[], $4::text[], $7::jsonb[])
               WITH ORDINALITY AS e(event_id, type, version, aggregate_id, data, idx)
        RETURNING position, event_id
@@ -52,7 +57,6 @@ export async function appendEvents(
       context.correlationId,
       occurredAt,
       events.map((event) => JSON.stringify(event.data)),
-      POSITIONS_PER_TRANSACTION,
     ],
   );
   // BIGINT arrives as a string unless a type parser says otherwise; positions stay below 2^53
@@ -70,4 +74,34 @@ export async function appendEvents(
         data: event.data,
       }) as DomainEvent,
   );
+}
+
+/**
+ * Appends recorded events (a fixture's) as they are, ids, times and correlation included, at new
+ * positions in their order; an event whose id is already in the log is left out, so appending the
+ * same events twice appends them once. Returns how many were appended.
+ */
+export async function appendRecordedEvents(sql: Sql, events: readonly DomainEvent[]): Promise<number> {
+  if (events.length > MAX_EVENTS_PER_TRANSACTION) {
+    throw new Error(`a transaction may append at most ${MAX_EVENTS_PER_TRANSACTION} events`);
+  }
+  const { rowCount } = await sql.query(
+    `INSERT INTO event_log
+       (position, transaction_id, event_id, type, version, aggregate_id, correlation_id, occurred_at, data)
+     SELECT ${POSITION}, tx.id, e.event_id, e.type, e.version, e.aggregate_id, e.correlation_id, e.occurred_at, e.data
+     FROM ${CURRENT_TRANSACTION},
+          unnest($1::uuid[], $2::text[], $3::smallint[], $4::text[], $5::text[], $6::timestamptz[], $7::jsonb[])
+            WITH ORDINALITY AS e(event_id, type, version, aggregate_id, correlation_id, occurred_at, data, idx)
+     ON CONFLICT (event_id) DO NOTHING`,
+    [
+      events.map((event) => event.eventId),
+      events.map((event) => event.type),
+      events.map((event) => event.version),
+      events.map((event) => event.aggregateId),
+      events.map((event) => event.correlationId),
+      events.map((event) => event.occurredAt),
+      events.map((event) => JSON.stringify(event.data)),
+    ],
+  );
+  return rowCount ?? 0;
 }

@@ -1,12 +1,12 @@
 // Reads a projection's checkpoint, and waits (bounded) for it to reach a position: read-your-writes.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { ProjectorName } from '../../../infra/rabbitmq/topology.ts';
+import type { ProjectionName } from '../../projectors/catalog.ts';
 import { CHECKPOINT_KEY, type Checkpoint } from '../../projectors/projection.ts';
 import { liveTable } from '../../projectors/tableRoutes.ts';
 import { dynamoDb } from '../aws.ts';
 import { settings } from '../config.ts';
 
-export async function readCheckpoint(projection: ProjectorName): Promise<Checkpoint | undefined> {
+export async function readCheckpoint(projection: ProjectionName): Promise<Checkpoint | undefined> {
   const { Item } = await dynamoDb().send(
     new GetCommand({
       TableName: await liveTable(projection),
@@ -21,7 +21,7 @@ const POLL_MS = 10;
 
 /** Resolves once the projection has applied `position`, or when `waitMs` ran out. */
 export async function awaitPosition(
-  projection: ProjectorName,
+  projection: ProjectionName,
   position: number,
   waitMs = settings.MAX_READ_WAIT_MS,
 ): Promise<{ reached: boolean; position: number }> {

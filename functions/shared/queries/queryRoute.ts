@@ -1,7 +1,7 @@
 // A GET route over one projection. With `X-Min-Position` the query first waits (bounded) until the
 // projection has applied that position; `X-Consistency` says whether it got there (`fresh`) or gave
 // up (`stale`), and `X-Projection-Position` how far the projection had got.
-import type { ProjectorName } from '../../../infra/rabbitmq/topology.ts';
+import type { ProjectionName } from '../../projectors/catalog.ts';
 import { AppError, BadRequestError } from '../errors.ts';
 import type { HttpResponse } from '../http/httpResponse.ts';
 import { httpRoute, type RouteRequest, type RouteSpec } from '../http/httpRoute.ts';
@@ -10,7 +10,7 @@ import { awaitPosition } from './projectionProgress.ts';
 export const MIN_POSITION_HEADER = 'x-min-position';
 
 export function queryRoute<P = undefined, Q = undefined>(
-  projection: ProjectorName,
+  projection: ProjectionName,
   spec: Omit<RouteSpec<undefined, P, Q>, 'body'>,
   handle: (request: RouteRequest<undefined, P, Q>) => Promise<HttpResponse>,
 ) {

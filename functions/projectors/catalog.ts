@@ -1,0 +1,74 @@
+// The read side, defined once: each projection's name, the event types it subscribes to, the queue
+// that feeds it, its batch settings and its table. Everything else derives from here: the broker
+// topology, the relay's routing and sequencing, serverless.yml's projector functions, tables and
+// event source mappings, the dev stack's queue bridges, replay, rebuild and the benchmark.
+//
+// Each queue is one sequence stream: the relay numbers the events it routes there 1, 2, 3… and the
+// projector applies them in that order whatever order they arrive in. A projection that outgrows one
+// consumer can later be split across several queues by item key, each its own stream.
+import { eventTypes, type EventType } from '../../events/contracts.ts';
+
+export interface IndexDefinition {
+  name: string;
+  partitionKey: { name: string; type: 'S' | 'N' };
+  sortKey?: { name: string; type: 'S' | 'N' };
+}
+
+export interface ProjectionDefinition {
+  eventTypes: readonly EventType[];
+  /** the RabbitMQ queue that feeds the projector, and the name of its sequence stream */
+  queue: string;
+  /** the most messages in one invocation (Amazon MQ allows up to 10,000; 500 is well under 6 MB) */
+  batchSize: number;
+  /** how long the event source mapping gathers a batch; 0: what is waiting, at once */
+  maximumBatchingWindowSeconds: number;
+  /** the global secondary indexes of its table (keys are always pk and sk, strings) */
+  indexes: readonly IndexDefinition[];
+}
+
+export const projectionCatalog = {
+  invoices: {
+    eventTypes: ['user.created', 'user.updated', 'user.deleted', 'account.created', 'order.created'],
+    queue: 'invoices',
+    batchSize: 500,
+    maximumBatchingWindowSeconds: 0,
+    indexes: [{ name: 'byInvoiceId', partitionKey: { name: 'invoiceId', type: 'S' } }],
+  },
+  analytics: {
+    eventTypes: ['product.created', 'order.created'],
+    queue: 'analytics',
+    batchSize: 500,
+    maximumBatchingWindowSeconds: 0,
+    indexes: [],
+  },
+  directory: {
+    eventTypes,
+    queue: 'directory',
+    batchSize: 500,
+    maximumBatchingWindowSeconds: 0,
+    indexes: [
+      {
+        name: 'byKind',
+        partitionKey: { name: 'kind', type: 'S' },
+        sortKey: { name: 'id', type: 'N' },
+      },
+    ],
+  },
+} as const satisfies Record<string, ProjectionDefinition>;
+
+export type ProjectionName = keyof typeof projectionCatalog;
+export const projectionNames = Object.keys(projectionCatalog) as ProjectionName[];
+
+export const isProjectionName = (name: unknown): name is ProjectionName =>
+  typeof name === 'string' && Object.hasOwn(projectionCatalog, name);
+
+/** Does the projection subscribe to events of this type? */
+export const subscribes = (projection: ProjectionName, type: string): boolean =>
+  (projectionCatalog[projection].eventTypes as readonly string[]).includes(type);
+
+/** The queues (sequence streams) an event of this type is routed to. */
+export const streamsOf = (type: string): string[] =>
+  projectionNames.filter((name) => subscribes(name, type)).map((name) => projectionCatalog[name].queue);
+
+/** The AMQP header that carries an event's sequence number in one stream. */
+export const sequenceHeader = (stream: string) => `x-sequence-${stream}`;

@@ -1,0 +1,190 @@
+// Where a projection lives: its read items, its checkpoint, and the events it holds beyond a gap, all
+// in its one DynamoDB table. applyBatch works through this interface, so the same algorithm runs
+// against DynamoDB here and against a Map in the property tests (tests/support/memoryProjectionStore.ts).
+//
+// One writer at a time, by lease. Items are written 25 to a request without conditions
+// (BatchWriteItem has none): one writer is what makes that exact. Before it reads anything, a writer
+// takes the table's lease on the checkpoint item, on condition that nobody holds an unexpired one; it
+// writes nothing after its own deadline (the Lambda's timeout) and the lease outlives that deadline by
+// a margin, so a second invocation (duplicate processing, a redeploy's second event source mapping, a
+// retry beside a timed-out one) fails and comes again instead of interleaving its writes. The
+// checkpoint is written last, on condition that the lease is still ours. docs/decisions.md has the
+// measurements against per-item conditional writes and transactions.
+import { randomUUID } from 'node:crypto';
+import {
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+  type QueryCommandOutput,
+} from '@aws-sdk/lib-dynamodb';
+import type { ItemState, StoredItem } from './applyEvent.ts';
+import { CHECKPOINT_KEY, type Checkpoint, type ItemKey } from './projection.ts';
+import { readItems, writeItems } from './readItems.ts';
+
+/** An event beyond a gap in its stream, kept (and acknowledged) until the gap fills. */
+export interface HeldEvent {
+  sequence: number;
+  /** the event's JSON, as published */
+  body: string;
+}
+
+export interface HeldSummary {
+  count: number;
+  /** the lowest held sequence */
+  first?: number;
+}
+
+export interface ProjectionStore {
+  /** Takes the write lease and reads the checkpoint; throws LeaseHeldError if another writer holds it. */
+  acquire(): Promise<Checkpoint | undefined>;
+  readItems(keys: readonly ItemKey[]): Promise<ItemState>;
+  /** Held events from `from` upward, in sequence order, at most `limit`. */
+  readHeld(from: number, limit: number): Promise<HeldEvent[]>;
+  /** How many events are held above `after`, and the lowest of them. */
+  heldAbove(after: number): Promise<HeldSummary>;
+  /** Writes changed items and events to hold. */
+  write(items: readonly StoredItem[], hold: readonly HeldEvent[]): Promise<void>;
+  /** Writes the checkpoint and gives the lease up, on condition that the lease is still ours. */
+  commit(checkpoint: Checkpoint): Promise<void>;
+  /** Forgets held events at or below `upTo` (applied now); after commit, so only ever garbage. */
+  dropHeld(upTo: number): Promise<void>;
+  /** Gives the lease up without moving the checkpoint (the batch failed). Never throws. */
+  release(): Promise<void>;
+}
+
+/** Another invocation is writing this projection: the batch fails and comes again. */
+export class LeaseHeldError extends Error {
+  override readonly name = 'LeaseHeldError';
+}
+
+/** How long a lease outlives its holder's deadline: covers a write sent just before the deadline. */
+export const LEASE_MARGIN_MS = 15_000;
+
+export const HELD_PARTITION = 'HELD';
+/** Sorts as numbers: sequences stay below 10^16. */
+const heldSortKey = (sequence: number) => String(sequence).padStart(16, '0');
+
+/** The checkpoint item and held events are the projector's bookkeeping, not read items. */
+export const isBookkeeping = (item: { pk?: unknown }) =>
+  item.pk === CHECKPOINT_KEY.pk || item.pk === HELD_PARTITION;
+
+const isConditionFailure = (error: unknown) =>
+  (error as { name?: string }).name === 'ConditionalCheckFailedException';
+
+export function dynamoProjectionStore(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  options: {
+    /** epoch ms after which this writer writes nothing (the invocation's deadline) */
+    deadline: number;
+    now?: () => number;
+  },
+): ProjectionStore {
+  const now = options.now ?? Date.now;
+  const token = randomUUID();
+  let holding = false;
+  const beforeDeadline = (what: string) => {
+    if (now() > options.deadline) {
+      throw new Error(`${tableName}: past this invocation's deadline, not writing ${what}`);
+    }
+  };
+
+  const queryHeld = async (condition: string, values: Record<string, unknown>, limit?: number) => {
+    const found: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page: QueryCommandOutput = await db.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: `pk = :held AND ${condition}`,
+          ExpressionAttributeValues: { ':held': HELD_PARTITION, ...values },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+          ...(limit === undefined ? {} : { Limit: limit - found.length }),
+        }),
+      );
+      found.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start && (limit === undefined || found.length < limit));
+    return found;
+  };
+
+  return {
+    async acquire() {
+      try {
+        const { Attributes } = await db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: CHECKPOINT_KEY,
+            UpdateExpression: 'SET leaseToken = :token, leaseUntil = :until',
+            ConditionExpression: 'attribute_not_exists(leaseUntil) OR leaseUntil < :now',
+            ExpressionAttributeValues: {
+              ':token': token,
+              ':until': options.deadline + LEASE_MARGIN_MS,
+              ':now': now(),
+            },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        holding = true;
+        const { leaseToken: _token, leaseUntil: _until, pk: _pk, sk: _sk, ...checkpoint } = Attributes ?? {};
+        return 'sequence' in checkpoint ? (checkpoint as unknown as Checkpoint) : undefined;
+      } catch (error) {
+        if (isConditionFailure(error)) {
+          throw new LeaseHeldError(`${tableName} is being written by another invocation; try again later`);
+        }
+        throw error;
+      }
+    },
+    readItems: (keys) => readItems(db, tableName, keys),
+    async readHeld(from, limit) {
+      const items = await queryHeld('sk >= :from', { ':from': heldSortKey(from) }, limit);
+      return items.map((item) => ({ sequence: Number(item.sequence), body: String(item.body) }));
+    },
+    async heldAbove(after) {
+      const items = await queryHeld('sk > :after', { ':after': heldSortKey(after) });
+      return { count: items.length, ...(items[0] ? { first: Number(items[0].sequence) } : {}) };
+    },
+    async write(items, hold) {
+      beforeDeadline('items');
+      await writeItems(db, tableName, [
+        ...items,
+        ...hold.map((held) => ({ pk: HELD_PARTITION, sk: heldSortKey(held.sequence), ...held })),
+      ]);
+    },
+    async commit(checkpoint) {
+      beforeDeadline('the checkpoint');
+      await db.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...checkpoint, ...CHECKPOINT_KEY },
+          ConditionExpression: 'leaseToken = :token',
+          ExpressionAttributeValues: { ':token': token },
+        }),
+      );
+      holding = false;
+    },
+    async dropHeld(upTo) {
+      const stale = await queryHeld('sk <= :upTo', { ':upTo': heldSortKey(upTo) });
+      await writeItems(db, tableName, [], stale as unknown as ItemKey[]);
+    },
+    async release() {
+      if (!holding) return;
+      holding = false;
+      await db
+        .send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: CHECKPOINT_KEY,
+            UpdateExpression: 'REMOVE leaseToken, leaseUntil',
+            ConditionExpression: 'leaseToken = :token',
+            ExpressionAttributeValues: { ':token': token },
+          }),
+        )
+        .catch(() => {
+          // taken over after our deadline, or unreachable: the lease expires by itself
+        });
+    },
+  };
+}

@@ -1,0 +1,13 @@
+// Every projection by name, for the code that works on any of them (the rebuild, the benchmark, the
+// fold the tests compare with). A projector Lambda imports only its own.
+import { analyticsProjection } from '../analytics/analyticsProjection.ts';
+import { directoryProjection } from '../directory/directoryProjection.ts';
+import { invoiceProjection } from '../invoices/invoiceProjection.ts';
+import type { ProjectionName } from './catalog.ts';
+import type { Projection } from './projection.ts';
+
+export const projections: { [Name in ProjectionName]: Projection<object> } = {
+  invoices: invoiceProjection as Projection<object>,
+  analytics: analyticsProjection as Projection<object>,
+  directory: directoryProjection as Projection<object>,
+};

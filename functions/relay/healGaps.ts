@@ -1,0 +1,133 @@
+// Fills gaps in the projectors' streams from the event log. A message the broker lost, dropped after
+// too many deliveries, or purged with its queue leaves its projector waiting for a number that will
+// not come: the projector holds what arrives beyond it (its checkpoint says since when), or, when
+// nothing follows, simply stops short of the stream's head. The relay, which runs on a schedule and
+// after commands, sees both in the checkpoints and re-publishes the missing numbers to that stream's
+// queue alone, with the numbers they had; a projector that already has them skips them.
+import type pg from 'pg';
+import { projectionCatalog, projectionNames, type ProjectionName } from '../projectors/catalog.ts';
+import type { Checkpoint } from '../projectors/projection.ts';
+import type { EventPublisher } from './eventPublisher.ts';
+import { EVENT_COLUMNS, readRelayProgress, toPublication, type EventRow } from './relayEvents.ts';
+import type { StreamSequences } from './sequencing.ts';
+
+export interface StreamProgress {
+  stream: string;
+  /** the last number published in the stream */
+  head: number;
+  checkpoint: Checkpoint | undefined;
+  /** messages waiting in the stream's queue, not yet delivered */
+  queueDepth: number;
+}
+
+export interface HealOptions {
+  /** how long a projector may stand still short of its stream's head before the gap is filled */
+  healAfterMs: number;
+  /** the most numbers re-published to one stream at a time */
+  limit: number;
+  /** fill whatever is missing now (the operator's command) */
+  force?: boolean;
+}
+
+/** What the relay remembers between runs (per container: losing it only delays a heal). */
+export interface HealMemory {
+  /** per stream, the checkpoint sequence first seen short of the head, and when */
+  stuck: Map<string, { sequence: number; since: number }>;
+  /** per stream, the last range re-published, when, and whether the limit cut it short */
+  healed: Map<string, { to: number; at: number; cut: boolean }>;
+}
+
+export const newHealMemory = (): HealMemory => ({ stuck: new Map(), healed: new Map() });
+
+export interface HealedRange {
+  stream: string;
+  from: number;
+  to: number;
+  /** the limit cut the range short of what is missing */
+  cut: boolean;
+}
+
+/** The range to re-publish to a stream now, if any. Pure; updates `memory`. */
+export function gapToHeal(
+  progress: StreamProgress,
+  memory: HealMemory,
+  now: number,
+  options: HealOptions,
+): HealedRange | undefined {
+  const { stream, head, checkpoint } = progress;
+  const applied = checkpoint?.sequence ?? 0;
+  if (head <= applied) {
+    memory.stuck.delete(stream);
+    return undefined;
+  }
+  const seen = memory.stuck.get(stream);
+  if (seen?.sequence !== applied) memory.stuck.set(stream, { sequence: applied, since: now });
+  const stuckSince = memory.stuck.get(stream)!.since;
+
+  const held = checkpoint?.heldCount ?? 0;
+  const end = held > 0 && checkpoint?.heldFrom !== undefined ? checkpoint.heldFrom - 1 : head;
+  if (end <= applied) return undefined;
+  const to = Math.min(end, applied + options.limit);
+  const range = { stream, from: applied + 1, to, cut: to < end };
+  if (options.force) return range;
+
+  const last = memory.healed.get(stream);
+  // the previous range arrived and was applied, and the limit had cut it short: go on at once
+  const continuing = last !== undefined && last.cut && applied >= last.to;
+  if (last && !continuing && now - last.at < options.healAfterMs) return undefined;
+  // behind on a queue that still holds messages is a backlog (or a failing projector), not a gap
+  if (held === 0 && progress.queueDepth > 0) return undefined;
+  const waitingSince = held > 0 && checkpoint?.waitingSince ? Date.parse(checkpoint.waitingSince) : Infinity;
+  if (continuing || now - Math.min(stuckSince, waitingSince) >= options.healAfterMs) return range;
+  return undefined;
+}
+
+export interface HealDependencies {
+  pool: pg.Pool;
+  publisher: EventPublisher;
+  readCheckpoint: (projection: ProjectionName) => Promise<Checkpoint | undefined>;
+  memory: HealMemory;
+  now?: () => number;
+  log?: (message: string, details: Record<string, unknown>) => void;
+}
+
+/** Looks at every stream (or those given) and re-publishes what is missing; returns what it sent. */
+export async function healGaps(
+  dependencies: HealDependencies,
+  options: HealOptions,
+  projections: readonly ProjectionName[] = projectionNames,
+): Promise<HealedRange[]> {
+  const { pool, publisher, memory } = dependencies;
+  const now = dependencies.now ?? Date.now;
+  const { publishedSequences } = await readRelayProgress(pool);
+  const healed: HealedRange[] = [];
+  for (const projection of projections) {
+    const stream = projectionCatalog[projection].queue;
+    const head = publishedSequences[stream] ?? 0;
+    const checkpoint = await dependencies.readCheckpoint(projection);
+    if (head <= (checkpoint?.sequence ?? 0)) {
+      memory.stuck.delete(stream);
+      continue;
+    }
+    const queueDepth = await publisher.queueDepth(stream);
+    const range = gapToHeal({ stream, head, checkpoint, queueDepth }, memory, now(), options);
+    if (!range) continue;
+    const { rows } = await pool.query<EventRow & { sequences: StreamSequences }>(
+      `SELECT ${EVENT_COLUMNS}
+       FROM stream_sequences q JOIN event_log e ON e.position = q.position
+       WHERE q.stream = $1 AND q.sequence BETWEEN $2 AND $3
+       ORDER BY q.sequence`,
+      [stream, range.from, range.to],
+    );
+    await publisher.republish(stream, rows.map(toPublication));
+    memory.healed.set(stream, { to: range.to, at: now(), cut: range.cut });
+    dependencies.log?.('re-published a gap from the event log', {
+      projector: projection,
+      from: range.from,
+      to: range.to,
+      held: checkpoint?.heldCount ?? 0,
+    });
+    healed.push(range);
+  }
+  return healed;
+}

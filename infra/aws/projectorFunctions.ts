@@ -1,0 +1,101 @@
+// serverless.yml's projector functions, one per projection of the catalog: the Lambda, its role (its
+// own table, the event-stream table's routes, the dead-letter queue, what Amazon MQ's event source
+// mapping needs) and its `rabbitmq` event with the catalog's queue and batching.
+import { projectionCatalog, projectionNames } from '../../functions/projectors/catalog.ts';
+
+/** What the functions refer to, resolved from serverless.yml's custom section. */
+export interface ProjectorTemplateContext {
+  /** `arn:…:table/<prefix>` as a Fn::Sub string: a table's ARN is this plus `-<name>` */
+  tableArn: string;
+  deadLetterQueueArn: string;
+  brokerArn: string;
+  brokerSecretArn: string;
+  virtualHost: string;
+}
+
+const capitalized = (name: string) => `${name[0]!.toUpperCase()}${name.slice(1)}`;
+
+/** The function's name in serverless.yml, e.g. invoicesProjector. */
+export const projectorFunctionName = (projection: string) => `${projection}Projector`;
+
+export function projectorFunctions(context: ProjectorTemplateContext) {
+  return Object.fromEntries(
+    projectionNames.map((name) => {
+      const { queue, batchSize, maximumBatchingWindowSeconds } = projectionCatalog[name];
+      return [
+        projectorFunctionName(name),
+        {
+          handler: `functions/${name}/projector.handler`,
+          timeout: 60,
+          iamRoleStatements: [
+            {
+              Effect: 'Allow',
+              // read and write its items (BatchWriteItem without conditions, under the table's lease),
+              // take and give up the lease, commit the checkpoint, query its held events
+              Action: [
+                'dynamodb:BatchGetItem',
+                'dynamodb:BatchWriteItem',
+                'dynamodb:PutItem',
+                'dynamodb:UpdateItem',
+                'dynamodb:Query',
+              ],
+              // `*`: the tables a rebuild creates (`<table>-<id>`) are routed to the projector too
+              Resource: [{ 'Fn::Sub': `${context.tableArn}-${name}*` }],
+            },
+            {
+              Effect: 'Allow',
+              Action: ['dynamodb:GetItem'],
+              Resource: [{ 'Fn::Sub': `${context.tableArn}-event-stream` }],
+            },
+            {
+              Effect: 'Allow',
+              Action: ['sqs:SendMessage', 'sqs:GetQueueUrl'],
+              Resource: [{ 'Fn::Sub': context.deadLetterQueueArn }],
+            },
+            // what Amazon MQ's event source mapping needs from the function's role
+            { Effect: 'Allow', Action: ['mq:DescribeBroker'], Resource: [context.brokerArn] },
+            { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [context.brokerSecretArn] },
+            {
+              Effect: 'Allow',
+              Action: [
+                'ec2:CreateNetworkInterface',
+                'ec2:DeleteNetworkInterface',
+                'ec2:DescribeNetworkInterfaces',
+                'ec2:DescribeSecurityGroups',
+                'ec2:DescribeSubnets',
+                'ec2:DescribeVpcs',
+              ],
+              Resource: ['*'],
+            },
+          ],
+          events: [
+            {
+              rabbitmq: {
+                arn: context.brokerArn,
+                basicAuthArn: context.brokerSecretArn,
+                virtualHost: context.virtualHost,
+                queue,
+                batchSize,
+                maximumBatchingWindow: maximumBatchingWindowSeconds,
+              },
+            },
+          ],
+        },
+      ];
+    }),
+  );
+}
+
+/**
+ * osls leaves out a batching window of 0, and Amazon MQ's default is 500 ms: state it on each event
+ * source mapping, so that a projector gets what is waiting at once.
+ */
+export function projectorMappingExtensions() {
+  return Object.fromEntries(
+    projectionNames.map((name) => {
+      const { queue, maximumBatchingWindowSeconds } = projectionCatalog[name];
+      const mapping = `${capitalized(projectorFunctionName(name))}EventSourceMappingRabbitMQ${capitalized(queue)}`;
+      return [mapping, { Properties: { MaximumBatchingWindowInSeconds: maximumBatchingWindowSeconds } }];
+    }),
+  );
+}

@@ -1,0 +1,25 @@
+// serverless.yml's read side, derived from the projection catalog (functions/projectors/catalog.ts):
+// `${file(./infra/aws/readSideTemplate.cjs):resources}`, `:projectorFunctions` and
+// `:mappingExtensions`. CommonJS because osls loads variable files with require(); tsx's require
+// loads the TypeScript they come from.
+const { require: requireTypeScript } = require('tsx/cjs/api');
+
+const load = (file) => requireTypeScript(file, __filename);
+const resolve = async (resolveVariable, name) => String(await resolveVariable(name));
+
+module.exports = {
+  resources: async ({ resolveVariable }) =>
+    load('./readModelResources.ts').cloudFormationResources(
+      await resolve(resolveVariable, 'self:custom.resourcePrefix'),
+      (await resolve(resolveVariable, 'self:custom.protectData')) === 'true',
+    ),
+  projectorFunctions: async ({ resolveVariable }) =>
+    load('./projectorFunctions.ts').projectorFunctions({
+      tableArn: await resolve(resolveVariable, 'self:custom.arn.table'),
+      deadLetterQueueArn: await resolve(resolveVariable, 'self:custom.arn.deadLetterQueue'),
+      brokerArn: await resolve(resolveVariable, 'self:custom.brokerArn'),
+      brokerSecretArn: await resolve(resolveVariable, 'self:custom.brokerSecretArn'),
+      virtualHost: await resolve(resolveVariable, 'self:custom.brokerVirtualHost'),
+    }),
+  mappingExtensions: () => load('./projectorFunctions.ts').projectorMappingExtensions(),
+};
