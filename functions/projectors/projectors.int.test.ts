@@ -1,17 +1,26 @@
-// The projectors on the embedded DynamoDB and SQS: exactly once under redelivery and crashes, poison
-// events parked without stopping the stream, and invoices complete whatever order events arrive in.
+// The projectors on the embedded DynamoDB and SQS: exactly once under redelivery and crashes, events
+// beyond a gap held in the table until it fills, one writer at a time by lease, poison events and
+// messages without a sequence parked without stopping the stream, and invoices complete whatever
+// order events arrive in.
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { BatchWriteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  PutCommand,
+  ScanCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../events/contracts.ts';
 import { catalogOrder, eventFactory } from '../../tests/support/events.ts';
 import { startTestAws } from '../../tests/support/localAwsForTests.ts';
 import type { LocalAws } from '../../infra/dev/localAws.ts';
+import { applyToTable, numbered } from '../../tests/support/projectorBatches.ts';
 import { queueKey, type AmazonMqRabbitEvent } from './amazonMqEvent.ts';
+import { sequenceHeader } from './catalog.ts';
+import { LeaseHeldError, dynamoProjectionStore } from './projectionStore.ts';
 
 let aws: LocalAws & { prefix: string };
 let modules: {
-  applyBatch: typeof import('./applyBatch.ts').applyBatch;
   analyticsProjection: typeof import('../analytics/analyticsProjection.ts').analyticsProjection;
   invoiceProjection: typeof import('../invoices/invoiceProjection.ts').invoiceProjection;
   dynamoDb: typeof import('../shared/aws.ts').dynamoDb;
@@ -20,13 +29,11 @@ let modules: {
   directoryHandler: typeof import('../directory/projector.ts').handler;
   findInvoices: typeof import('../invoices/query/invoiceReader.ts').findInvoices;
   deadLetterQueueUrl: typeof import('./deadLetters.ts').deadLetterQueueUrl;
-  redriveEvents: typeof import('./redriveEvents.ts').redriveEvents;
 };
 
 beforeAll(async () => {
   aws = await startTestAws();
   modules = {
-    applyBatch: (await import('./applyBatch.ts')).applyBatch,
     analyticsProjection: (await import('../analytics/analyticsProjection.ts')).analyticsProjection,
     invoiceProjection: (await import('../invoices/invoiceProjection.ts')).invoiceProjection,
     dynamoDb: (await import('../shared/aws.ts')).dynamoDb,
@@ -35,17 +42,12 @@ beforeAll(async () => {
     directoryHandler: (await import('../directory/projector.ts')).handler,
     findInvoices: (await import('../invoices/query/invoiceReader.ts')).findInvoices,
     deadLetterQueueUrl: (await import('./deadLetters.ts')).deadLetterQueueUrl,
-    redriveEvents: (await import('./redriveEvents.ts')).redriveEvents,
   };
 });
 
 afterAll(async () => {
   await aws?.stop();
 });
-
-const noParking = async () => {
-  throw new Error('nothing should be parked');
-};
 
 /** A fresh analytics table for one test, so that tests do not see each other's totals. */
 let tableCounter = 0;
@@ -83,24 +85,32 @@ function analyticsStory() {
   return events;
 }
 
-async function snapshot(tableName: string) {
-  const { ScanCommand } = await import('@aws-sdk/lib-dynamodb');
-  const { Items = [] } = await modules.dynamoDb().send(new ScanCommand({ TableName: tableName }));
-  return Items.filter((item) => item.pk !== 'CHECKPOINT')
-    .map(({ updatedAt: _updatedAt, ...item }) => item)
-    .sort((a, b) => String(a.pk).localeCompare(String(b.pk)));
+async function scan(tableName: string) {
+  const { Items = [] } = await modules
+    .dynamoDb()
+    .send(new ScanCommand({ TableName: tableName, ConsistentRead: true }));
+  return Items;
 }
+
+/** The read items, without the projector's bookkeeping (checkpoint, held events). */
+async function snapshot(tableName: string) {
+  return (await scan(tableName))
+    .filter((item) => item.pk !== 'CHECKPOINT' && item.pk !== 'HELD')
+    .sort((a, b) => `${a.pk}${a.sk}`.localeCompare(`${b.pk}${b.sk}`));
+}
+
+const checkpointOf = async (tableName: string) =>
+  (await scan(tableName)).find((item) => item.pk === 'CHECKPOINT');
 
 describe('exactly once', () => {
   it('the same batch delivered twice gives the same read model', async () => {
     const tableName = await freshAnalyticsTable();
-    const events = analyticsStory();
-    const dependencies = { db: modules.dynamoDb(), tableName, park: noParking, now: new Date() };
-    const first = await modules.applyBatch(dependencies, modules.analyticsProjection, events);
+    const events = numbered(analyticsStory());
+    const first = await applyToTable(modules.dynamoDb(), tableName, modules.analyticsProjection, events);
     const once = await snapshot(tableName);
-    const again = await modules.applyBatch(dependencies, modules.analyticsProjection, events);
+    const again = await applyToTable(modules.dynamoDb(), tableName, modules.analyticsProjection, events);
     expect(first.applied).toBe(events.length);
-    expect(again).toMatchObject({ applied: 0, skipped: events.length });
+    expect(again).toMatchObject({ applied: 0, duplicates: events.length });
     expect(await snapshot(tableName)).toEqual(once);
     const mouse = once.find((item) => item.pk === 'PRODUCT#1')!;
     // orders 1..30 buy 1 + (id % 3) mice: ten orders each of 2, 3 and 1
@@ -108,30 +118,75 @@ describe('exactly once', () => {
   });
 
   it('a projector killed in the middle of a batch and restarted gives exactly the right totals', async () => {
-    const events = analyticsStory();
+    const events = numbered(analyticsStory());
     const reference = await freshAnalyticsTable();
-    await modules.applyBatch(
-      { db: modules.dynamoDb(), tableName: reference, park: noParking, now: new Date() },
-      modules.analyticsProjection,
-      events,
-    );
+    await applyToTable(modules.dynamoDb(), reference, modules.analyticsProjection, events);
     const tableName = await freshAnalyticsTable();
     // 13 items and the checkpoint: three crashes leave 10 items written, in three different states
     for (const crashAfter of [3, 4, 3]) {
       await expect(
-        modules.applyBatch(
-          { db: crashingAfter(modules.dynamoDb(), crashAfter), tableName, park: noParking, now: new Date() },
+        applyToTable(
+          crashingAfter(modules.dynamoDb(), crashAfter),
+          tableName,
           modules.analyticsProjection,
           events,
         ),
       ).rejects.toThrow('killed');
     }
-    await modules.applyBatch(
-      { db: modules.dynamoDb(), tableName, park: noParking, now: new Date() },
-      modules.analyticsProjection,
-      events,
-    );
+    await applyToTable(modules.dynamoDb(), tableName, modules.analyticsProjection, events);
     expect(await snapshot(tableName)).toEqual(await snapshot(reference));
+  });
+});
+
+describe('any order', () => {
+  it('holds events beyond a gap in the table, acknowledged, and applies them when the gap fills', async () => {
+    const events = numbered(analyticsStory());
+    const reference = await freshAnalyticsTable();
+    await applyToTable(modules.dynamoDb(), reference, modules.analyticsProjection, events);
+    const tableName = await freshAnalyticsTable();
+    const apply = (batch: typeof events) =>
+      applyToTable(modules.dynamoDb(), tableName, modules.analyticsProjection, batch);
+
+    // the last ten first, then the first ten: 11..22 are missing
+    expect(await apply(events.slice(22))).toMatchObject({ applied: 0, held: 10 });
+    expect(await apply(events.slice(0, 10))).toMatchObject({ applied: 10, held: 0 });
+    expect(await checkpointOf(tableName)).toMatchObject({ sequence: 10, heldCount: 10, heldFrom: 23 });
+    expect((await scan(tableName)).filter((item) => item.pk === 'HELD')).toHaveLength(10);
+
+    // the gap fills in two late batches, the second with a repeat of the first
+    expect(await apply(events.slice(10, 16))).toMatchObject({ applied: 6 });
+    expect(await apply(events.slice(10, 22).reverse())).toMatchObject({ applied: 16, duplicates: 6 });
+    const checkpoint = await checkpointOf(tableName);
+    expect(checkpoint).toMatchObject({ sequence: 32, heldCount: 0, position: events.at(-1)!.event.position });
+    expect(checkpoint?.waitingSince).toBeUndefined();
+    expect((await scan(tableName)).filter((item) => item.pk === 'HELD')).toEqual([]);
+    expect(await snapshot(tableName)).toEqual(await snapshot(reference));
+  });
+});
+
+describe('one writer at a time', () => {
+  it('a second writer is refused while the lease lasts, and may take it over once it has lapsed', async () => {
+    const tableName = await freshAnalyticsTable();
+    const events = numbered(analyticsStory());
+    let clock = Date.now();
+    const now = () => clock;
+    const first = dynamoProjectionStore(modules.dynamoDb(), tableName, { deadline: clock + 1_000, now });
+    await first.acquire();
+    const second = dynamoProjectionStore(modules.dynamoDb(), tableName, { deadline: clock + 60_000, now });
+    await expect(second.acquire()).rejects.toBeInstanceOf(LeaseHeldError);
+    await expect(
+      applyToTable(modules.dynamoDb(), tableName, modules.analyticsProjection, events),
+    ).rejects.toBeInstanceOf(LeaseHeldError);
+
+    // the first writer's deadline and the margin pass: it writes nothing more, and the second takes over
+    clock += 1_000 + 15_001;
+    await expect(first.write([], [])).rejects.toThrow(/deadline/);
+    expect(await second.acquire()).toBeUndefined();
+    await expect(first.commit({ sequence: 1 } as never)).rejects.toThrow();
+    await second.release();
+    await applyToTable(modules.dynamoDb(), tableName, modules.analyticsProjection, events);
+    expect(await checkpointOf(tableName)).toMatchObject({ sequence: events.length });
+    expect(await checkpointOf(tableName)).not.toHaveProperty('leaseToken');
   });
 });
 
@@ -154,16 +209,17 @@ function crashingAfter(db: DynamoDBDocumentClient, writes: number): DynamoDBDocu
   } as unknown as DynamoDBDocumentClient;
 }
 
-function amazonMqBatch(bodies: string[]): AmazonMqRabbitEvent {
+/** A directory batch: each message's body, and its number in the directory stream if it has one. */
+function amazonMqBatch(messages: { body: string; sequence?: number }[]): AmazonMqRabbitEvent {
   return {
     eventSource: 'aws:rmq',
     eventSourceArn: 'arn:aws:mq:us-east-1:000000000000:broker:test',
     rmqMessagesByQueue: {
-      [queueKey('directory')]: bodies.map((body) => ({
+      [queueKey('directory')]: messages.map(({ body, sequence }) => ({
         basicProperties: {
           contentType: 'application/json',
           contentEncoding: null,
-          headers: null,
+          headers: sequence === undefined ? null : { [sequenceHeader('directory')]: sequence },
           deliveryMode: 2,
           priority: null,
           correlationId: null,
@@ -190,15 +246,18 @@ describe('poison events', () => {
     const created = event('todo.created', { todoId: 7, title: 'Learn CQRS' });
     const impossible = event('todo.completed', { todoId: 999 });
     const completed = event('todo.completed', { todoId: 7 });
+    const unnumbered = event('todo.created', { todoId: 8, title: 'Not from the relay' });
     const result = await modules.directoryHandler(
       amazonMqBatch([
-        JSON.stringify(created),
-        '{"not": "an event"}',
-        JSON.stringify(impossible),
-        JSON.stringify(completed),
+        { body: JSON.stringify(created), sequence: 1 },
+        { body: '{"not": "an event"}', sequence: 2 },
+        { body: JSON.stringify(impossible), sequence: 2 },
+        { body: JSON.stringify(unnumbered) },
+        { body: JSON.stringify(completed), sequence: 3 },
       ]),
     );
-    expect(result).toMatchObject({ applied: 2, parked: 2, position: completed.position });
+    // the poison event takes its number; the two messages that are not numbered events are set aside
+    expect(result).toMatchObject({ applied: 2, parked: 3, sequence: 3 });
     const items = await modules.readItems(modules.dynamoDb(), `${aws.prefix}-directory`, [
       { pk: 'TODO#7', sk: 'TODO' },
     ]);
@@ -212,9 +271,10 @@ describe('poison events', () => {
       }),
     );
     const errors = Messages.map((message) => message.MessageAttributes?.error?.StringValue).sort();
-    expect(errors).toHaveLength(2);
-    expect(errors[0]).toMatch(/^schema: /);
-    expect(errors[1]).toMatch(/TODO#999, which does not exist/);
+    expect(errors).toHaveLength(3);
+    expect(errors[0]).toMatch(/^no valid x-sequence-directory header/);
+    expect(errors[1]).toMatch(/^schema: /);
+    expect(errors[2]).toMatch(/TODO#999, which does not exist/);
   });
 
   it('a parked event redriven after a fix applies once, however often it is redriven', async () => {
@@ -235,11 +295,23 @@ describe('poison events', () => {
       'order.created',
       catalogOrder(2, 1, [{ productId: 5, category: 'Office', quantity: 1, unitPriceCents: 150 }]),
     );
-    const dependencies = { db: modules.dynamoDb(), tableName, park: noParking, now: new Date() };
     // the first order was parked, so only the others reached the table
-    await modules.applyBatch(dependencies, modules.analyticsProjection, [product, laterOrder]);
-    for (let attempt = 0; attempt < 2; attempt++) {
-      await modules.redriveEvents(dependencies, modules.analyticsProjection, [parkedOrder]);
+    await applyToTable(
+      modules.dynamoDb(),
+      tableName,
+      modules.analyticsProjection,
+      numbered([product, laterOrder]),
+    );
+    for (const expected of [
+      { redriven: 1, alreadyRedriven: 0 },
+      { redriven: 0, alreadyRedriven: 1 },
+    ]) {
+      const result = await applyToTable(modules.dynamoDb(), tableName, modules.analyticsProjection, {
+        events: [],
+        undecodable: [],
+        redrives: [parkedOrder],
+      });
+      expect(result).toMatchObject(expected);
     }
     const items = await snapshot(tableName);
     expect(items.find((item) => item.pk === 'PRODUCT#5')).toMatchObject({
@@ -290,17 +362,17 @@ describe('invoices', () => {
       state: 'ST',
       zip: '12345',
     });
-    const dependencies = {
-      db: modules.dynamoDb(),
-      tableName: `${aws.prefix}-invoices`,
-      park: noParking,
-      now: new Date(),
-    };
-    await modules.applyBatch(dependencies, modules.invoiceProjection, [order]);
+    const tableName = `${aws.prefix}-invoices`;
+    await applyToTable(modules.dynamoDb(), tableName, modules.invoiceProjection, numbered([order]));
     expect(await modules.findInvoices({ userId: 42, month: 4, year: 2025 })).toMatchObject([
       { email: null, shipping_address: null, total: 50 },
     ]);
-    await modules.applyBatch(dependencies, modules.invoiceProjection, [user, account]);
+    await applyToTable(
+      modules.dynamoDb(),
+      tableName,
+      modules.invoiceProjection,
+      numbered([user, account], 2),
+    );
     expect(await modules.findInvoices({ userId: 42, month: 4, year: 2025 })).toEqual([
       {
         invoice_id: '42-2025-04',

@@ -59,7 +59,7 @@ async function reportedSince(mark: number, done: (sum: Record<string, number>) =
     const sum: Record<string, number> = {};
     for (const result of results.slice(mark)) {
       for (const [key, value] of Object.entries(result)) {
-        if (key !== 'position') sum[key] = (sum[key] ?? 0) + value;
+        if (key !== 'sequence' && key !== 'heldCount') sum[key] = (sum[key] ?? 0) + value;
       }
     }
     if (done(sum)) return sum;
@@ -73,7 +73,10 @@ it('parks a redriven event that still fails, and applies it once after the fix',
   const completedTooEarly = event('todo.completed', { todoId: 999 });
 
   let mark = results.length;
-  await publisher.publish([event('todo.created', { todoId: 7, title: 'Learn CQRS' }), completedTooEarly]);
+  await publisher.publish([
+    { event: event('todo.created', { todoId: 7, title: 'Learn CQRS' }), sequences: { directory: 1 } },
+    { event: completedTooEarly, sequences: { directory: 2 } },
+  ]);
   expect(await reportedSince(mark, (sum) => (sum.applied ?? 0) + (sum.parked ?? 0) >= 2)).toMatchObject({
     applied: 1,
     parked: 1,
@@ -82,25 +85,23 @@ it('parks a redriven event that still fails, and applies it once after the fix',
   // not fixed yet: it comes back to the dead-letter queue
   mark = results.length;
   await publisher.requeueForRedrive('directory', [completedTooEarly]);
-  expect(await reportedSince(mark, (sum) => 'parkedAgain' in sum)).toMatchObject({
-    redriven: 0,
-    parkedAgain: 1,
-  });
+  const stillPoison = await reportedSince(mark, (sum) => (sum.parked ?? 0) >= 1);
+  expect(stillPoison).toMatchObject({ parked: 1 });
+  expect(stillPoison.redriven ?? 0).toBe(0);
 
   // the fix: the todo exists now; the redrive applies, once, however often it comes
   mark = results.length;
-  await publisher.publish([event('todo.created', { todoId: 999, title: 'Ship it' })]);
+  await publisher.publish([
+    { event: event('todo.created', { todoId: 999, title: 'Ship it' }), sequences: { directory: 3 } },
+  ]);
   await reportedSince(mark, (sum) => sum.applied === 1);
   for (const expected of [
-    { redriven: 1, alreadyApplied: 0 },
-    { redriven: 0, alreadyApplied: 1 },
+    { redriven: 1, alreadyRedriven: 0 },
+    { redriven: 0, alreadyRedriven: 1 },
   ]) {
     mark = results.length;
     await publisher.requeueForRedrive('directory', [completedTooEarly]);
-    expect(await reportedSince(mark, (sum) => 'redriven' in sum)).toMatchObject({
-      ...expected,
-      parkedAgain: 0,
-    });
+    expect(await reportedSince(mark, (sum) => 'redriven' in sum)).toMatchObject({ ...expected, parked: 0 });
   }
   expect(await readTodo(999)).toMatchObject({ title: 'Ship it', completed: true });
 });

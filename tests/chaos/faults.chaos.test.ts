@@ -17,7 +17,6 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import amqp from 'amqplib';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import type { DomainEvent } from '../../events/contracts.ts';
 import { compareReadModel } from '../../infra/consistency/compareReadModels.ts';
 import {
   expectedAnalytics,
@@ -43,6 +42,8 @@ const RESTART_SERVICES = process.env.CHAOS_RESTART_SERVICES === '1';
 /** how long orders flow before and after each fault */
 const STREAM_MS = SHORT ? 1_500 : 5_000;
 const RABBITMQ_OUTAGE_MS = 10_000;
+/** how long the relay lets a projector wait on a gap before it re-publishes the missing events */
+const HEAL_GAPS_AFTER_MS = 1_000;
 const CONVERGE_WITHIN_MS = 60_000;
 
 let database: TestDatabase;
@@ -192,6 +193,8 @@ beforeAll(async () => {
   projectors = await importProjectors();
   const { rabbitPublisher } = await import('../../functions/relay/eventPublisher.ts');
   const { relayEvents } = await import('../../functions/relay/relayEvents.ts');
+  const { healGaps, newHealMemory } = await import('../../functions/relay/healGaps.ts');
+  const { readCheckpoint } = await import('../../functions/shared/queries/projectionProgress.ts');
   const realPublisher = rabbitPublisher(stackRabbitmqUrl, 'domain-events');
   publisher = {
     ...realPublisher,
@@ -206,10 +209,12 @@ beforeAll(async () => {
   };
   startBridges();
   const pool = handlers.postgres.postgresPool();
+  const heal = { pool, publisher, readCheckpoint, memory: newHealMemory() };
   relayLoop = (async () => {
     while (relaying) {
       // the relay fails while the broker or the database is down, and tries again, as on its schedule
       await relayEvents(pool, publisher).catch(() => undefined);
+      await healGaps(heal, { healAfterMs: HEAL_GAPS_AFTER_MS, limit: 2_000 }).catch(() => undefined);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   })();
@@ -291,8 +296,7 @@ async function eventCounts(): Promise<Record<ProjectionName, { logged: number; a
       'SELECT count(*)::int AS n FROM event_log WHERE type = ANY($1::text[])',
       [projectionCatalog[name].eventTypes],
     );
-    const checkpoint = (await readCheckpoint(name)) as { sequence?: number; eventCount?: number } | undefined;
-    counts[name] = { logged: rows[0]!.n, applied: checkpoint?.sequence ?? checkpoint?.eventCount ?? 0 };
+    counts[name] = { logged: rows[0]!.n, applied: (await readCheckpoint(name))?.sequence ?? 0 };
   }
   return counts;
 }
@@ -439,13 +443,12 @@ it('the relay killed between publish and mark', async () => {
 
 it('the same events published twice', async () => {
   await underFault('the last 300 events published again', async () => {
-    const { toEnvelope } = await import('../../functions/relay/relayEvents.ts');
+    const { EVENT_COLUMNS, toPublication } = await import('../../functions/relay/relayEvents.ts');
     const { rows } = await checks.query(
-      `SELECT position, event_id, type, version, aggregate_id, correlation_id, occurred_at, data
-       FROM event_log WHERE published_at IS NOT NULL ORDER BY position DESC LIMIT 300`,
+      `SELECT ${EVENT_COLUMNS} FROM event_log e
+       WHERE e.published_at IS NOT NULL ORDER BY e.position DESC LIMIT 300`,
     );
-    const events: DomainEvent[] = rows.reverse().map(toEnvelope);
-    await publisher.publish(events);
+    await publisher.publish(rows.reverse().map(toPublication));
   });
 }, 180_000);
 

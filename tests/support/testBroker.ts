@@ -16,12 +16,20 @@ export const createTestBroker = (prefix = 'test'): Promise<TestBroker> =>
  * queues with a single active consumer refuse basic.get, so this consumes the count the queue reports.
  */
 export async function drainQueue<T = unknown>(url: string, queue: string): Promise<T[]> {
+  return (await drainMessages<T>(url, queue)).map((message) => message.body);
+}
+
+/** drainQueue, with each message's headers. */
+export async function drainMessages<T = unknown>(
+  url: string,
+  queue: string,
+): Promise<{ body: T; headers: Record<string, unknown> }[]> {
   const connection = await amqp.connect(url);
   try {
     const channel = await connection.createChannel();
     const { messageCount } = await channel.checkQueue(queue);
     if (messageCount === 0) return [];
-    const bodies: T[] = [];
+    const bodies: { body: T; headers: Record<string, unknown> }[] = [];
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error(`${queue}: got ${bodies.length} of ${messageCount}`)),
@@ -31,7 +39,10 @@ export async function drainQueue<T = unknown>(url: string, queue: string): Promi
       channel
         .consume(queue, (message) => {
           if (!message) return;
-          bodies.push(JSON.parse(message.content.toString('utf8')) as T);
+          bodies.push({
+            body: JSON.parse(message.content.toString('utf8')) as T,
+            headers: message.properties.headers ?? {},
+          });
           channel.ack(message);
           if (bodies.length === messageCount) {
             clearTimeout(timer);
