@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { load } from 'js-yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import projectorEventSources from './projectorEventSources.json' with { type: 'json' };
+import { projectionCatalog } from '../../functions/projectors/catalog.ts';
 import { tableDefinitions } from './readModelResources.ts';
 
 const run = promisify(execFile);
@@ -139,14 +139,14 @@ describe('the packaged template', () => {
       IdentitySource: ['$request.header.Authorization'],
       JwtConfiguration: { Issuer: ISSUER, Audience: [AUDIENCE] },
     });
+    type FunctionEntry = { handler: string; events?: { httpApi?: { method: string; path: string } }[] };
     const serverlessYml = load(await readFile(`${projectRoot}/serverless.yml`, 'utf8')) as {
-      functions: Record<
-        string,
-        { handler: string; events?: { httpApi?: { method: string; path: string } }[] }
-      >;
+      // a list: the projectors come from the catalog (a variable), the HTTP functions are written out
+      functions: (string | Record<string, FunctionEntry>)[];
     };
+    const httpFunctions = serverlessYml.functions.filter((entry) => typeof entry === 'object');
     const declared = new Map<string, string>();
-    for (const fn of Object.values(serverlessYml.functions)) {
+    for (const fn of httpFunctions.flatMap((entry) => Object.values(entry))) {
       const route = fn.events?.find((event) => event.httpApi)?.httpApi;
       if (!route) continue;
       const module = (await import(`${projectRoot}/${fn.handler.replace(/\.handler$/, '.ts')}`)) as {
@@ -187,15 +187,15 @@ describe('the packaged template', () => {
     }
   });
 
-  it('feeds each projector from its queue with the batching of projectorEventSources.json', () => {
+  it('feeds each projector from its queue with the batching of the projection catalog', () => {
     const mappings = ofType('AWS::Lambda::EventSourceMapping').map(([, mapping]) => mapping.Properties);
     expect(mappings).toHaveLength(3);
-    for (const source of Object.values(projectorEventSources)) {
+    for (const source of Object.values(projectionCatalog)) {
       expect(mappings).toContainEqual(
         expect.objectContaining({
           Queues: [source.queue],
           BatchSize: source.batchSize,
-          MaximumBatchingWindowInSeconds: source.maximumBatchingWindow,
+          MaximumBatchingWindowInSeconds: source.maximumBatchingWindowSeconds,
           SourceAccessConfigurations: expect.arrayContaining([
             expect.objectContaining({ Type: 'BASIC_AUTH' }),
             { Type: 'VIRTUAL_HOST', URI: '/' },
@@ -225,7 +225,8 @@ describe('the packaged template', () => {
       const own = projector.replace('Projector', '');
       for (const statement of statementsOf(projector)) {
         const targets = JSON.stringify(statement.Resource);
-        if (statement.Action.includes('dynamodb:PutItem')) expect(targets).toContain(`-${own}*`);
+        if (statement.Action.some((action) => /^dynamodb:(Put|Update|BatchWrite|Delete)/.test(action)))
+          expect(targets).toContain(`-${own}*`);
         if (statement.Action.some((action) => action.startsWith('sqs:')))
           expect(targets).toContain('projector-dead-letters');
       }

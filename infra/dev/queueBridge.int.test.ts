@@ -11,7 +11,8 @@ import {
   type AmazonMqRabbitEvent,
   type AmazonMqRabbitMessage,
 } from '../../functions/projectors/amazonMqEvent.ts';
-import { createTestBroker, rabbitmqctl, type TestBroker } from '../../tests/support/testBroker.ts';
+import { startFaultProxy } from '../../tests/support/faultProxy.ts';
+import { createTestBroker, type TestBroker } from '../../tests/support/testBroker.ts';
 import { lambdaInvoker, startQueueBridge, type QueueBridgeOptions } from './queueBridge.ts';
 
 const QUEUE = 'directory';
@@ -251,26 +252,47 @@ describe('queue bridge', () => {
     );
   });
 
-  it('reconnects after the broker drops its connection, logging the outage once', async () => {
-    const projector = recorder();
-    const { logs, stop } = bridge({ invoke: projector.invoke, maximumBatchingWindowMs: 100 });
-    const before = await publish(5);
-    await waitFor(() => positionsOf(projector.succeeded).length >= 5, 'the first messages');
+  it('reconnects after its connection is cut, logging the outage once', async () => {
+    const server = new URL(broker.url);
+    const link = await startFaultProxy({ host: server.hostname, port: Number(server.port || 5672) });
+    try {
+      const projector = recorder();
+      const { logs, stop } = bridge({
+        invoke: projector.invoke,
+        maximumBatchingWindowMs: 100,
+        rabbitmqUrl: link.urlFor(broker.url),
+      });
+      const before = await publish(5);
+      await waitFor(() => positionsOf(projector.succeeded).length >= 5, 'the first messages');
 
-    const { stdout } = await rabbitmqctl('list_connections', '--no-table-headers', 'vhost', 'pid');
-    const ours = stdout
-      .split('\n')
-      .map((line) => line.split('\t'))
-      .filter(([vhost]) => vhost === broker.vhost);
-    expect(ours).toHaveLength(1);
-    await rabbitmqctl('close_connection', ours[0]![1]!, 'queue bridge test');
+      expect(link.connections()).toBe(1);
+      link.cut();
 
-    const after = await publish(5);
-    await waitFor(() => positionsOf(projector.succeeded).length >= 10, 'the messages after the outage');
-    expect(positionsOf(projector.succeeded)).toEqual([...before, ...after]);
-    expect(logs.filter((line) => line.includes('lost the broker'))).toHaveLength(1);
-    await stop();
-    expect(await queueDepth()).toBe(0);
+      const after = await publish(5);
+      await waitFor(() => positionsOf(projector.succeeded).length >= 10, 'the messages after the outage');
+      expect(positionsOf(projector.succeeded)).toEqual([...before, ...after]);
+      expect(logs.filter((line) => line.includes('lost the broker'))).toHaveLength(1);
+      await stop();
+      expect(await queueDepth()).toBe(0);
+    } finally {
+      await link.close();
+    }
+  });
+
+  it('in requeue mode, nacks a failed batch back to the broker, where later messages overtake it', async () => {
+    // as the cloud's event source mapping may: the projector must apply events in whatever order
+    const published = await publish(25);
+    const projector = recorder((call) => {
+      if (call === 1) throw new Error('projector failed');
+    });
+    const { logs } = bridge({ invoke: projector.invoke, batchSize: 10, onFailure: 'requeue' });
+    await waitFor(() => positionsOf(projector.succeeded).length >= 25, 'every message processed');
+
+    expect(positionsOf(projector.succeeded).sort((a, b) => a - b)).toEqual(published);
+    expect(positionsOf(projector.succeeded).slice(0, 10)).not.toEqual(published.slice(0, 10));
+    const again = projector.succeeded.flatMap(messagesOf).filter((message) => message.redelivered);
+    expect(again.map(positionOf).sort((a, b) => a - b)).toEqual(published.slice(0, 10));
+    expect(logs.filter((line) => line.includes('requeued'))).toHaveLength(1);
   });
 });
 

@@ -34,7 +34,7 @@ async function scan(table: string) {
     start = page.LastEvaluatedKey;
   } while (start);
   return items
-    .map(({ updatedAt: _updatedAt, ...item }) => item)
+    .map(({ updatedAt: _updatedAt, appliedAt: _appliedAt, ...item }) => item)
     .sort((a, b) => `${a.pk} ${a.sk}`.localeCompare(`${b.pk} ${b.sk}`));
 }
 
@@ -45,18 +45,21 @@ it(`rebuilds the analytics projection from ${EVENTS} events, resuming after an i
   const events: DomainEvent[] = [...generateEvents(2026, EVENTS)];
   await loadPublishedEvents(pool, events);
   // the live projection, as the projector built it batch by batch
-  const { applyBatch } = await import('../../functions/projectors/applyBatch.ts');
+  const { applyToTable, numbered } = await import('../../tests/support/projectorBatches.ts');
   const { analyticsProjection } = await import('../../functions/analytics/analyticsProjection.ts');
   const { dynamoDb } = await import('../../functions/shared/aws.ts');
   const liveTable = `${aws.prefix}-analytics`;
   const analyticsEvents = events.filter(
     (event) => event.type === 'product.created' || event.type === 'order.created',
   );
-  for (let start = 0; start < analyticsEvents.length; start += 500) {
-    await applyBatch(
-      { db: dynamoDb(), tableName: liveTable, park: async () => {}, now: new Date() },
+  const stream = numbered(analyticsEvents);
+  for (let start = 0; start < stream.length; start += 500) {
+    await applyToTable(
+      dynamoDb(),
+      liveTable,
       analyticsProjection,
-      analyticsEvents.slice(start, start + 500),
+      stream.slice(start, start + 500),
+      async () => {},
     );
   }
 

@@ -1,5 +1,5 @@
-// Each fixture replays into the read models the seeds document; replaying twice changes nothing; a
-// bad line stops the CLI before anything is written.
+// Each fixture replays, through the event log and the relay, into the read models the seeds
+// document; replaying twice changes nothing; a bad line stops the CLI before anything is written.
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,12 +11,14 @@ import { readFixture } from '../../events/fixtureFile.ts';
 import { callHandler } from '../../tests/support/lambdaEvents.ts';
 import { startTestAws } from '../../tests/support/localAwsForTests.ts';
 import { createTestBroker, type TestBroker } from '../../tests/support/testBroker.ts';
+import { createTestDatabase, type TestDatabase } from '../../tests/support/testDatabase.ts';
 import { createReadModelResources, type LocalAws } from '../dev/localAws.ts';
-import { directSink, replayEvents, type ProjectorInvokers } from './replaySinks.ts';
+import { directPublisher, replayEvents, type ProjectorInvokers } from './replayEvents.ts';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../events/fixtures/${name}`, import.meta.url));
 let aws: LocalAws & { prefix: string };
 let broker: TestBroker;
+let database: TestDatabase;
 let invokers: ProjectorInvokers;
 
 beforeAll(async () => {
@@ -24,15 +26,17 @@ beforeAll(async () => {
 });
 
 /**
- * Each fixture is a story of its own, with positions from 1000: it replays into fresh read models
- * (projectors skip positions at or below their checkpoint). New tables, and modules that read the
- * new prefix.
+ * Each fixture is a story of its own: it replays into a fresh event log and fresh read models. New
+ * tables, and modules that read the new prefix.
  */
 let tables = 0;
 beforeEach(async () => {
   const prefix = `${aws.prefix}-${++tables}`;
+  await database?.drop();
+  database = await createTestDatabase('replay');
   await createReadModelResources(prefix, aws);
   process.env.RESOURCE_PREFIX = prefix;
+  process.env.DATABASE_URL = database.url;
   vi.resetModules();
   invokers = {
     invoices: async (event) =>
@@ -47,12 +51,19 @@ beforeEach(async () => {
 afterAll(async () => {
   await aws?.stop();
   await broker?.delete();
+  await database?.drop();
 });
 
 async function replayFixture(name: string) {
   const reading = await readFixture(fixture(name));
   if (!reading.ok) throw new Error(JSON.stringify(reading.problems));
-  await replayEvents(reading.events, directSink(invokers));
+  const { createPool } = await import('../../functions/shared/postgres.ts');
+  const pool = createPool(database.url, 2);
+  try {
+    return await replayEvents(pool, reading.events, directPublisher(invokers));
+  } finally {
+    await pool.end();
+  }
 }
 
 const get = async (
@@ -72,8 +83,8 @@ const get = async (
 
 describe('fixtures replay into the documented read models', () => {
   it('the invoice demo: April 2025 gives the seed invoice, and a second replay changes nothing', async () => {
-    for (let round = 0; round < 2; round++) {
-      await replayFixture('invoice-demo-april-2025.ndjson');
+    for (const appended of [5, 0]) {
+      expect(await replayFixture('invoice-demo-april-2025.ndjson')).toMatchObject({ appended, published: 5 });
       const invoice = await get(
         '../../functions/invoices/query/getInvoices.ts',
         '/invoice-service/invoices',
@@ -142,7 +153,7 @@ describe('the replay command', () => {
   const cli = (...args: string[]) =>
     run(process.execPath, ['--import', 'tsx', 'infra/cli/replay.ts', ...args], {
       cwd: projectRoot,
-      env: { ...process.env, RABBITMQ_URL: broker.url },
+      env: { ...process.env, RABBITMQ_URL: broker.url, DATABASE_URL: database.url },
     });
 
   async function queueDepth(queue: string) {
@@ -168,9 +179,12 @@ describe('the replay command', () => {
     expect(await queueDepth('analytics')).toBe(0);
   });
 
-  it('publishes a good fixture to the broker in order', async () => {
+  it('appends a good fixture to the event log and publishes it to the broker, once', async () => {
     const { stdout } = await cli(fixture('analytics-testing-guide.ndjson'));
     expect(stdout).toMatch(/replayed 2 event\(s\)/);
+    expect(await queueDepth('analytics')).toBe(2);
+    const again = await cli(fixture('analytics-testing-guide.ndjson'));
+    expect(again.stdout).toMatch(/replayed 0 event\(s\).*2 were in the event log already/);
     expect(await queueDepth('analytics')).toBe(2);
   });
 });
