@@ -7,7 +7,11 @@ import { describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../events/contracts.ts';
 import { generateEvents } from '../../events/generatedStream.ts';
 import { foldProjection, snapshot } from '../../tests/support/foldProjection.ts';
-import { memoryProjectionStore, memoryTable, type MemoryTable } from '../../tests/support/memoryProjectionStore.ts';
+import {
+  memoryProjectionStore,
+  memoryTable,
+  type MemoryTable,
+} from '../../tests/support/memoryProjectionStore.ts';
 import { numbered } from '../../tests/support/projectorBatches.ts';
 import { applyBatch, type ParkedEvent, type SequencedEvent } from './applyBatch.ts';
 import { subscribes, type ProjectionName } from './catalog.ts';
@@ -38,7 +42,8 @@ async function healUntilComplete(table: MemoryTable, projection: ProjectionName,
   }
 }
 
-const items = (table: MemoryTable) => Object.fromEntries([...table.items].sort(([a], [b]) => a.localeCompare(b)));
+const items = (table: MemoryTable) =>
+  Object.fromEntries([...table.items].sort(([a], [b]) => a.localeCompare(b)));
 
 describe.each(['invoices', 'analytics', 'directory'] as const)('%s: a stream delivered any way', (name) => {
   const events = streamOf(name, 240);
@@ -65,7 +70,11 @@ describe.each(['invoices', 'analytics', 'directory'] as const)('%s: a stream del
           let at = 0;
           for (let batch = 0; at < deliveries.length; batch++) {
             const size = sizes[batch % sizes.length]!;
-            await deliver(table, name, deliveries.slice(at, at + size).map((index) => stream[index]!));
+            await deliver(
+              table,
+              name,
+              deliveries.slice(at, at + size).map((index) => stream[index]!),
+            );
             at += size;
           }
           await healUntilComplete(table, name, stream);

@@ -13,7 +13,10 @@ import {
 } from './amazonMqEvent.ts';
 import { sequenceHeader } from './catalog.ts';
 
-type Decoded = { event: DomainEvent; headers: NonNullable<AmazonMqRabbitMessage['basicProperties']['headers']> };
+type Decoded = {
+  event: DomainEvent;
+  headers: NonNullable<AmazonMqRabbitMessage['basicProperties']['headers']>;
+};
 
 function decode(message: AmazonMqRabbitMessage): Decoded | ParkedEvent {
   const body = Buffer.from(message.data, 'base64').toString('utf8');
@@ -21,7 +24,9 @@ function decode(message: AmazonMqRabbitMessage): Decoded | ParkedEvent {
   const positionHeader = headerText(headers.position);
   const described = {
     body,
-    ...(positionHeader && Number.isFinite(Number(positionHeader)) ? { position: Number(positionHeader) } : {}),
+    ...(positionHeader && Number.isFinite(Number(positionHeader))
+      ? { position: Number(positionHeader) }
+      : {}),
     ...(message.basicProperties.type ? { type: message.basicProperties.type } : {}),
   };
   let json: unknown;

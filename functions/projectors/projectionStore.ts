@@ -4,12 +4,14 @@
 //
 // One writer at a time, by lease. Items are written 25 to a request without conditions
 // (BatchWriteItem has none): one writer is what makes that exact. Before it reads anything, a writer
-// takes the table's lease on the checkpoint item, on condition that nobody holds an unexpired one; it
-// writes nothing after its own deadline (the Lambda's timeout) and the lease outlives that deadline by
-// a margin, so a second invocation (duplicate processing, a redeploy's second event source mapping, a
-// retry beside a timed-out one) fails and comes again instead of interleaving its writes. The
-// checkpoint is written last, on condition that the lease is still ours. docs/decisions.md has the
-// measurements against per-item conditional writes and transactions.
+// takes the table's lease on the checkpoint item, on condition that nobody else holds an unexpired
+// one; it writes nothing after its own deadline (the Lambda's timeout) and the lease outlives that
+// deadline by a margin, so a second invocation (duplicate processing, a redeploy's second event source
+// mapping, a retry beside a timed-out one) fails and comes again instead of interleaving its writes.
+// The checkpoint is written last, on condition that the lease is still ours. A writer names itself
+// with a token: a container passes the same one to each of its invocations (one at a time), so it
+// takes back at once a lease it could not give up (DynamoDB was unreachable). docs/decisions.md has
+// the measurements against per-item conditional writes and transactions.
 import { randomUUID } from 'node:crypto';
 import {
   PutCommand,
@@ -78,11 +80,13 @@ export function dynamoProjectionStore(
   options: {
     /** epoch ms after which this writer writes nothing (the invocation's deadline) */
     deadline: number;
+    /** who writes: a lease held under this token is this writer's own (by default, a new one) */
+    token?: string;
     now?: () => number;
   },
 ): ProjectionStore {
   const now = options.now ?? Date.now;
-  const token = randomUUID();
+  const token = options.token ?? randomUUID();
   let holding = false;
   const beforeDeadline = (what: string) => {
     if (now() > options.deadline) {
@@ -118,7 +122,8 @@ export function dynamoProjectionStore(
             TableName: tableName,
             Key: CHECKPOINT_KEY,
             UpdateExpression: 'SET leaseToken = :token, leaseUntil = :until',
-            ConditionExpression: 'attribute_not_exists(leaseUntil) OR leaseUntil < :now',
+            ConditionExpression:
+              'attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseToken = :token',
             ExpressionAttributeValues: {
               ':token': token,
               ':until': options.deadline + LEASE_MARGIN_MS,

@@ -3,6 +3,7 @@
 // whatever order; poison events and messages without a valid sequence are parked instead, so one bad
 // message cannot stop the stream. Its queue is the only way into its table (redrives included), and
 // the table's lease keeps a second invocation from writing beside it.
+import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { dynamoDb } from '../shared/aws.ts';
 import { logger } from '../shared/logger.ts';
@@ -22,9 +23,19 @@ const DEADLINE_SAFETY_MS = 2_000;
 
 export function projectorHandler<Item extends object>(projection: Projection<Item>) {
   const stream = projectionCatalog[projection.name].queue;
+  // This container's name as a writer. Lambda runs one invocation at a time in a container, so when
+  // one starts, the previous one has ended with nothing in flight: a lease it left behind (DynamoDB
+  // unreachable when it gave up) is taken back at once. An invocation beside another in the same
+  // process (serverless-offline runs them in-process) is a writer of its own.
+  const containerToken = randomUUID();
+  let invocationRunning = false;
   const park = async (parked: readonly ParkedEvent[]) => {
     for (const event of parked) {
-      logger.warn('parked an event', { projector: projection.name, position: event.position, error: event.error });
+      logger.warn('parked an event', {
+        projector: projection.name,
+        position: event.position,
+        error: event.error,
+      });
     }
     await parkEvents(projection.name, parked);
   };
@@ -37,8 +48,15 @@ export function projectorHandler<Item extends object>(projection: Projection<Ite
     if (route.state === 'switching') {
       throw new Error(`${projection.name} is switching to a rebuilt table; the batch will come again`);
     }
-    const store = dynamoProjectionStore(dynamoDb(), route.table, { deadline });
-    const result = await applyBatch(store, projection, decodeMessages(batch, stream), { park, now: new Date() });
+    const token = invocationRunning ? randomUUID() : containerToken;
+    if (token === containerToken) invocationRunning = true;
+    const store = dynamoProjectionStore(dynamoDb(), route.table, { deadline, token });
+    const result = await applyBatch(store, projection, decodeMessages(batch, stream), {
+      park,
+      now: new Date(),
+    }).finally(() => {
+      if (token === containerToken) invocationRunning = false;
+    });
     const summary = {
       applied: result.applied,
       duplicates: result.duplicates,

@@ -16,21 +16,25 @@ const BATCH_WRITE_LIMIT = 25;
 const READ_CONCURRENCY = 4;
 const WRITE_CONCURRENCY = 16;
 
-
 function chunksOf<T>(items: readonly T[], size: number): T[][] {
   const chunks: T[][] = [];
   for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
   return chunks;
 }
 
-/** Runs `send` for every chunk, at most `concurrency` at a time. */
+/**
+ * Runs `send` for every chunk, at most `concurrency` at a time. On a failure it waits for the requests
+ * in flight to settle before it rejects: once a batch has failed, nothing of it may still land.
+ */
 async function sendConcurrently<T>(
   chunks: readonly T[],
   concurrency: number,
   send: (chunk: T) => Promise<void>,
 ): Promise<void> {
   for (let start = 0; start < chunks.length; start += concurrency) {
-    await Promise.all(chunks.slice(start, start + concurrency).map(send));
+    const results = await Promise.allSettled(chunks.slice(start, start + concurrency).map(send));
+    const failed = results.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 }
 

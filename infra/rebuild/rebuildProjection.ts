@@ -8,6 +8,7 @@
 // table's checkpoint stands still, apply what the new table still lacks, then route to the new
 // table. Every event is then in the new table exactly once, and the queue's messages at or below
 // its checkpoint are skipped as duplicates.
+import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, ResourceInUseException, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type pg from 'pg';
@@ -122,6 +123,8 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
   const total: number = rows[0].total;
   let applied = (await readCheckpoint(table))?.sequence ?? 0;
   let batches = 0;
+  // one writer through the whole run: a batch that failed leaves a lease the next one takes back
+  const writer = randomUUID();
 
   /**
    * Applies the stream above the new table's checkpoint; false if told to stop first. The next batch
@@ -141,7 +144,10 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
       const events = await next;
       if (events.length === 0) return true;
       next = readAfter(events.at(-1)!.sequence);
-      const store = dynamoProjectionStore(dynamoDb(), table, { deadline: Date.now() + BATCH_DEADLINE_MS });
+      const store = dynamoProjectionStore(dynamoDb(), table, {
+        deadline: Date.now() + BATCH_DEADLINE_MS,
+        token: writer,
+      });
       const result = await applyBatch(
         store,
         projection,
