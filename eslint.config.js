@@ -10,6 +10,7 @@ export default tseslint.config(
       '.serverless/',
       'coverage/',
       'bench-results/',
+      '.local/',
     ],
   },
   js.configs.recommended,
@@ -25,8 +26,9 @@ export default tseslint.config(
     files: ['**/*.cjs'],
     languageOptions: {
       sourceType: 'commonjs',
-      globals: { module: 'writable', require: 'readonly', process: 'readonly' },
+      globals: { module: 'writable', require: 'readonly', process: 'readonly', __filename: 'readonly' },
     },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     // command-line tools and the local runner talk to a person on the terminal

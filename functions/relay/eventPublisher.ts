@@ -34,7 +34,9 @@ export interface EventPublisher {
 const headersOf = (event: DomainEvent, sequences: StreamSequences) => ({
   position: event.position,
   version: event.version,
-  ...Object.fromEntries(Object.entries(sequences).map(([stream, sequence]) => [sequenceHeader(stream), sequence])),
+  ...Object.fromEntries(
+    Object.entries(sequences).map(([stream, sequence]) => [sequenceHeader(stream), sequence]),
+  ),
 });
 
 export function rabbitPublisher(url: string, exchange: string): EventPublisher {
@@ -60,7 +62,14 @@ export function rabbitPublisher(url: string, exchange: string): EventPublisher {
   };
 
   /** Publishes every message, waiting for the socket to drain, then for the broker's confirms. */
-  const send = async (messages: readonly { exchange: string; routingKey: string; body: unknown; options: amqp.Options.Publish }[]) => {
+  const send = async (
+    messages: readonly {
+      exchange: string;
+      routingKey: string;
+      body: unknown;
+      options: amqp.Options.Publish;
+    }[],
+  ) => {
     const { channel } = await open();
     for (const message of messages) {
       const content = Buffer.from(JSON.stringify(message.body));
@@ -87,7 +96,11 @@ export function rabbitPublisher(url: string, exchange: string): EventPublisher {
 
   return {
     publish: (publications) =>
-      send(publications.map((publication) => eventMessage(publication, { exchange, routingKey: publication.event.type }))),
+      send(
+        publications.map((publication) =>
+          eventMessage(publication, { exchange, routingKey: publication.event.type }),
+        ),
+      ),
     republish: (stream, publications) =>
       send(
         publications.map(({ event, sequences }) =>

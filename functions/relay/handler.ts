@@ -3,7 +3,12 @@
 // the event log (healGaps.ts). It also serves two operator commands, as the one function that reaches
 // the broker wherever the operator runs the CLI: `npm run dlq -- redrive` (parked events back to
 // their projector's queue) and `npm run heal` (re-publish what a projector is missing, now).
-import { isProjectionName, projectionCatalog, projectionNames, type ProjectionName } from '../projectors/catalog.ts';
+import {
+  isProjectionName,
+  projectionCatalog,
+  projectionNames,
+  type ProjectionName,
+} from '../projectors/catalog.ts';
 import { settings } from '../shared/config.ts';
 import { logger } from '../shared/logger.ts';
 import { postgresPool } from '../shared/postgres.ts';

@@ -90,8 +90,11 @@ describe('gapToHeal', () => {
   });
 
   it('fills what is missing at once when the operator asks', () => {
-    expect(
-      gapToHeal(progress(50, undefined, 12), newHealMemory(), T0, { ...options, force: true }),
-    ).toEqual({ stream: 'directory', from: 1, to: 50, cut: false });
+    expect(gapToHeal(progress(50, undefined, 12), newHealMemory(), T0, { ...options, force: true })).toEqual({
+      stream: 'directory',
+      from: 1,
+      to: 50,
+      cut: false,
+    });
   });
 });

@@ -95,14 +95,18 @@ async function transaction<T>(client: pg.PoolClient, work: () => Promise<T>): Pr
 /** Numbers the next ready events that have no numbers yet; how many it numbered. */
 async function numberReadyEvents(client: pg.PoolClient, batchSize: number): Promise<number> {
   return transaction(client, async () => {
-    const { rows } = await client.query<{ position: number | string; type: string }>(UNSEQUENCED, [batchSize]);
+    const { rows } = await client.query<{ position: number | string; type: string }>(UNSEQUENCED, [
+      batchSize,
+    ]);
     if (rows.length === 0) return 0;
     const { rows: progress } = await client.query<{ assigned_sequences: StreamHeads }>(
       'SELECT assigned_sequences FROM relay_progress FOR UPDATE',
     );
     const { sequences, heads } = numberEvents(rows, progress[0]!.assigned_sequences);
     const entries = rows.flatMap((row, index) =>
-      Object.entries(sequences[index]!).map(([stream, sequence]) => [stream, sequence, row.position] as const),
+      Object.entries(sequences[index]!).map(
+        ([stream, sequence]) => [stream, sequence, row.position] as const,
+      ),
     );
     await client.query(
       `INSERT INTO stream_sequences (stream, sequence, position)

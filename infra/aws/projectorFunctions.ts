@@ -54,7 +54,11 @@ export function projectorFunctions(context: ProjectorTemplateContext) {
             },
             // what Amazon MQ's event source mapping needs from the function's role
             { Effect: 'Allow', Action: ['mq:DescribeBroker'], Resource: [context.brokerArn] },
-            { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [context.brokerSecretArn] },
+            {
+              Effect: 'Allow',
+              Action: ['secretsmanager:GetSecretValue'],
+              Resource: [context.brokerSecretArn],
+            },
             {
               Effect: 'Allow',
               Action: [

@@ -37,7 +37,11 @@ export async function loadPublishedEvents(
       ],
     );
     const entries = slice.flatMap((event, index) =>
-      Object.entries(sequences[start + index]!).map(([stream, sequence]) => [stream, sequence, event.position]),
+      Object.entries(sequences[start + index]!).map(([stream, sequence]) => [
+        stream,
+        sequence,
+        event.position,
+      ]),
     );
     await pool.query(
       `INSERT INTO stream_sequences (stream, sequence, position)

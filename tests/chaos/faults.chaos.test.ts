@@ -26,7 +26,11 @@ import {
 import { createReadModelResources, startLocalAws, type LocalAws } from '../../infra/dev/localAws.ts';
 import { markdownTable } from '../../infra/cli/markdownTable.ts';
 import { startQueueBridge } from '../../infra/dev/queueBridge.ts';
-import { projectionCatalog, projectionNames, type ProjectionName } from '../../functions/projectors/catalog.ts';
+import {
+  projectionCatalog,
+  projectionNames,
+  type ProjectionName,
+} from '../../functions/projectors/catalog.ts';
 import type { AmazonMqRabbitEvent } from '../../functions/projectors/amazonMqEvent.ts';
 import type { EventPublisher } from '../../functions/relay/eventPublisher.ts';
 import { startFaultProxy, type FaultProxy } from '../support/faultProxy.ts';
@@ -84,7 +88,10 @@ const startDynalite = (port: number) =>
   startLocalAws({ dynamoDbPath: dynamoDbDirectory, dynamoDbPort: port, sqsEndpoint: 'http://localhost:1' });
 
 const messagesIn = (batch: AmazonMqRabbitEvent) => Object.values(batch.rmqMessagesByQueue).flat();
-const withMessages = (batch: AmazonMqRabbitEvent, messages: AmazonMqRabbitEvent['rmqMessagesByQueue'][string]) => ({
+const withMessages = (
+  batch: AmazonMqRabbitEvent,
+  messages: AmazonMqRabbitEvent['rmqMessagesByQueue'][string],
+) => ({
   ...batch,
   rmqMessagesByQueue: { [Object.keys(batch.rmqMessagesByQueue)[0]!]: messages },
 });
@@ -110,7 +117,12 @@ function startBridges() {
           injected.dropOneMessage--;
           // the broker loses one message: the projector never sees it, and it is acknowledged
           const lost = 1 + Math.floor(Math.random() * (messages.length - 2));
-          await projectors[name](withMessages(batch, messages.filter((_, index) => index !== lost)));
+          await projectors[name](
+            withMessages(
+              batch,
+              messages.filter((_, index) => index !== lost),
+            ),
+          );
           return;
         }
         if (injected.invokeTwiceAtOnce > 0 && messages.length > 1) {
@@ -514,17 +526,21 @@ it("a projector's queue purged", async () => {
   });
 }, 180_000);
 
-it.runIf(RESTART_SERVICES)('RabbitMQ really stopped for 10 s and restarted', async () => {
-  await underFault('RabbitMQ stopped 10 s, restarted', async () => {
-    await rabbitmqctl('stop_app');
-    try {
-      await sleep(RABBITMQ_OUTAGE_MS);
-    } finally {
-      await rabbitmqctl('start_app');
-      await rabbitmqctl('await_startup');
-    }
-  });
-}, 180_000);
+it.runIf(RESTART_SERVICES)(
+  'RabbitMQ really stopped for 10 s and restarted',
+  async () => {
+    await underFault('RabbitMQ stopped 10 s, restarted', async () => {
+      await rabbitmqctl('stop_app');
+      try {
+        await sleep(RABBITMQ_OUTAGE_MS);
+      } finally {
+        await rabbitmqctl('start_app');
+        await rabbitmqctl('await_startup');
+      }
+    });
+  },
+  180_000,
+);
 
 /**
  * Restarts the machine's PostgreSQL: Debian's pg_ctlcluster by default, or the shell command in
@@ -541,6 +557,10 @@ async function restartPostgres() {
   await run('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'restart'], { timeout: 120_000 });
 }
 
-it.runIf(RESTART_SERVICES)('PostgreSQL really restarted', async () => {
-  await underFault('PostgreSQL restarted', restartPostgres, [503]);
-}, 180_000);
+it.runIf(RESTART_SERVICES)(
+  'PostgreSQL really restarted',
+  async () => {
+    await underFault('PostgreSQL restarted', restartPostgres, [503]);
+  },
+  180_000,
+);

@@ -24,7 +24,10 @@ async function readProgress() {
   );
   const head = Responses[streamTable]?.[0] as StreamHead | undefined;
   const checkpoints = Object.fromEntries(
-    projectionNames.map((name, index) => [name, Responses[tables[index]!]?.[0] as Partial<Checkpoint> | undefined]),
+    projectionNames.map((name, index) => [
+      name,
+      Responses[tables[index]!]?.[0] as Partial<Checkpoint> | undefined,
+    ]),
   ) as Record<ProjectionName, Partial<Checkpoint> | undefined>;
   return { head, checkpoints };
 }

@@ -1,0 +1,69 @@
+// `npm run heal -- [PROJECTOR...] [--cloud]`: re-publishes now what a projector is missing from its
+// stream (what the relay does by itself once a projector has waited HEAL_GAPS_AFTER_MS): from its
+// checkpoint up to the first event it holds, or up to the stream's head. It asks the relay Lambda,
+// the one function that reaches the broker, wherever the operator runs it.
+import { parseArgs } from 'node:util';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { isProjectionName, projectionNames } from '../../functions/projectors/catalog.ts';
+import type { HealedRange } from '../../functions/relay/healGaps.ts';
+import { settings } from '../../functions/shared/config.ts';
+
+const usage = `Usage: npm run heal -- [${projectionNames.join('|')} ...] [--stage dev] [--cloud]
+
+Re-publishes, from the event log, the events each projector (all of them if none is named) is
+missing: from its checkpoint up to the first event it holds beyond a gap, or up to the head of its
+stream (GET /api/analytics/sync-status shows both). A projector skips what it already has.
+Locally it asks the relay of \`npm run dev\`; with --cloud the deployed one (credentials from the
+environment).`;
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    stage: { type: 'string', default: 'dev' },
+    cloud: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (values.help || !positionals.every(isProjectionName)) {
+  console.log(usage);
+  process.exit(values.help ? 0 : 2);
+}
+
+const lambdaEndpoint = values.cloud
+  ? undefined
+  : (process.env.LAMBDA_ENDPOINT ?? `http://127.0.0.1:${process.env.LAMBDA_PORT ?? 3002}`);
+const lambda = new LambdaClient({
+  region: settings.AWS_REGION,
+  ...(lambdaEndpoint
+    ? { endpoint: lambdaEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+    : {}),
+});
+try {
+  const result = await lambda.send(
+    new InvokeCommand({
+      FunctionName: `cqrs-commerce-${values.stage}-relayEvents`,
+      Payload: Buffer.from(
+        JSON.stringify({ heal: positionals.length > 0 ? { projectors: positionals } : {} }),
+      ),
+    }),
+  );
+  const answer = result.Payload ? Buffer.from(result.Payload).toString('utf8') : '';
+  if (result.FunctionError) {
+    console.error(`the relay could not heal: ${answer.slice(0, 300)}`);
+    process.exit(1);
+  }
+  const { healed } = JSON.parse(answer) as { healed: HealedRange[] };
+  for (const range of healed) {
+    console.log(
+      `${range.stream}: re-published ${range.to - range.from + 1} event(s), ${range.from} to ${range.to}`,
+    );
+  }
+  console.log(healed.length > 0 ? 'done' : 'nothing is missing');
+} catch (error) {
+  const where = lambdaEndpoint ?? 'AWS';
+  console.error(
+    `cannot reach the relay at ${where} (${error instanceof Error ? error.message : String(error)})` +
+      (values.cloud ? '' : ': is `npm run dev` running?'),
+  );
+  process.exit(1);
+}
