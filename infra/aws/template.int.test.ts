@@ -5,9 +5,9 @@ import { mkdtemp, readFile, readdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { load } from 'js-yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { projectionCatalog } from '../../functions/projectors/catalog.ts';
+import { writtenFunctions, type HttpApiEvent } from '../../tests/support/serverlessFunctions.ts';
 import { tableDefinitions } from './readModelResources.ts';
 
 const run = promisify(execFile);
@@ -139,15 +139,9 @@ describe('the packaged template', () => {
       IdentitySource: ['$request.header.Authorization'],
       JwtConfiguration: { Issuer: ISSUER, Audience: [AUDIENCE] },
     });
-    type FunctionEntry = { handler: string; events?: { httpApi?: { method: string; path: string } }[] };
-    const serverlessYml = load(await readFile(`${projectRoot}/serverless.yml`, 'utf8')) as {
-      // a list: the projectors come from the catalog (a variable), the HTTP functions are written out
-      functions: (string | Record<string, FunctionEntry>)[];
-    };
-    const httpFunctions = serverlessYml.functions.filter((entry) => typeof entry === 'object');
     const declared = new Map<string, string>();
-    for (const fn of httpFunctions.flatMap((entry) => Object.values(entry))) {
-      const route = fn.events?.find((event) => event.httpApi)?.httpApi;
+    for (const fn of Object.values(await writtenFunctions())) {
+      const route = (fn.events?.find((event) => 'httpApi' in event) as HttpApiEvent | undefined)?.httpApi;
       if (!route) continue;
       const module = (await import(`${projectRoot}/${fn.handler.replace(/\.handler$/, '.ts')}`)) as {
         handler: { access: string };

@@ -2,20 +2,15 @@
 // origin. Every route serverless.yml gives the JWT authorizer refuses a request without a valid token
 // and writes nothing; public routes stay open; a token from the issuer opens the rest. (With
 // authentication off, the default, commands.e2e.test.ts and seedFlows.e2e.test.ts send no token.)
-import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { load } from 'js-yaml';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevStack, type DevStack } from '../support/devStack.ts';
+import { writtenFunctions, type HttpApiEvent } from '../support/serverlessFunctions.ts';
 
 const ALLOWED_ORIGIN = 'https://shop.example';
 let stack: DevStack;
 let issuerUrl: string;
 
-interface HttpApiEvent {
-  httpApi: { method: string; path: string; authorizer?: { name: string } };
-}
 let routes: { method: string; path: string; protected: boolean }[];
 
 beforeAll(async () => {
@@ -26,12 +21,7 @@ beforeAll(async () => {
     AUTH_ISSUER_PORT: String(issuerPort),
     CORS_ALLOWED_ORIGINS: ALLOWED_ORIGIN,
   });
-  const serverlessYml = await readFile(
-    fileURLToPath(new URL('../../serverless.yml', import.meta.url)),
-    'utf8',
-  );
-  const { functions } = load(serverlessYml) as { functions: Record<string, { events?: object[] }> };
-  routes = Object.values(functions)
+  routes = Object.values(await writtenFunctions())
     .flatMap((fn) => (fn.events ?? []).filter((event): event is HttpApiEvent => 'httpApi' in event))
     .map(({ httpApi }) => ({
       method: httpApi.method,
