@@ -40,7 +40,8 @@ export interface AmazonMqRabbitEvent {
 
 /**
  * The header that marks a parked event sent back through its projector's queue for a redrive
- * (functions/projectors/redriveEvents.ts), as opposed to an event the relay published.
+ * (functions/projectors/applyBatch.ts applies them by the redrive rule), as opposed to an event the
+ * relay published.
  */
 export const REDRIVE_HEADER = 'x-redrive';
 

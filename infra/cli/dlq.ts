@@ -118,7 +118,7 @@ for (const projector of projectionNames) {
     }
   });
   // the relay puts them in the projector's queue, behind the events waiting there: the projector
-  // stays its table's one writer (functions/projectors/redriveEvents.ts)
+  // stays its table's one writer (functions/projectors/applyBatch.ts, the redrive rule)
   const result = await lambda.send(
     new InvokeCommand({
       FunctionName: `cqrs-commerce-${values.stage}-relayEvents`,

@@ -1,6 +1,6 @@
 // DynamoDB and SQS for the local stack: dynalite (in a child process) and sqslite on loopback, unless
 // endpoints are configured (LocalStack, say). Either way the tables and queues are created here from
-// infra/aws/readModelResources.json, the definition serverless.yml's CloudFormation uses too.
+// infra/aws/readModelResources.ts (from the projection catalog), which serverless.yml uses too.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';

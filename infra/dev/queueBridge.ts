@@ -1,8 +1,9 @@
 // The local stand-in for Amazon MQ's Lambda event source mapping (serverless-offline has no `rabbitmq`
 // event): consume one projector queue, batch by size and window, invoke the projector with the Amazon
-// MQ event shape, ack the batch on success and retry it on failure, so the function sees the same
-// at-least-once, in-order delivery that it will see in the cloud (`redelivered: true` after the
-// broker has given a batch back, when a bridge stopped or lost its connection with it unacked).
+// MQ event shape, ack the batch on success and, on failure, retry it in place or nack it back to the
+// broker as the cloud may (`onFailure`). Delivery is at least once, as in the cloud, and in order only
+// as far as the broker keeps it (`redelivered: true` after the broker has given a batch back); the
+// projector needs no more (docs/decisions.md, sequenced delivery).
 import { setTimeout as delay } from 'node:timers/promises';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
