@@ -13,7 +13,8 @@ import {
   type MemoryTable,
 } from '../../tests/support/memoryProjectionStore.ts';
 import { numbered } from '../../tests/support/projectorBatches.ts';
-import { applyBatch, type ParkedEvent, type SequencedEvent } from './applyBatch.ts';
+import { applyBatch, type SequencedEvent } from './applyBatch.ts';
+import type { ParkedEvent } from './parkedEvent.ts';
 import { subscribes, type ProjectionName } from './catalog.ts';
 import { projections } from './projections.ts';
 import { LeaseHeldError } from './projectionStore.ts';

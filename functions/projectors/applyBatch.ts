@@ -8,21 +8,14 @@
 import type { DomainEvent } from '../../events/contracts.ts';
 import { parseStoredEvent } from '../../events/storedEvents.ts';
 import { applyEvent, type StoredItem } from './applyEvent.ts';
-import { keyString, type Checkpoint, type PoisonEventError, type Projection } from './projection.ts';
+import { applyRedrives } from './applyRedrives.ts';
+import { parkedEvent, type ParkedEvent } from './parkedEvent.ts';
+import { keyString, type Checkpoint, type Projection } from './projection.ts';
 import type { HeldEvent, ProjectionStore } from './projectionStore.ts';
 
 export interface SequencedEvent {
   sequence: number;
   event: DomainEvent;
-}
-
-/** A message that can never apply, as it goes to the dead-letter queue. */
-export interface ParkedEvent {
-  /** the message body as received */
-  body: string;
-  error: string;
-  position?: number;
-  type?: string;
 }
 
 export interface ProjectorBatch {
@@ -57,14 +50,6 @@ export interface BatchDependencies {
 
 /** Events applied per round of reads and writes: bounds memory when a long gap fills at once. */
 const RUN_CHUNK = 1_000;
-
-/** An event that can never apply, as it goes to the dead-letter queue. */
-export const parkedEvent = (event: DomainEvent, error: PoisonEventError): ParkedEvent => ({
-  body: JSON.stringify(event),
-  error: error.message,
-  position: event.position,
-  type: event.type,
-});
 
 const emptyCheckpoint = (now: string): Checkpoint => ({
   sequence: 0,
@@ -180,7 +165,13 @@ async function applyUnderLease<Item extends object>(
     .filter((sequence) => sequence > checkpoint.sequence)
     .map((sequence) => ({ sequence, body: JSON.stringify(arrived.get(sequence)) }));
 
-  const redrive = await applyRedrives(store, projection, state, batch);
+  const redrive = await applyRedrives(
+    store,
+    projection,
+    state,
+    batch.redrives ?? [],
+    batch.undecodableRedrives,
+  );
   parked.push(...redrive.parked);
   await store.write(redrive.changed, hold);
   if (parked.length > 0) await park(parked);
@@ -210,42 +201,5 @@ async function applyUnderLease<Item extends object>(
     redriven: redrive.redriven,
     alreadyRedriven: redrive.alreadyApplied,
     checkpoint: next,
-  };
-}
-
-/**
- * Parked events sent back after a fix, applied on top of the items' current state by the redrive
- * rule (exact for the additive views: totals, invoice lines). One still poison is parked again.
- */
-async function applyRedrives<Item extends object>(
-  store: ProjectionStore,
-  projection: Projection<Item>,
-  state: Map<string, StoredItem>,
-  batch: ProjectorBatch,
-) {
-  const events = batch.redrives ?? [];
-  const parked: ParkedEvent[] = [...(batch.undecodableRedrives ?? [])];
-  const changed = new Map<string, StoredItem>();
-  let redriven = 0;
-  let alreadyApplied = 0;
-  const wanted = events
-    .flatMap((event) => projection.keysOf(event))
-    .filter((key) => !state.has(keyString(key)));
-  for (const [id, item] of await store.readItems(wanted)) state.set(id, item);
-  for (const event of events) {
-    const result = applyEvent(projection, state, event, 'redrive');
-    if (result.outcome === 'poison') parked.push(parkedEvent(event, result.error));
-    else if (result.outcome === 'alreadyApplied') alreadyApplied++;
-    else {
-      redriven++;
-      for (const item of result.changed) changed.set(keyString(item), item);
-    }
-  }
-  return {
-    changed: [...changed.values()],
-    parked,
-    redriven,
-    alreadyApplied,
-    settled: redriven + alreadyApplied,
   };
 }

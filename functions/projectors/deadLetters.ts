@@ -4,7 +4,7 @@ import type { ProjectionName } from './catalog.ts';
 import { deadLetterQueueName } from '../shared/resourceNames.ts';
 import { sqs } from '../shared/aws.ts';
 import { settings } from '../shared/config.ts';
-import type { ParkedEvent } from './applyBatch.ts';
+import type { ParkedEvent } from './parkedEvent.ts';
 
 let queueUrl: Promise<string> | undefined;
 

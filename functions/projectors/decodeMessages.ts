@@ -4,7 +4,8 @@
 // the queue) come apart from the published events, since they are applied by another rule.
 import type { DomainEvent } from '../../events/contracts.ts';
 import { parseStoredEvent } from '../../events/storedEvents.ts';
-import type { ParkedEvent, ProjectorBatch, SequencedEvent } from './applyBatch.ts';
+import type { ProjectorBatch, SequencedEvent } from './applyBatch.ts';
+import type { ParkedEvent } from './parkedEvent.ts';
 import {
   REDRIVE_HEADER,
   headerText,

@@ -4,10 +4,10 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DomainEvent } from '../../events/contracts.ts';
 import {
   applyBatch,
-  type ParkedEvent,
   type ProjectorBatch,
   type SequencedEvent,
 } from '../../functions/projectors/applyBatch.ts';
+import type { ParkedEvent } from '../../functions/projectors/parkedEvent.ts';
 import type { Projection } from '../../functions/projectors/projection.ts';
 import { dynamoProjectionStore } from '../../functions/projectors/projectionStore.ts';
 
