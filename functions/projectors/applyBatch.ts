@@ -7,8 +7,8 @@
 // after a crash half-way change nothing twice. The whole batch runs under the table's write lease.
 import type { DomainEvent } from '../../events/contracts.ts';
 import { parseStoredEvent } from '../../events/storedEvents.ts';
-import { applyEvent, type StoredItem } from './applyEvent.ts';
-import { applyRedrives } from './applyRedrives.ts';
+import { applyEvent, type ItemState, type StoredItem } from './applyEvent.ts';
+import { applyRedrives, parkedMarker } from './applyRedrives.ts';
 import { parkedEvent, type ParkedEvent } from './parkedEvent.ts';
 import { keyString, type Checkpoint, type Projection } from './projection.ts';
 import type { HeldEvent, ProjectionStore } from './projectionStore.ts';
@@ -30,10 +30,11 @@ export interface ProjectorBatch {
 }
 
 export interface BatchResult {
+  /** events of the stream that moved the checkpoint (an item that had one already is not changed) */
   applied: number;
   /** at or below the checkpoint, or twice in the batch */
   duplicates: number;
-  /** newly held beyond a gap */
+  /** events of this batch held beyond a gap (some may have been held already) */
   held: number;
   parked: ParkedEvent[];
   redriven: number;
@@ -48,7 +49,10 @@ export interface BatchDependencies {
   now: Date;
 }
 
-/** Events applied per round of reads and writes: bounds memory when a long gap fills at once. */
+/**
+ * Events applied per round of reads and writes. A run longer than that (a long gap filling at once)
+ * saves its progress after each round, so a retry after the deadline goes on from there.
+ */
 const RUN_CHUNK = 1_000;
 
 const emptyCheckpoint = (now: string): Checkpoint => ({
@@ -112,21 +116,22 @@ async function applyUnderLease<Item extends object>(
   }
   const fromThisBatch = new Set(arrived.keys());
 
-  const state = new Map<string, StoredItem>();
-  const parked: ParkedEvent[] = [...batch.undecodable];
+  const state: ItemState = new Map();
+  const parked: ParkedEvent[] = [];
   let applied = 0;
-  // Held events are read only once the run is under way: at the start of a batch they all lie
-  // beyond a gap (a run that reached them would have applied them).
-  let heldReadUpTo = checkpoint.heldCount > 0 ? start : Infinity;
+  // Held events are read only when the run reaches them: at the start of a batch they lie beyond a
+  // gap (a run that reached them would have applied them), unless one was held right after the
+  // checkpoint by a batch that failed before it could say so (then `heldFrom` is the next number).
+  let heldUnread = checkpoint.heldCount > 0;
 
   const nextChunk = async () => {
     const chunk: [number, DomainEvent | Unusable][] = [];
     let next = checkpoint.sequence + 1;
     while (chunk.length < RUN_CHUNK) {
-      if (!arrived.has(next) && next > heldReadUpTo && next > start + 1) {
+      if (!arrived.has(next) && heldUnread && (next > start + 1 || checkpoint.heldFrom === next)) {
         const page = await store.readHeld(next, RUN_CHUNK);
         for (const held of page) if (!arrived.has(held.sequence)) arrived.set(held.sequence, fromHeld(held));
-        heldReadUpTo = page.length < RUN_CHUNK ? Infinity : page.at(-1)!.sequence;
+        heldUnread = page.length === RUN_CHUNK;
       }
       const event = arrived.get(next);
       if (!event) break;
@@ -136,34 +141,66 @@ async function applyUnderLease<Item extends object>(
     return chunk;
   };
 
-  for (let chunk = await nextChunk(); chunk.length > 0; chunk = await nextChunk()) {
-    const events = chunk.flatMap(([, event]) => (event instanceof Unusable ? [] : [event]));
-    const wanted = events
-      .flatMap((event) => projection.keysOf(event))
-      .filter((key) => !state.has(keyString(key)));
-    for (const [id, item] of await store.readItems(wanted)) state.set(id, item);
-    const changed = new Map<string, StoredItem>();
-    for (const [sequence, event] of chunk) {
-      if (event instanceof Unusable) {
-        parked.push(event.parked);
-      } else {
-        const result = applyEvent(projection, state, event);
-        if (result.outcome === 'poison') parked.push(parkedEvent(event, result.error));
-        else applied++;
-        if (result.outcome === 'applied')
-          for (const item of result.changed) changed.set(keyString(item), item);
-        checkpoint.position = event.position;
-        checkpoint.occurredAt = event.occurredAt;
+  /** Applies the run after the checkpoint, a chunk at a time; a long run saves its progress. */
+  const applyRun = async () => {
+    for (let chunk = await nextChunk(), first = true; chunk.length > 0; chunk = await nextChunk()) {
+      if (!first) await store.save(checkpoint);
+      first = false;
+      const events = chunk.flatMap(([, event]) => (event instanceof Unusable ? [] : [event]));
+      const wanted = events
+        .flatMap((event) => projection.keysOf(event))
+        .filter((key) => !state.has(keyString(key)));
+      for (const [id, item] of await store.readItems(wanted)) state.set(id, item);
+      const changed = new Map<string, StoredItem>();
+      const poisoned: ParkedEvent[] = [];
+      for (const [sequence, event] of chunk) {
+        if (event instanceof Unusable) poisoned.push(event.parked);
+        else {
+          const result = applyEvent(projection, state, event);
+          if (result.outcome === 'poison') {
+            poisoned.push(parkedEvent(event, result.error));
+            // its items never saw it: a redrive after a fix may apply it (applyRedrives.ts)
+            const marker = parkedMarker(event.position);
+            changed.set(keyString(marker), marker);
+          } else applied++;
+          if (result.outcome === 'applied')
+            for (const item of result.changed) changed.set(keyString(item), item);
+          checkpoint.position = event.position;
+          checkpoint.occurredAt = event.occurredAt;
+        }
+        checkpoint.sequence = sequence;
+        checkpoint.appliedAt = at;
       }
-      checkpoint.sequence = sequence;
-      checkpoint.appliedAt = at;
+      // parked before the checkpoint can move past them
+      if (poisoned.length > 0) await park(poisoned);
+      parked.push(...poisoned);
+      await store.write([...changed.values()], []);
     }
-    await store.write([...changed.values()], []);
-  }
+  };
 
+  if (batch.undecodable.length > 0) await park(batch.undecodable);
+  parked.push(...batch.undecodable);
+  const hadHeld = checkpoint.heldCount > 0;
+  await applyRun();
   const hold: HeldEvent[] = [...fromThisBatch]
     .filter((sequence) => sequence > checkpoint.sequence)
     .map((sequence) => ({ sequence, body: JSON.stringify(arrived.get(sequence)) }));
+  await store.write([], hold);
+  if (hadHeld || hold.length > 0) {
+    let held = await store.heldAbove(checkpoint.sequence);
+    if (held.first === checkpoint.sequence + 1) {
+      // held after the checkpoint by a batch that failed half-way: the run goes on through it
+      checkpoint.heldFrom = held.first;
+      heldUnread = true;
+      await applyRun();
+      held = await store.heldAbove(checkpoint.sequence);
+    }
+    checkpoint.heldCount = held.count;
+    checkpoint.heldFrom = held.first;
+    // waiting since the projector first held something beyond the gap it is at now
+    const sameGap = checkpoint.sequence === start && previous?.waitingSince !== undefined;
+    checkpoint.waitingSince = held.count === 0 ? undefined : sameGap ? previous.waitingSince : at;
+  }
 
   const redrive = await applyRedrives(
     store,
@@ -172,19 +209,12 @@ async function applyUnderLease<Item extends object>(
     batch.redrives ?? [],
     batch.undecodableRedrives,
   );
+  if (redrive.parked.length > 0) await park(redrive.parked);
   parked.push(...redrive.parked);
-  await store.write(redrive.changed, hold);
-  if (parked.length > 0) await park(parked);
-
-  const hadHeld = checkpoint.heldCount > 0;
-  if (hadHeld || hold.length > 0) {
-    const held = await store.heldAbove(checkpoint.sequence);
-    checkpoint.heldCount = held.count;
-    checkpoint.heldFrom = held.first;
-    checkpoint.waitingSince = held.count > 0 ? (checkpoint.waitingSince ?? at) : undefined;
-  }
+  await store.write(redrive.changed, [], redrive.settledMarkers);
   // every redriven message left the dead-letter queue; those parked again came back to it
   checkpoint.parkedCount = Math.max(0, checkpoint.parkedCount + parked.length - redrive.settled);
+
   const { heldFrom, waitingSince, ...always } = checkpoint;
   const next: Checkpoint = {
     ...always,

@@ -1,16 +1,24 @@
-// Parked events sent back through the projector's queue after a fix (`npm run dlq -- redrive`), applied
-// in the same batch and under the same lease as the stream's events, by the redrive rule
-// (applyEvent.ts): on top of the items' current state, once per item however often they come.
+// Parked events sent back through the projector's queue after a fix (`npm run dlq -- redrive`),
+// applied in the same batch and under the same lease as the stream's events. Only an event this
+// projection parked as poison is applied: the batch that parked it left a marker (PARKED, its
+// position), since its items never saw it. Anything else in the dead-letter queue (a message without
+// a number, say) reached the items another way, by healing, and is settled without applying it. An
+// applied event goes on top of the items' current state by the redrive rule (applyEvent.ts; exact for
+// the additive views: totals, invoice lines), once per item however often it comes; one still poison
+// is parked again.
 import type { DomainEvent } from '../../events/contracts.ts';
 import { applyEvent, type ItemState, type StoredItem } from './applyEvent.ts';
 import { parkedEvent, type ParkedEvent } from './parkedEvent.ts';
-import { keyString, type Projection } from './projection.ts';
-import type { ProjectionStore } from './projectionStore.ts';
+import { keyString, type ItemKey, type Projection } from './projection.ts';
+import { PARKED_PARTITION, type ProjectionStore } from './projectionStore.ts';
 
-/**
- * Parked events sent back after a fix, applied on top of the items' current state by the redrive
- * rule (exact for the additive views: totals, invoice lines). One still poison is parked again.
- */
+/** The marker of an event this projection parked as poison (a bookkeeping item, not a read item). */
+export const parkedMarker = (position: number): StoredItem => ({
+  pk: PARKED_PARTITION,
+  sk: String(position).padStart(20, '0'),
+  position,
+});
+
 export async function applyRedrives<Item extends object>(
   store: Pick<ProjectionStore, 'readItems'>,
   projection: Projection<Item>,
@@ -21,23 +29,35 @@ export async function applyRedrives<Item extends object>(
 ) {
   const parked: ParkedEvent[] = [...undecodable];
   const changed = new Map<string, StoredItem>();
+  const settledMarkers: ItemKey[] = [];
   let redriven = 0;
   let alreadyApplied = 0;
-  const wanted = events
-    .flatMap((event) => projection.keysOf(event))
-    .filter((key) => !state.has(keyString(key)));
+  const markers = events.map((event) => parkedMarker(event.position));
+  const wanted = [...events.flatMap((event) => projection.keysOf(event)), ...markers].filter(
+    (key) => !state.has(keyString(key)),
+  );
   for (const [id, item] of await store.readItems(wanted)) state.set(id, item);
-  for (const event of events) {
+  events.forEach((event, index) => {
+    const marker = markers[index]!;
+    if (!state.has(keyString(marker))) {
+      alreadyApplied++;
+      return;
+    }
     const result = applyEvent(projection, state, event, 'redrive');
-    if (result.outcome === 'poison') parked.push(parkedEvent(event, result.error));
-    else if (result.outcome === 'alreadyApplied') alreadyApplied++;
-    else {
+    if (result.outcome === 'poison') {
+      parked.push(parkedEvent(event, result.error));
+      return;
+    }
+    if (result.outcome === 'applied') {
       redriven++;
       for (const item of result.changed) changed.set(keyString(item), item);
-    }
-  }
+    } else alreadyApplied++;
+    state.delete(keyString(marker));
+    settledMarkers.push(marker);
+  });
   return {
     changed: [...changed.values()],
+    settledMarkers,
     parked,
     redriven,
     alreadyApplied,

@@ -45,8 +45,14 @@ export interface ProjectionStore {
   readHeld(from: number, limit: number): Promise<HeldEvent[]>;
   /** How many events are held above `after`, and the lowest of them. */
   heldAbove(after: number): Promise<HeldSummary>;
-  /** Writes changed items and events to hold. */
-  write(items: readonly StoredItem[], hold: readonly HeldEvent[]): Promise<void>;
+  /** Writes changed items (and bookkeeping items), events to hold, and deletes what is settled. */
+  write(
+    items: readonly StoredItem[],
+    hold: readonly HeldEvent[],
+    deletes?: readonly ItemKey[],
+  ): Promise<void>;
+  /** Writes the checkpoint, keeping the lease: the progress of a long run. */
+  save(checkpoint: Checkpoint): Promise<void>;
   /** Writes the checkpoint and gives the lease up, on condition that the lease is still ours. */
   commit(checkpoint: Checkpoint): Promise<void>;
   /** Forgets held events at or below `upTo` (applied now); after commit, so only ever garbage. */
@@ -64,12 +70,14 @@ export class LeaseHeldError extends Error {
 export const LEASE_MARGIN_MS = 15_000;
 
 export const HELD_PARTITION = 'HELD';
+/** markers of the events a projection parked as poison (applyRedrives.ts) */
+export const PARKED_PARTITION = 'PARKED';
 /** Sorts as numbers: sequences stay below 10^16. */
 const heldSortKey = (sequence: number) => String(sequence).padStart(16, '0');
 
-/** The checkpoint item and held events are the projector's bookkeeping, not read items. */
+/** The checkpoint, held events and parked markers are the projector's bookkeeping, not read items. */
 export const isBookkeeping = (item: { pk?: unknown }) =>
-  item.pk === CHECKPOINT_KEY.pk || item.pk === HELD_PARTITION;
+  item.pk === CHECKPOINT_KEY.pk || item.pk === HELD_PARTITION || item.pk === PARKED_PARTITION;
 
 const isConditionFailure = (error: unknown) =>
   (error as { name?: string }).name === 'ConditionalCheckFailedException';
@@ -94,7 +102,12 @@ export function dynamoProjectionStore(
     }
   };
 
-  const queryHeld = async (condition: string, values: Record<string, unknown>, limit?: number) => {
+  /** Held events matching `condition` on their sort key, in order: their bodies, or only keys. */
+  const queryHeld = async (
+    condition: string,
+    values: Record<string, unknown>,
+    options: { limit?: number; keysOnly?: boolean } = {},
+  ) => {
     const found: Record<string, unknown>[] = [];
     let start: Record<string, unknown> | undefined;
     do {
@@ -105,13 +118,31 @@ export function dynamoProjectionStore(
           ExpressionAttributeValues: { ':held': HELD_PARTITION, ...values },
           ConsistentRead: true,
           ExclusiveStartKey: start,
-          ...(limit === undefined ? {} : { Limit: limit - found.length }),
+          ...(options.keysOnly ? { ProjectionExpression: 'pk, sk' } : {}),
+          ...(options.limit === undefined ? {} : { Limit: options.limit - found.length }),
         }),
       );
       found.push(...(page.Items ?? []));
       start = page.LastEvaluatedKey;
-    } while (start && (limit === undefined || found.length < limit));
+    } while (start && (options.limit === undefined || found.length < options.limit));
     return found;
+  };
+  const sequenceOfKey = (item: Record<string, unknown>) => Number(item.sk);
+
+  const putCheckpoint = async (checkpoint: Checkpoint, keepLease: boolean) => {
+    beforeDeadline('the checkpoint');
+    await db.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: {
+          ...checkpoint,
+          ...CHECKPOINT_KEY,
+          ...(keepLease ? { leaseToken: token, leaseUntil: options.deadline + LEASE_MARGIN_MS } : {}),
+        },
+        ConditionExpression: 'leaseToken = :token',
+        ExpressionAttributeValues: { ':token': token },
+      }),
+    );
   };
 
   return {
@@ -134,7 +165,14 @@ export function dynamoProjectionStore(
         );
         holding = true;
         const { leaseToken: _token, leaseUntil: _until, pk: _pk, sk: _sk, ...checkpoint } = Attributes ?? {};
-        return 'sequence' in checkpoint ? (checkpoint as unknown as Checkpoint) : undefined;
+        if ('sequence' in checkpoint) return checkpoint as unknown as Checkpoint;
+        // a checkpoint from before sequenced delivery counted the distinct events applied: as many as
+        // the first numbers of the stream, which the relay gives the older events in the same order
+        if ('eventCount' in checkpoint) {
+          const { eventCount, ...rest } = checkpoint;
+          return { ...rest, sequence: Number(eventCount), heldCount: 0 } as unknown as Checkpoint;
+        }
+        return undefined;
       } catch (error) {
         if (isConditionFailure(error)) {
           throw new LeaseHeldError(`${tableName} is being written by another invocation; try again later`);
@@ -144,34 +182,30 @@ export function dynamoProjectionStore(
     },
     readItems: (keys) => readItems(db, tableName, keys),
     async readHeld(from, limit) {
-      const items = await queryHeld('sk >= :from', { ':from': heldSortKey(from) }, limit);
+      const items = await queryHeld('sk >= :from', { ':from': heldSortKey(from) }, { limit });
       return items.map((item) => ({ sequence: Number(item.sequence), body: String(item.body) }));
     },
     async heldAbove(after) {
-      const items = await queryHeld('sk > :after', { ':after': heldSortKey(after) });
-      return { count: items.length, ...(items[0] ? { first: Number(items[0].sequence) } : {}) };
+      // keys only: a long gap may hold thousands of events, and this runs on each batch meanwhile
+      const keys = await queryHeld('sk > :after', { ':after': heldSortKey(after) }, { keysOnly: true });
+      return { count: keys.length, ...(keys[0] ? { first: sequenceOfKey(keys[0]) } : {}) };
     },
-    async write(items, hold) {
-      beforeDeadline('items');
-      await writeItems(db, tableName, [
-        ...items,
-        ...hold.map((held) => ({ pk: HELD_PARTITION, sk: heldSortKey(held.sequence), ...held })),
-      ]);
-    },
-    async commit(checkpoint) {
-      beforeDeadline('the checkpoint');
-      await db.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: { ...checkpoint, ...CHECKPOINT_KEY },
-          ConditionExpression: 'leaseToken = :token',
-          ExpressionAttributeValues: { ':token': token },
-        }),
+    async write(items, hold, deletes = []) {
+      await writeItems(
+        db,
+        tableName,
+        [...items, ...hold.map((held) => ({ pk: HELD_PARTITION, sk: heldSortKey(held.sequence), ...held }))],
+        deletes,
+        () => beforeDeadline('items'),
       );
+    },
+    save: (checkpoint) => putCheckpoint(checkpoint, true),
+    async commit(checkpoint) {
+      await putCheckpoint(checkpoint, false);
       holding = false;
     },
     async dropHeld(upTo) {
-      const stale = await queryHeld('sk <= :upTo', { ':upTo': heldSortKey(upTo) });
+      const stale = await queryHeld('sk <= :upTo', { ':upTo': heldSortKey(upTo) }, { keysOnly: true });
       await writeItems(db, tableName, [], stale as unknown as ItemKey[]);
     },
     async release() {

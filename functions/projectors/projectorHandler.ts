@@ -8,7 +8,7 @@ import type { Context } from 'aws-lambda';
 import { dynamoDb } from '../shared/aws.ts';
 import { logger } from '../shared/logger.ts';
 import type { AmazonMqRabbitEvent } from './amazonMqEvent.ts';
-import { applyBatch } from './applyBatch.ts';
+import { applyBatch, type BatchResult } from './applyBatch.ts';
 import type { ParkedEvent } from './parkedEvent.ts';
 import { projectionCatalog } from './catalog.ts';
 import { parkEvents } from './deadLetters.ts';
@@ -51,13 +51,13 @@ export function projectorHandler<Item extends object>(projection: Projection<Ite
     }
     const token = invocationRunning ? randomUUID() : containerToken;
     if (token === containerToken) invocationRunning = true;
-    const store = dynamoProjectionStore(dynamoDb(), route.table, { deadline, token });
-    const result = await applyBatch(store, projection, decodeMessages(batch, stream), {
-      park,
-      now: new Date(),
-    }).finally(() => {
+    let result: BatchResult;
+    try {
+      const store = dynamoProjectionStore(dynamoDb(), route.table, { deadline, token });
+      result = await applyBatch(store, projection, decodeMessages(batch, stream), { park, now: new Date() });
+    } finally {
       if (token === containerToken) invocationRunning = false;
-    });
+    }
     const summary = {
       applied: result.applied,
       duplicates: result.duplicates,

@@ -83,6 +83,8 @@ export async function writeItems(
   tableName: string,
   items: readonly Record<string, unknown>[],
   deleteKeys: readonly ItemKey[] = [],
+  /** called before each request; throws to stop (a writer past its deadline) */
+  beforeRequest: () => void = () => {},
 ) {
   const requests = [
     ...items.map((item) => ({ PutRequest: { Item: item } })),
@@ -93,6 +95,7 @@ export async function writeItems(
     WRITE_CONCURRENCY,
     (chunk) =>
       untilProcessed(chunk, async (pending) => {
+        beforeRequest();
         const result: BatchWriteCommandOutput = await db.send(
           new BatchWriteCommand({ RequestItems: { [tableName]: pending } }),
         );

@@ -15,7 +15,8 @@ import { postgresPool } from '../shared/postgres.ts';
 import { readCheckpoint } from '../shared/queries/projectionProgress.ts';
 import { rabbitPublisher } from './eventPublisher.ts';
 import { healGaps, newHealMemory, type HealedRange } from './healGaps.ts';
-import { readRelayProgress, relayEvents, type RelayResult } from './relayEvents.ts';
+import { readRelayProgress } from './eventLog.ts';
+import { relayEvents, type RelayResult } from './relayEvents.ts';
 import { writeStreamHead } from './streamHead.ts';
 
 /** What `npm run dlq -- redrive` sends: one projector's parked event bodies. */

@@ -71,7 +71,7 @@ describe('gapToHeal', () => {
     gapToHeal(progress(1_000, checkpoint(0)), memory, T0, small);
     const first = gapToHeal(progress(1_000, checkpoint(0)), memory, T0 + 10_000, small);
     expect(first).toEqual({ stream: 'directory', from: 1, to: 100, cut: true });
-    memory.healed.set('directory', { to: 100, at: T0 + 10_000, cut: true });
+    memory.healed.set('directory', { from: 1, to: 100, at: T0 + 10_000, cut: true });
     // not applied yet: no second copy
     expect(gapToHeal(progress(1_000, checkpoint(0)), memory, T0 + 10_500, small)).toBeUndefined();
     expect(gapToHeal(progress(1_000, checkpoint(100)), memory, T0 + 11_000, small)).toMatchObject({
@@ -84,9 +84,22 @@ describe('gapToHeal', () => {
     const memory = newHealMemory();
     gapToHeal(progress(50, checkpoint(40)), memory, T0, options);
     gapToHeal(progress(50, checkpoint(40)), memory, T0 + 10_000, options);
-    memory.healed.set('directory', { to: 50, at: T0 + 10_000, cut: false });
+    memory.healed.set('directory', { from: 41, to: 50, at: T0 + 10_000, cut: false });
     expect(gapToHeal(progress(50, checkpoint(40)), memory, T0 + 15_000, options)).toBeUndefined();
     expect(gapToHeal(progress(50, checkpoint(40)), memory, T0 + 20_000, options)).toMatchObject({ from: 41 });
+  });
+
+  it('sends the next event again when it is the one held (a batch failed after holding it)', () => {
+    const held = checkpoint(40, { count: 3, from: 41, since: T0 - 10_000 });
+    expect(gapToHeal(progress(60, held), newHealMemory(), T0, options)).toMatchObject({ from: 41, to: 41 });
+  });
+
+  it('does not send a range again while the last copy of it still waits in the queue', () => {
+    const memory = newHealMemory();
+    const held = checkpoint(40, { count: 7, from: 44, since: T0 - 10_000 });
+    memory.healed.set('directory', { from: 41, to: 43, at: T0 - 20_000, cut: false });
+    expect(gapToHeal(progress(60, held, 3), memory, T0, options)).toBeUndefined();
+    expect(gapToHeal(progress(60, held, 0), memory, T0, options)).toMatchObject({ from: 41, to: 43 });
   });
 
   it('fills what is missing at once when the operator asks', () => {

@@ -8,8 +8,7 @@ import type pg from 'pg';
 import { projectionCatalog, projectionNames, type ProjectionName } from '../projectors/catalog.ts';
 import type { Checkpoint } from '../projectors/projection.ts';
 import type { EventPublisher } from './eventPublisher.ts';
-import { EVENT_COLUMNS, readRelayProgress, toPublication, type EventRow } from './relayEvents.ts';
-import type { StreamSequences } from './sequencing.ts';
+import { readRelayProgress, readStream, toPublication } from './eventLog.ts';
 
 export interface StreamProgress {
   stream: string;
@@ -34,7 +33,7 @@ export interface HealMemory {
   /** per stream, the checkpoint sequence first seen short of the head, and when */
   stuck: Map<string, { sequence: number; since: number }>;
   /** per stream, the last range re-published, when, and whether the limit cut it short */
-  healed: Map<string, { to: number; at: number; cut: boolean }>;
+  healed: Map<string, { from: number; to: number; at: number; cut: boolean }>;
 }
 
 export const newHealMemory = (): HealMemory => ({ stuck: new Map(), healed: new Map() });
@@ -65,13 +64,17 @@ export function gapToHeal(
   const stuckSince = memory.stuck.get(stream)!.since;
 
   const held = checkpoint?.heldCount ?? 0;
-  const end = held > 0 && checkpoint?.heldFrom !== undefined ? checkpoint.heldFrom - 1 : head;
-  if (end <= applied) return undefined;
+  // up to the first held event; if that is the very next one (held by a batch that failed half-way),
+  // sending it again is what sets the projector going through the rest
+  const end =
+    held > 0 && checkpoint?.heldFrom !== undefined ? Math.max(checkpoint.heldFrom - 1, applied + 1) : head;
   const to = Math.min(end, applied + options.limit);
   const range = { stream, from: applied + 1, to, cut: to < end };
   if (options.force) return range;
 
   const last = memory.healed.get(stream);
+  // the same range sent before still waits in the queue (the projector is failing): not again
+  if (last?.from === range.from && progress.queueDepth > 0) return undefined;
   // the previous range arrived and was applied, and the limit had cut it short: go on at once
   const continuing = last !== undefined && last.cut && applied >= last.to;
   if (last && !continuing && now - last.at < options.healAfterMs) return undefined;
@@ -112,15 +115,9 @@ export async function healGaps(
     const queueDepth = await publisher.queueDepth(stream);
     const range = gapToHeal({ stream, head, checkpoint, queueDepth }, memory, now(), options);
     if (!range) continue;
-    const { rows } = await pool.query<EventRow & { sequences: StreamSequences }>(
-      `SELECT ${EVENT_COLUMNS}
-       FROM stream_sequences q JOIN event_log e ON e.position = q.position
-       WHERE q.stream = $1 AND q.sequence BETWEEN $2 AND $3
-       ORDER BY q.sequence`,
-      [stream, range.from, range.to],
-    );
+    const rows = await readStream(pool, stream, range);
     await publisher.republish(stream, rows.map(toPublication));
-    memory.healed.set(stream, { to: range.to, at: now(), cut: range.cut });
+    memory.healed.set(stream, { from: range.from, to: range.to, at: now(), cut: range.cut });
     dependencies.log?.('re-published a gap from the event log', {
       projector: projection,
       from: range.from,

@@ -17,7 +17,8 @@ import { createTestDatabase, type TestDatabase } from '../../tests/support/testD
 import type { Checkpoint } from '../projectors/projection.ts';
 import { rabbitPublisher, type EventPublisher } from './eventPublisher.ts';
 import { healGaps, newHealMemory } from './healGaps.ts';
-import { readRelayProgress, relayEvents } from './relayEvents.ts';
+import { readRelayProgress } from './eventLog.ts';
+import { relayEvents } from './relayEvents.ts';
 
 let database: TestDatabase;
 let broker: TestBroker;
@@ -233,6 +234,31 @@ describe('numbering', () => {
       [positions],
     );
     expect(renumbered.map((row) => Number(row.sequence))).toEqual(sorted);
+  });
+
+  it('numbers a stream the catalog gained later over the whole log, in position order', async () => {
+    await commit('product.created', 9);
+    await relayEvents(pool, publisher);
+    await Promise.all(['directory', 'analytics'].map((queue) => drainQueue(broker.url, queue)));
+    const numbersOf = async () =>
+      (
+        await pool.query<{ sequence: string; position: string }>(
+          `SELECT sequence, position FROM stream_sequences WHERE stream = 'analytics' ORDER BY sequence`,
+        )
+      ).rows.map((row) => [Number(row.sequence), Number(row.position)]);
+    const before = await numbersOf();
+    // as if the analytics projection had just been added: its stream has no numbers yet
+    await pool.query(`DELETE FROM stream_sequences WHERE stream = 'analytics'`);
+    await pool.query(
+      `UPDATE relay_progress SET assigned_sequences = assigned_sequences - 'analytics',
+                                 published_sequences = published_sequences - 'analytics'`,
+    );
+    await relayEvents(pool, publisher);
+    expect(await numbersOf()).toEqual(before);
+    const progress = await readRelayProgress(pool);
+    expect(progress.publishedSequences.analytics).toBe(before.length);
+    // history is not published again: the projector gets it from a rebuild or by healing
+    expect(await drainQueue(broker.url, 'analytics')).toEqual([]);
   });
 });
 

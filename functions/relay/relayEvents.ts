@@ -8,12 +8,13 @@
 // their numbers, and marked only after the broker confirms them. A crash in between publishes them
 // again with the same numbers, and projectors skip them as duplicates.
 import type pg from 'pg';
-import type { DomainEvent } from '../../events/contracts.ts';
-import type { EventPublisher, Publication } from './eventPublisher.ts';
+import { projectionCatalog, projectionNames } from '../projectors/catalog.ts';
+import type { EventPublisher } from './eventPublisher.ts';
+import { EVENT_COLUMNS, toPublication, type NumberedEventRow } from './eventLog.ts';
+import { numberEvents, type StreamHeads } from './sequencing.ts';
 
 /** All the relay needs of a publisher: replay hands it one that invokes the projectors directly. */
 type Publisher = Pick<EventPublisher, 'publish'>;
-import { numberEvents, type StreamHeads, type StreamSequences } from './sequencing.ts';
 
 /** The advisory lock that keeps one relay at a time per database. */
 export const RELAY_LOCK_KEY = 7_262_021;
@@ -24,18 +25,6 @@ export interface RelayResult {
   skipped: boolean;
 }
 
-export interface EventRow {
-  /** BIGINT: a string unless a type parser says otherwise */
-  position: string | number;
-  event_id: string;
-  type: string;
-  version: number;
-  aggregate_id: string;
-  correlation_id: string;
-  occurred_at: Date;
-  data: unknown;
-}
-
 const IS_READY = 'transaction_id < pg_snapshot_xmin(pg_current_snapshot())';
 
 const UNSEQUENCED = `
@@ -43,12 +32,6 @@ const UNSEQUENCED = `
   WHERE NOT sequenced AND ${IS_READY}
   ORDER BY position
   LIMIT $1`;
-
-/** The event columns of a row, then its numbers in every stream that receives it. */
-export const EVENT_COLUMNS = `e.position, e.event_id, e.type, e.version, e.aggregate_id, e.correlation_id,
-  e.occurred_at, e.data,
-  (SELECT coalesce(jsonb_object_agg(s.stream, s.sequence), '{}') FROM stream_sequences s
-   WHERE s.position = e.position) AS sequences`;
 
 const TO_PUBLISH = `
   SELECT ${EVENT_COLUMNS}
@@ -61,23 +44,6 @@ const ANY_READY = `
   SELECT EXISTS (
     SELECT 1 FROM event_log WHERE (published_at IS NULL OR NOT sequenced) AND ${IS_READY}
   ) AS ready`;
-
-export const toEnvelope = (row: EventRow): DomainEvent =>
-  ({
-    eventId: row.event_id,
-    type: row.type,
-    version: row.version,
-    position: Number(row.position),
-    occurredAt: row.occurred_at.toISOString(),
-    aggregateId: row.aggregate_id,
-    correlationId: row.correlation_id,
-    data: row.data,
-  }) as DomainEvent;
-
-export const toPublication = (row: EventRow & { sequences: StreamSequences }): Publication => ({
-  event: toEnvelope(row),
-  sequences: row.sequences,
-});
 
 /** Runs `work` in a transaction on `client`. */
 async function transaction<T>(client: pg.PoolClient, work: () => Promise<T>): Promise<T> {
@@ -92,17 +58,56 @@ async function transaction<T>(client: pg.PoolClient, work: () => Promise<T>): Pr
   }
 }
 
+/**
+ * A stream the catalog gained after events were logged (a new projection, or a queue renamed because
+ * its subscriptions changed) is numbered over the log first, so that its numbers follow position
+ * order like any other's. Its projector gets that history from a rebuild, or by healing.
+ */
+async function numberNewStreams(
+  client: pg.PoolClient,
+  heads: { assigned: StreamHeads; published: StreamHeads },
+): Promise<number> {
+  const fresh = projectionNames
+    .map((name) => projectionCatalog[name])
+    .filter(({ queue }) => heads.assigned[queue] === undefined);
+  for (const { queue, eventTypes } of fresh) {
+    const { rows } = await client.query<{ numbered: number; published: number | string | null }>(
+      `WITH numbered AS (
+         INSERT INTO stream_sequences (stream, sequence, position)
+         SELECT $1, row_number() OVER (ORDER BY position), position
+         FROM event_log WHERE sequenced AND type = ANY($2::text[])
+         RETURNING sequence, position
+       )
+       SELECT count(*)::int AS numbered,
+              max(n.sequence) FILTER (WHERE e.published_at IS NOT NULL) AS published
+       FROM numbered n JOIN event_log e ON e.position = n.position`,
+      [queue, eventTypes],
+    );
+    heads.assigned[queue] = rows[0]!.numbered;
+    heads.published[queue] = Math.max(heads.published[queue] ?? 0, Number(rows[0]!.published ?? 0));
+  }
+  return fresh.length;
+}
+
 /** Numbers the next ready events that have no numbers yet; how many it numbered. */
 async function numberReadyEvents(client: pg.PoolClient, batchSize: number): Promise<number> {
   return transaction(client, async () => {
+    const { rows: progress } = await client.query<{
+      assigned_sequences: StreamHeads;
+      published_sequences: StreamHeads;
+    }>('SELECT assigned_sequences, published_sequences FROM relay_progress FOR UPDATE');
+    const heads = { assigned: progress[0]!.assigned_sequences, published: progress[0]!.published_sequences };
+    if ((await numberNewStreams(client, heads)) > 0) {
+      await client.query('UPDATE relay_progress SET assigned_sequences = $1, published_sequences = $2', [
+        JSON.stringify(heads.assigned),
+        JSON.stringify(heads.published),
+      ]);
+    }
     const { rows } = await client.query<{ position: number | string; type: string }>(UNSEQUENCED, [
       batchSize,
     ]);
     if (rows.length === 0) return 0;
-    const { rows: progress } = await client.query<{ assigned_sequences: StreamHeads }>(
-      'SELECT assigned_sequences FROM relay_progress FOR UPDATE',
-    );
-    const { sequences, heads } = numberEvents(rows, progress[0]!.assigned_sequences);
+    const { sequences, heads: assigned } = numberEvents(rows, heads.assigned);
     const entries = rows.flatMap((row, index) =>
       Object.entries(sequences[index]!).map(
         ([stream, sequence]) => [stream, sequence, row.position] as const,
@@ -116,7 +121,7 @@ async function numberReadyEvents(client: pg.PoolClient, batchSize: number): Prom
     await client.query('UPDATE event_log SET sequenced = true WHERE position = ANY($1::bigint[])', [
       rows.map((row) => row.position),
     ]);
-    await client.query('UPDATE relay_progress SET assigned_sequences = $1', [JSON.stringify(heads)]);
+    await client.query('UPDATE relay_progress SET assigned_sequences = $1', [JSON.stringify(assigned)]);
     return rows.length;
   });
 }
@@ -125,7 +130,7 @@ async function drain(client: pg.PoolClient, publisher: Publisher, batchSize: num
   let published = 0;
   for (;;) {
     const numbered = await numberReadyEvents(client, batchSize);
-    const { rows } = await client.query<EventRow & { sequences: StreamSequences }>(TO_PUBLISH, [batchSize]);
+    const { rows } = await client.query<NumberedEventRow>(TO_PUBLISH, [batchSize]);
     if (rows.length === 0 && numbered === 0) return published;
     if (rows.length === 0) continue;
     await publisher.publish(rows.map(toPublication));
@@ -138,10 +143,7 @@ async function drain(client: pg.PoolClient, publisher: Publisher, batchSize: num
  * Marks the batch published and moves each stream's published head, in one transaction: a row
  * already marked (re-sent after a crash) changes nothing.
  */
-async function markPublished(
-  client: pg.PoolClient,
-  rows: readonly (EventRow & { sequences: StreamSequences })[],
-): Promise<void> {
+async function markPublished(client: pg.PoolClient, rows: readonly NumberedEventRow[]): Promise<void> {
   await transaction(client, async () => {
     const marked = await client.query<{ position: number | string; occurred_at: Date }>(
       `UPDATE event_log SET published_at = now()
@@ -170,27 +172,6 @@ async function markPublished(
       [JSON.stringify(heads), head?.position ?? 0, head?.occurred_at ?? null],
     );
   });
-}
-
-export interface RelayProgress {
-  headPosition: number;
-  headOccurredAt: string | null;
-  /** per stream: the last sequence published */
-  publishedSequences: StreamHeads;
-}
-
-export async function readRelayProgress(client: pg.Pool | pg.PoolClient): Promise<RelayProgress> {
-  const { rows } = await client.query<{
-    head_position: string;
-    head_occurred_at: Date | null;
-    published_sequences: StreamHeads;
-  }>('SELECT head_position, head_occurred_at, published_sequences FROM relay_progress');
-  const row = rows[0]!;
-  return {
-    headPosition: Number(row.head_position),
-    headOccurredAt: row.head_occurred_at?.toISOString() ?? null,
-    publishedSequences: row.published_sequences,
-  };
 }
 
 export async function relayEvents(

@@ -4,7 +4,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { eventStreamTableName } from '../shared/resourceNames.ts';
 import { dynamoDb } from '../shared/aws.ts';
 import { settings } from '../shared/config.ts';
-import type { RelayProgress } from './relayEvents.ts';
+import type { RelayProgress } from './eventLog.ts';
 
 export const STREAM_HEAD_KEY = { pk: 'STREAM', sk: 'HEAD' } as const;
 

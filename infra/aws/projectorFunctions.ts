@@ -2,6 +2,7 @@
 // own table, the event-stream table's routes, the dead-letter queue, what Amazon MQ's event source
 // mapping needs) and its `rabbitmq` event with the catalog's queue and batching.
 import { projectionCatalog, projectionNames } from '../../functions/projectors/catalog.ts';
+import { logicalId } from './logicalIds.ts';
 
 /** What the functions refer to, resolved from serverless.yml's custom section. */
 export interface ProjectorTemplateContext {
@@ -12,8 +13,6 @@ export interface ProjectorTemplateContext {
   brokerSecretArn: string;
   virtualHost: string;
 }
-
-const capitalized = (name: string) => `${name[0]!.toUpperCase()}${name.slice(1)}`;
 
 /** The function's name in serverless.yml, e.g. invoicesProjector. */
 export const projectorFunctionName = (projection: string) => `${projection}Projector`;
@@ -98,8 +97,12 @@ export function projectorMappingExtensions() {
   return Object.fromEntries(
     projectionNames.map((name) => {
       const { queue, maximumBatchingWindowSeconds } = projectionCatalog[name];
-      const mapping = `${capitalized(projectorFunctionName(name))}EventSourceMappingRabbitMQ${capitalized(queue)}`;
+      const mapping = `${logicalId(projectorFunctionName(name))}EventSourceMappingRabbitMQ${logicalId(queue)}`;
       return [mapping, { Properties: { MaximumBatchingWindowInSeconds: maximumBatchingWindowSeconds } }];
     }),
   );
 }
+
+/** Every projection's tables (a rebuild's too: `<table>-<id>`), as IAM resources for reading them. */
+export const projectionTableResources = (tableArn: string) =>
+  projectionNames.map((name) => ({ 'Fn::Sub': `${tableArn}-${name}*` }));

@@ -1,6 +1,6 @@
 // The read side's AWS resources, from the projection catalog: a table per projection (keys pk and
 // sk, the catalog's indexes), the event-stream table and the projectors' dead-letter queue.
-// serverless.yml includes them as CloudFormation (readModelResources.cjs), and the local stack
+// serverless.yml includes them as CloudFormation (readSideTemplate.cjs), and the local stack
 // (dynalite, sqslite, LocalStack) creates the same tables and queue from them.
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import {
@@ -13,6 +13,7 @@ import {
   eventStreamTableName,
   readModelTableName,
 } from '../../functions/shared/resourceNames.ts';
+import { logicalId } from './logicalIds.ts';
 
 interface TableShape {
   /** CloudFormation's name for it: InvoicesTable, EventStreamTable… */
@@ -20,8 +21,6 @@ interface TableShape {
   name: string;
   indexes: readonly IndexDefinition[];
 }
-
-const capitalized = (name: string) => `${name[0]!.toUpperCase()}${name.slice(1)}`;
 
 const KEYS = [
   { AttributeName: 'pk', KeyType: 'HASH' },
@@ -31,7 +30,7 @@ const KEYS = [
 function tableShapes(prefix: string): TableShape[] {
   return [
     ...projectionNames.map((name) => ({
-      logicalId: `${capitalized(name)}Table`,
+      logicalId: `${logicalId(name)}Table`,
       name: readModelTableName(prefix, name),
       indexes: projectionCatalog[name].indexes,
     })),

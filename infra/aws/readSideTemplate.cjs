@@ -1,6 +1,6 @@
 // serverless.yml's read side, derived from the projection catalog (functions/projectors/catalog.ts):
-// `${file(./infra/aws/readSideTemplate.cjs):resources}`, `:projectorFunctions` and
-// `:mappingExtensions`. CommonJS because osls loads variable files with require(); tsx's require
+// `${file(./infra/aws/readSideTemplate.cjs):resources}`, `:projectorFunctions`, `:mappingExtensions`
+// and `:projectionTables` (every projection table, for the roles that read them all). CommonJS because osls loads variable files with require(); tsx's require
 // loads the TypeScript they come from.
 const { require: requireTypeScript } = require('tsx/cjs/api');
 
@@ -22,4 +22,8 @@ module.exports = {
       virtualHost: await resolve(resolveVariable, 'self:custom.brokerVirtualHost'),
     }),
   mappingExtensions: () => load('./projectorFunctions.ts').projectorMappingExtensions(),
+  projectionTables: async ({ resolveVariable }) =>
+    load('./projectorFunctions.ts').projectionTableResources(
+      await resolve(resolveVariable, 'self:custom.arn.table'),
+    ),
 };

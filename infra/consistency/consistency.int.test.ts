@@ -70,7 +70,8 @@ it(`after ${COMMANDS} random commands every read model equals its recomputation 
     });
     stops.push(() => bridge.stop());
   }
-  const { relayEvents, readRelayProgress } = await import('../../functions/relay/relayEvents.ts');
+  const { relayEvents } = await import('../../functions/relay/relayEvents.ts');
+  const { readRelayProgress } = await import('../../functions/relay/eventLog.ts');
   const { rabbitPublisher } = await import('../../functions/relay/eventPublisher.ts');
   const publisher = rabbitPublisher(broker.url, 'domain-events');
   stops.push(() => publisher.close());

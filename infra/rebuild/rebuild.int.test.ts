@@ -69,7 +69,6 @@ it(`rebuilds the analytics projection from ${EVENTS} events, resuming after an i
     pool,
     projection: 'analytics' as const,
     prefix: aws.prefix,
-    settleMs: 200,
     onProgress: ({ applied }: { applied: number }) => progress.push(applied),
   };
   const interrupted = await rebuildProjection({ ...options, stopAfterBatches: 4 });

@@ -4,10 +4,10 @@
 //
 // It reads the projection's stream from the event log by sequence number (the numbers the relay gave
 // every event), so the new table's checkpoint means what the live one's does. The switch: mark the
-// route `switching` (the projector fails its batches, which come again later), wait until the live
-// table's checkpoint stands still, apply what the new table still lacks, then route to the new
-// table. Every event is then in the new table exactly once, and the queue's messages at or below
-// its checkpoint are skipped as duplicates.
+// route `switching` (the projector fails its batches, which come again later), take the live table's
+// lease (so no batch is in flight there), apply what the new table still lacks, then route to the
+// new table. Every event is then in the new table exactly once, the old table is frozen at the switch
+// point, and the queue's messages at or below the new checkpoint are skipped as duplicates.
 import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, ResourceInUseException, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -17,17 +17,36 @@ import { applyBatch, type SequencedEvent } from '../../functions/projectors/appl
 import { projectionCatalog, type ProjectionName } from '../../functions/projectors/catalog.ts';
 import { parkEvents } from '../../functions/projectors/deadLetters.ts';
 import { CHECKPOINT_KEY, type Checkpoint } from '../../functions/projectors/projection.ts';
-import { dynamoProjectionStore } from '../../functions/projectors/projectionStore.ts';
+import {
+  dynamoProjectionStore,
+  LeaseHeldError,
+  type ProjectionStore,
+} from '../../functions/projectors/projectionStore.ts';
 import { projections } from '../../functions/projectors/projections.ts';
 import { readRoute, routeKey, type TableRoute } from '../../functions/projectors/tableRoutes.ts';
-import { EVENT_COLUMNS, toEnvelope, type EventRow } from '../../functions/relay/relayEvents.ts';
-import type { StreamSequences } from '../../functions/relay/sequencing.ts';
+import { readStream, toEnvelope } from '../../functions/relay/eventLog.ts';
 import { dynamoDb } from '../../functions/shared/aws.ts';
 import { eventStreamTableName, readModelTableName } from '../../functions/shared/resourceNames.ts';
 import { tableDefinitions } from '../aws/readModelResources.ts';
 
 /** How long one batch of the rebuild may write before its lease lapses. */
 const BATCH_DEADLINE_MS = 60_000;
+/** How long the switch may hold the live table's lease: the last backfill and the new route. */
+const SWITCH_DEADLINE_MS = 120_000;
+
+/** Takes the lease once its holder (a projector batch in flight) gives it up. */
+async function untilAcquired(store: ProjectionStore): Promise<void> {
+  const deadline = Date.now() + 2 * 60_000;
+  for (;;) {
+    try {
+      await store.acquire();
+      return;
+    } catch (error) {
+      if (!(error instanceof LeaseHeldError) || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
 
 export interface RebuildProgress {
   phase: 'backfill' | 'switch';
@@ -41,8 +60,6 @@ export interface RebuildOptions {
   prefix: string;
   /** events per batch written to the new table */
   batchSize?: number;
-  /** how long the live table's checkpoint must stand still before the switch */
-  settleMs?: number;
   onProgress?: (progress: RebuildProgress) => void;
   /** stop (resumably) after this many batches: how tests interrupt a rebuild */
   stopAfterBatches?: number;
@@ -91,13 +108,7 @@ async function targetTable(projection: ProjectionName, prefix: string): Promise<
 
 /** The stream's events numbered after `sequence`, in order, at most `limit`. */
 async function eventsAfter(pool: pg.Pool, stream: string, sequence: number, limit: number) {
-  const { rows } = await pool.query<EventRow & { sequences: StreamSequences }>(
-    `SELECT ${EVENT_COLUMNS}
-     FROM stream_sequences q JOIN event_log e ON e.position = q.position
-     WHERE q.stream = $1 AND q.sequence > $2
-     ORDER BY q.sequence LIMIT $3`,
-    [stream, sequence, limit],
-  );
+  const rows = await readStream(pool, stream, { from: sequence + 1, limit });
   return rows.map((row): SequencedEvent => {
     const parsed = parseStoredEvent(toEnvelope(row));
     if (!parsed.success) throw new Error(`event ${row.position} does not parse: ${parsed.error.message}`);
@@ -164,15 +175,19 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
 
   const live = await readRoute(name);
   await writeRoute(prefix, name, { table: live.table, state: 'switching' });
-  const settleMs = options.settleMs ?? 2_000;
-  let last = JSON.stringify(await readCheckpoint(live.table));
-  for (let stillSince = Date.now(); Date.now() - stillSince < settleMs;) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const now = JSON.stringify(await readCheckpoint(live.table));
-    if (now !== last) [last, stillSince] = [now, Date.now()];
+  // The live table's lease, held through the switch: a batch in flight finishes first, and one that
+  // read the route before it said `switching` fails on the lease and comes again, to the new table.
+  const liveLease = dynamoProjectionStore(dynamoDb(), live.table, {
+    deadline: Date.now() + SWITCH_DEADLINE_MS,
+    token: writer,
+  });
+  await untilAcquired(liveLease);
+  try {
+    if (!(await backfill('switch'))) return { table, completed: false, applied };
+    await writeRoute(prefix, name, { table, state: 'live' });
+  } finally {
+    await liveLease.release();
   }
-  if (!(await backfill('switch'))) return { table, completed: false, applied };
-  await writeRoute(prefix, name, { table, state: 'live' });
   await dynamoDb().send(
     new DeleteCommand({ TableName: eventStreamTableName(prefix), Key: rebuildKey(name) }),
   );

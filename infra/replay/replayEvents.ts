@@ -22,6 +22,7 @@ import {
   appendRecordedEvents,
   MAX_EVENTS_PER_TRANSACTION,
 } from '../../functions/shared/eventLog/appendEvents.ts';
+import { inTransaction } from '../../functions/shared/postgres.ts';
 
 const text = (value: string) => ({ bytes: [...Buffer.from(value, 'utf8')] });
 
@@ -95,17 +96,8 @@ export async function replayEvents(
 ): Promise<ReplayProgress> {
   let appended = 0;
   for (let start = 0; start < events.length; start += MAX_EVENTS_PER_TRANSACTION) {
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
-      appended += await appendRecordedEvents(client, events.slice(start, start + MAX_EVENTS_PER_TRANSACTION));
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    const slice = events.slice(start, start + MAX_EVENTS_PER_TRANSACTION);
+    appended += await inTransaction((sql) => appendRecordedEvents(sql, slice), pool);
     options.onProgress?.({ appended, published: 0 });
   }
   const ids = events.map((event) => event.eventId);

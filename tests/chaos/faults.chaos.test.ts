@@ -455,7 +455,7 @@ it('the relay killed between publish and mark', async () => {
 
 it('the same events published twice', async () => {
   await underFault('the last 300 events published again', async () => {
-    const { EVENT_COLUMNS, toPublication } = await import('../../functions/relay/relayEvents.ts');
+    const { EVENT_COLUMNS, toPublication } = await import('../../functions/relay/eventLog.ts');
     const { rows } = await checks.query(
       `SELECT ${EVENT_COLUMNS} FROM event_log e
        WHERE e.published_at IS NOT NULL ORDER BY e.position DESC LIMIT 300`,

@@ -18,9 +18,19 @@ export interface MemoryTable {
 
 export const memoryTable = (): MemoryTable => ({ items: new Map(), held: new Map() });
 
-export function memoryProjectionStore(table: MemoryTable, now = Date.now): ProjectionStore {
+/** A step of the store that a test may make fail, as a crash or an outage would at that point. */
+export type StoreStep = 'readItems' | 'readHeld' | 'heldAbove' | 'write' | 'save' | 'commit';
+
+export function memoryProjectionStore(
+  table: MemoryTable,
+  options: { now?: () => number; fails?: (step: StoreStep) => boolean } = {},
+): ProjectionStore {
+  const now = options.now ?? Date.now;
   const token = randomUUID();
   const ours = () => table.lease?.token === token;
+  const step = (name: StoreStep) => {
+    if (options.fails?.(name)) throw new Error(`injected: ${name} failed`);
+  };
   return {
     async acquire() {
       if (table.lease && table.lease.until >= now()) throw new LeaseHeldError('held by another writer');
@@ -28,6 +38,7 @@ export function memoryProjectionStore(table: MemoryTable, now = Date.now): Proje
       return table.checkpoint && { ...table.checkpoint };
     },
     async readItems(keys) {
+      step('readItems');
       const found = new Map<string, StoredItem>();
       for (const key of keys) {
         const item = table.items.get(keyString(key));
@@ -36,20 +47,30 @@ export function memoryProjectionStore(table: MemoryTable, now = Date.now): Proje
       return found;
     },
     async readHeld(from, limit) {
+      step('readHeld');
       return [...table.held.values()]
         .filter((held) => held.sequence >= from)
         .sort((a, b) => a.sequence - b.sequence)
         .slice(0, limit);
     },
     async heldAbove(after) {
+      step('heldAbove');
       const above = [...table.held.keys()].filter((sequence) => sequence > after).sort((a, b) => a - b);
       return { count: above.length, ...(above.length > 0 ? { first: above[0] } : {}) };
     },
-    async write(items, hold) {
+    async write(items, hold, deletes = []) {
+      step('write');
       for (const item of items) table.items.set(keyString(item), structuredClone(item));
       for (const held of hold) table.held.set(held.sequence, { ...held });
+      for (const key of deletes) table.items.delete(keyString(key));
+    },
+    async save(checkpoint) {
+      step('save');
+      if (!ours()) throw new Error('the lease is not ours');
+      table.checkpoint = { ...checkpoint };
     },
     async commit(checkpoint) {
+      step('commit');
       if (!ours()) throw new Error('the lease is not ours');
       table.checkpoint = { ...checkpoint };
       table.lease = undefined;
