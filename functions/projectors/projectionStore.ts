@@ -191,6 +191,7 @@ export function dynamoProjectionStore(
       return { count: keys.length, ...(keys[0] ? { first: sequenceOfKey(keys[0]) } : {}) };
     },
     async write(items, hold, deletes = []) {
+      beforeDeadline('items');
       await writeItems(
         db,
         tableName,

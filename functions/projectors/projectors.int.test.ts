@@ -17,6 +17,7 @@ import type { LocalAws } from '../../infra/dev/localAws.ts';
 import { applyToTable, numbered } from '../../tests/support/projectorBatches.ts';
 import { queueKey, type AmazonMqRabbitEvent } from './amazonMqEvent.ts';
 import { sequenceHeader } from './catalog.ts';
+import { PoisonEventError } from './projection.ts';
 import { LeaseHeldError, dynamoProjectionStore } from './projectionStore.ts';
 
 let aws: LocalAws & { prefix: string };
@@ -295,21 +296,33 @@ describe('poison events', () => {
       'order.created',
       catalogOrder(2, 1, [{ productId: 5, category: 'Office', quantity: 1, unitPriceCents: 150 }]),
     );
-    // the first order was parked, so only the others reached the table
+    // a bug makes the first order poison: it is parked, and the others reach the table
+    const buggy = {
+      ...modules.analyticsProjection,
+      evolve: (...args: Parameters<typeof modules.analyticsProjection.evolve>) => {
+        if (args[1].eventId === parkedOrder.eventId) throw new PoisonEventError('a bug');
+        return modules.analyticsProjection.evolve(...args);
+      },
+    };
+    const parked: unknown[] = [];
     await applyToTable(
       modules.dynamoDb(),
       tableName,
-      modules.analyticsProjection,
-      numbered([product, laterOrder]),
+      buggy,
+      numbered([product, parkedOrder, laterOrder]),
+      async (events) => void parked.push(...events),
     );
+    expect(parked).toHaveLength(1);
+    // after the fix: the parked order applies once however often it is redriven, and a copy of an
+    // order that was never parked here (it reached the items in order) changes nothing
     for (const expected of [
-      { redriven: 1, alreadyRedriven: 0 },
-      { redriven: 0, alreadyRedriven: 1 },
+      { redriven: 1, alreadyRedriven: 1 },
+      { redriven: 0, alreadyRedriven: 2 },
     ]) {
       const result = await applyToTable(modules.dynamoDb(), tableName, modules.analyticsProjection, {
         events: [],
         undecodable: [],
-        redrives: [parkedOrder],
+        redrives: [parkedOrder, laterOrder],
       });
       expect(result).toMatchObject(expected);
     }
