@@ -14,7 +14,7 @@ import { projectionCatalog } from './catalog.ts';
 import { parkEvents } from './deadLetters.ts';
 import { decodeMessages } from './decodeMessages.ts';
 import type { Projection } from './projection.ts';
-import { dynamoProjectionStore } from './projectionStore.ts';
+import { dynamoProjectionStore } from './dynamoProjectionStore.ts';
 import { readRoute } from './tableRoutes.ts';
 
 /** Without a Lambda context (a direct call in a test or a tool), the function's timeout in serverless.yml. */

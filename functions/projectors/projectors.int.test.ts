@@ -18,7 +18,8 @@ import { applyToTable, numbered } from '../../tests/support/projectorBatches.ts'
 import { queueKey, type AmazonMqRabbitEvent } from './amazonMqEvent.ts';
 import { sequenceHeader } from './catalog.ts';
 import { PoisonEventError } from './projection.ts';
-import { LeaseHeldError, dynamoProjectionStore } from './projectionStore.ts';
+import { LeaseHeldError } from './projectionStore.ts';
+import { dynamoProjectionStore } from './dynamoProjectionStore.ts';
 
 let aws: LocalAws & { prefix: string };
 let modules: {

@@ -17,11 +17,8 @@ import { applyBatch, type SequencedEvent } from '../../functions/projectors/appl
 import { projectionCatalog, type ProjectionName } from '../../functions/projectors/catalog.ts';
 import { parkEvents } from '../../functions/projectors/deadLetters.ts';
 import { CHECKPOINT_KEY, type Checkpoint } from '../../functions/projectors/projection.ts';
-import {
-  dynamoProjectionStore,
-  LeaseHeldError,
-  type ProjectionStore,
-} from '../../functions/projectors/projectionStore.ts';
+import { LeaseHeldError, type ProjectionStore } from '../../functions/projectors/projectionStore.ts';
+import { dynamoProjectionStore } from '../../functions/projectors/dynamoProjectionStore.ts';
 import { projections } from '../../functions/projectors/projections.ts';
 import { readRoute, routeKey, type TableRoute } from '../../functions/projectors/tableRoutes.ts';
 import { readStream, toEnvelope } from '../../functions/relay/eventLog.ts';

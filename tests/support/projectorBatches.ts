@@ -9,7 +9,7 @@ import {
 } from '../../functions/projectors/applyBatch.ts';
 import type { ParkedEvent } from '../../functions/projectors/parkedEvent.ts';
 import type { Projection } from '../../functions/projectors/projection.ts';
-import { dynamoProjectionStore } from '../../functions/projectors/projectionStore.ts';
+import { dynamoProjectionStore } from '../../functions/projectors/dynamoProjectionStore.ts';
 
 /** The events numbered `first`, `first + 1`… in their stream. */
 export const numbered = (events: readonly DomainEvent[], first = 1): SequencedEvent[] =>
