@@ -29,11 +29,13 @@ async function timed(check: () => Promise<unknown>): Promise<DependencyStatus> {
   }
 }
 
-export const checkPostgres = (pool: pg.Pool) => timed(() => pool.query('SELECT 1'));
+// each takes how to reach its dependency, not a connection: fetching a secret is part of the check
+export const checkPostgres = (pool: () => Promise<pg.Pool>) =>
+  timed(async () => (await pool()).query('SELECT 1'));
 
-export const checkRabbitMq = (url: string, exchange: string) =>
+export const checkRabbitMq = (url: () => Promise<string>, exchange: string) =>
   timed(async () => {
-    const connection = await amqp.connect(url, { timeout: TIMEOUT_MS });
+    const connection = await amqp.connect(await url(), { timeout: TIMEOUT_MS });
     try {
       const channel = await connection.createChannel();
       await channel.checkExchange(exchange);

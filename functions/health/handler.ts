@@ -1,13 +1,13 @@
 // GET /health: 200 when every configured dependency answers, 503 naming the one that does not.
-import { settings } from '../shared/config.ts';
+import { brokerUrl, settings } from '../shared/config.ts';
 import { httpRoute } from '../shared/http/httpRoute.ts';
 import { postgresPool } from '../shared/postgres.ts';
 import { checkHttpEndpoint, checkPostgres, checkRabbitMq } from './dependencyChecks.ts';
 
 export const handler = httpRoute({ access: 'public' }, async () => {
   const [postgres, rabbitmq, dynamodb] = await Promise.all([
-    checkPostgres(postgresPool()),
-    checkRabbitMq(settings.RABBITMQ_URL, settings.EVENTS_EXCHANGE),
+    checkPostgres(postgresPool),
+    checkRabbitMq(brokerUrl, settings.EVENTS_EXCHANGE),
     checkHttpEndpoint(settings.DYNAMODB_ENDPOINT),
   ]);
   const dependencies = { postgres, rabbitmq, dynamodb };

@@ -4,7 +4,7 @@
 import amqp from 'amqplib';
 import { setupTopology } from './brokerTopology.ts';
 import { MIGRATIONS_DIR, migrateDatabase } from './schemaMigrations.ts';
-import { settings } from '../shared/config.ts';
+import { brokerUrl, databaseUrl, settings } from '../shared/config.ts';
 import { logger } from '../shared/logger.ts';
 
 // the SQL files travel beside the bundle (serverless.yml's package patterns), not inside it
@@ -14,11 +14,11 @@ const migrationsDirectory = process.env.LAMBDA_TASK_ROOT
 
 export const handler = async () => {
   const migrations = await migrateDatabase(
-    settings.DATABASE_URL,
+    await databaseUrl(),
     (message) => logger.info(message),
     migrationsDirectory,
   );
-  const connection = await amqp.connect(settings.RABBITMQ_URL);
+  const connection = await amqp.connect(await brokerUrl());
   try {
     await setupTopology(connection, settings.EVENTS_EXCHANGE, (message) => logger.info(message));
   } finally {

@@ -39,12 +39,13 @@ const headersOf = (event: DomainEvent, sequences: StreamSequences) => ({
   ),
 });
 
-export function rabbitPublisher(url: string, exchange: string): EventPublisher {
+/** `url` may be a function: the broker's credentials are fetched when the first message is sent. */
+export function rabbitPublisher(url: string | (() => Promise<string>), exchange: string): EventPublisher {
   let connecting: Promise<{ connection: ChannelModel; channel: ConfirmChannel }> | undefined;
 
   const open = () => {
     connecting ??= (async () => {
-      const connection = await amqp.connect(url, { timeout: 3_000 });
+      const connection = await amqp.connect(typeof url === 'string' ? url : await url(), { timeout: 3_000 });
       const forget = () => {
         connecting = undefined;
       };

@@ -9,7 +9,7 @@ import {
   projectionNames,
   type ProjectionName,
 } from '../projectors/catalog.ts';
-import { settings } from '../shared/config.ts';
+import { brokerUrl, settings } from '../shared/config.ts';
 import { logger } from '../shared/logger.ts';
 import { postgresPool } from '../shared/postgres.ts';
 import { readCheckpoint } from '../shared/queries/projectionProgress.ts';
@@ -32,7 +32,7 @@ export interface HealRequest {
 /** how often a run looks for gaps: each look reads the checkpoints and the queue depths */
 const HEAL_CHECK_INTERVAL_MS = 1_000;
 
-const publisher = rabbitPublisher(settings.RABBITMQ_URL, settings.EVENTS_EXCHANGE);
+const publisher = rabbitPublisher(brokerUrl, settings.EVENTS_EXCHANGE);
 const healMemory = newHealMemory();
 let lastHealCheck = 0;
 /** the stream head could not be copied to DynamoDB last time: try again even if nothing is new */
@@ -47,10 +47,10 @@ async function requeueForRedrive({ projector, events }: RedriveRequest['redrive'
   return { requeued: events.length };
 }
 
-const heal = (force: boolean, projections: readonly ProjectionName[] = projectionNames) =>
+const heal = async (force: boolean, projections: readonly ProjectionName[] = projectionNames) =>
   healGaps(
     {
-      pool: postgresPool(),
+      pool: await postgresPool(),
       publisher,
       readCheckpoint,
       memory: healMemory,
@@ -72,11 +72,11 @@ export const handler = async (
 ): Promise<(RelayResult & { healed: HealedRange[] }) | { requeued: number } | { healed: HealedRange[] }> => {
   if (input?.redrive) return requeueForRedrive(input.redrive);
   if (input?.heal) return healOnDemand(input.heal);
-  const result = await relayEvents(postgresPool(), publisher, settings.RELAY_BATCH_SIZE);
+  const result = await relayEvents(await postgresPool(), publisher, settings.RELAY_BATCH_SIZE);
   if (result.published > 0) logger.info('relayed events', { ...result });
   if (result.published > 0 || headOutdated) {
     try {
-      await writeStreamHead(await readRelayProgress(postgresPool()));
+      await writeStreamHead(await readRelayProgress(await postgresPool()));
       headOutdated = false;
     } catch (error) {
       headOutdated = true;

@@ -23,3 +23,11 @@ describe('readSettings', () => {
     });
   });
 });
+
+describe('settings in the cloud', () => {
+  it('have no local default for a connection and need none to start: it comes from a secret when first used', () => {
+    const settings = readSettings({}, true);
+    expect(settings.DATABASE_URL).toBeUndefined();
+    expect(settings.RABBITMQ_URL).toBeUndefined();
+  });
+});

@@ -1,9 +1,11 @@
-// The one checked configuration of every function and tool, read once at module scope: a bad or
-// missing setting fails at cold start with its name instead of half-way through a request. Locally
-// everything comes from the environment, with defaults for this machine; in the cloud the database
-// and broker credentials come from Secrets Manager and nothing falls back to a local default.
+// The one checked configuration of every function and tool, read once at module scope from the
+// environment alone: a bad setting fails at cold start with its name instead of half-way through a
+// request. Locally there are defaults for this machine; in the cloud nothing falls back to a local
+// default, and the database and broker credentials come from Secrets Manager, each fetched when a
+// function first connects (databaseUrl, brokerUrl): a function that never connects, like every
+// query, needs no secret and its role grants none.
 import { z } from 'zod';
-import { connectionSettingsFromSecrets, fetchSecretJson } from './secrets.ts';
+import { brokerUrlFromSecret, databaseUrlFromSecret, fetchSecretJson } from './secrets.ts';
 
 /** serverless.yml renders an unset variable as '' */
 const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value);
@@ -15,8 +17,10 @@ const LOCAL_DEFAULTS = {
 };
 
 const settingsSchema = z.object({
-  DATABASE_URL: z.preprocess(unsetIfEmpty, z.string({ error: 'is not set' }).url()),
-  RABBITMQ_URL: z.preprocess(unsetIfEmpty, z.string({ error: 'is not set' }).url()),
+  /** locally; in the cloud DATABASE_SECRET_ARN stands for it (databaseUrl) */
+  DATABASE_URL: optionalUrl,
+  /** locally; in the cloud BROKER_SECRET_ARN and BROKER_ENDPOINT stand for it (brokerUrl) */
+  RABBITMQ_URL: optionalUrl,
   EVENTS_EXCHANGE: z.string().min(1).default('domain-events'),
   PG_POOL_MAX: z.coerce.number().int().min(1).max(100).default(4),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(262_144),
@@ -72,10 +76,33 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, cloud = runsI
   return parsed.data;
 }
 
-/** The environment completed with the connection strings built from Secrets Manager, if any. */
-export async function loadSettings(env: NodeJS.ProcessEnv = process.env): Promise<Settings> {
-  const fromSecrets = await connectionSettingsFromSecrets(env, fetchSecretJson);
-  return readSettings({ ...env, ...fromSecrets }, runsInTheCloud(env));
+export const settings = readSettings();
+
+/** A value loaded once per container; a failure is not kept, so the next call tries again. */
+function loadedOnce<T>(load: () => Promise<T>): () => Promise<T> {
+  let loading: Promise<T> | undefined;
+  return () =>
+    (loading ??= load().catch((error: unknown) => {
+      loading = undefined;
+      throw error;
+    }));
 }
 
-export const settings = await loadSettings();
+function required(value: string | undefined, name: string, alternative: string): string {
+  if (!value) throw new Error(`Invalid configuration: ${name}: is not set (nor ${alternative})`);
+  return value;
+}
+
+/** The PostgreSQL connection string: built from DATABASE_SECRET_ARN's secret if set, else DATABASE_URL. */
+export const databaseUrl = loadedOnce(async () =>
+  process.env.DATABASE_SECRET_ARN
+    ? databaseUrlFromSecret(process.env, fetchSecretJson)
+    : required(settings.DATABASE_URL, 'DATABASE_URL', 'DATABASE_SECRET_ARN'),
+);
+
+/** The RabbitMQ connection string: built from BROKER_SECRET_ARN's secret if set, else RABBITMQ_URL. */
+export const brokerUrl = loadedOnce(async () =>
+  process.env.BROKER_SECRET_ARN
+    ? brokerUrlFromSecret(process.env, fetchSecretJson)
+    : required(settings.RABBITMQ_URL, 'RABBITMQ_URL', 'BROKER_SECRET_ARN'),
+);

@@ -1,6 +1,6 @@
 // The PostgreSQL pool, created once per Lambda container, and the one way to run a transaction.
 import pg from 'pg';
-import { settings } from './config.ts';
+import { databaseUrl, settings } from './config.ts';
 import { logger } from './logger.ts';
 import { ServiceUnavailableError } from './errors.ts';
 
@@ -9,9 +9,9 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
 export type Sql = pg.PoolClient;
 
-export function createPool(databaseUrl: string = settings.DATABASE_URL, max = settings.PG_POOL_MAX): pg.Pool {
+export function createPool(connectionString: string, max = settings.PG_POOL_MAX): pg.Pool {
   const pool = new pg.Pool({
-    connectionString: databaseUrl,
+    connectionString,
     max,
     connectionTimeoutMillis: 3_000,
     // a forgotten open transaction would hold back the relay's snapshot rule; never let one linger
@@ -33,11 +33,20 @@ export function createPool(databaseUrl: string = settings.DATABASE_URL, max = se
   return pool;
 }
 
-let sharedPool: pg.Pool | undefined;
+let sharedPool: Promise<pg.Pool> | undefined;
 
-/** The container's pool, created on first use so that importing this file connects to nothing. */
-export function postgresPool(): pg.Pool {
-  sharedPool ??= createPool();
+/**
+ * The container's pool, created on first use so that importing this file connects to nothing and
+ * fetches no secret.
+ */
+export function postgresPool(): Promise<pg.Pool> {
+  sharedPool ??= databaseUrl().then(
+    (url) => createPool(url),
+    (error: unknown) => {
+      sharedPool = undefined;
+      throw error;
+    },
+  );
   return sharedPool;
 }
 
@@ -69,10 +78,10 @@ function isUnreachable(error: unknown): boolean {
 }
 
 /** Runs `work` in one transaction: committed when it returns, rolled back when it throws. */
-export async function inTransaction<T>(work: (sql: Sql) => Promise<T>, pool = postgresPool()): Promise<T> {
+export async function inTransaction<T>(work: (sql: Sql) => Promise<T>, pool?: pg.Pool): Promise<T> {
   let client: pg.PoolClient;
   try {
-    client = await pool.connect();
+    client = await (pool ?? (await postgresPool())).connect();
   } catch (error) {
     if (isUnreachable(error)) throw new ServiceUnavailableError('the database is unreachable; retry shortly');
     throw error;

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readSettings } from './config.ts';
-import { connectionSettingsFromSecrets } from './secrets.ts';
+import { brokerUrlFromSecret, databaseUrlFromSecret } from './secrets.ts';
 
 const secrets: Record<string, unknown> = {
   'arn:db': { username: 'app', password: 'p@ss/word', host: 'db.internal', port: 5432, dbname: 'commerce' },
@@ -8,53 +7,47 @@ const secrets: Record<string, unknown> = {
 };
 const fetchSecret = async (arn: string) => secrets[arn];
 
-describe('connection settings from Secrets Manager', () => {
+describe('connection strings from Secrets Manager', () => {
   it('builds both URLs, escaping the credentials', async () => {
-    const settings = await connectionSettingsFromSecrets(
-      {
-        DATABASE_SECRET_ARN: 'arn:db',
-        BROKER_SECRET_ARN: 'arn:mq',
-        BROKER_ENDPOINT: 'amqps://b-1.mq.us-east-1.amazonaws.com:5671',
-      },
-      fetchSecret,
+    const env = {
+      DATABASE_SECRET_ARN: 'arn:db',
+      BROKER_SECRET_ARN: 'arn:mq',
+      BROKER_ENDPOINT: 'amqps://b-1.mq.us-east-1.amazonaws.com:5671',
+    };
+    expect(await databaseUrlFromSecret(env, fetchSecret)).toBe(
+      'postgres://app:p%40ss%2Fword@db.internal:5432/commerce?sslmode=require',
     );
-    expect(settings).toEqual({
-      DATABASE_URL: 'postgres://app:p%40ss%2Fword@db.internal:5432/commerce?sslmode=require',
-      RABBITMQ_URL: 'amqps://relay:s3cret@b-1.mq.us-east-1.amazonaws.com:5671',
-    });
+    expect(await brokerUrlFromSecret(env, fetchSecret)).toBe(
+      'amqps://relay:s3cret@b-1.mq.us-east-1.amazonaws.com:5671',
+    );
+  });
+
+  it('fetches only the secret asked for', async () => {
+    const fetched: string[] = [];
+    const env = {
+      DATABASE_SECRET_ARN: 'arn:db',
+      BROKER_SECRET_ARN: 'arn:mq',
+      BROKER_ENDPOINT: 'amqps://b-1:5671',
+    };
+    await brokerUrlFromSecret(env, async (arn) => (fetched.push(arn), secrets[arn]));
+    expect(fetched).toEqual(['arn:mq']);
   });
 
   it('fails with the name of what is missing', async () => {
-    await expect(connectionSettingsFromSecrets({ BROKER_SECRET_ARN: 'arn:mq' }, fetchSecret)).rejects.toThrow(
+    await expect(brokerUrlFromSecret({ BROKER_SECRET_ARN: 'arn:mq' }, fetchSecret)).rejects.toThrow(
       'Invalid configuration: BROKER_ENDPOINT: is not set',
     );
-    await expect(
-      connectionSettingsFromSecrets({ DATABASE_SECRET_ARN: 'arn:mq' }, fetchSecret),
-    ).rejects.toThrow(/^Invalid configuration: DATABASE_HOST: is not set/);
+    await expect(databaseUrlFromSecret({ DATABASE_SECRET_ARN: 'arn:mq' }, fetchSecret)).rejects.toThrow(
+      /^Invalid configuration: DATABASE_HOST: is not set/,
+    );
   });
 
   it('takes the host and database name from the environment for a secret RDS manages (username and password only)', async () => {
-    const settings = await connectionSettingsFromSecrets(
-      { DATABASE_SECRET_ARN: 'arn:mq', DATABASE_HOST: 'db.rds.internal', DATABASE_NAME: 'commerce' },
-      fetchSecret,
-    );
-    expect(settings.DATABASE_URL).toBe(
-      'postgres://relay:s3cret@db.rds.internal:5432/commerce?sslmode=require',
-    );
-  });
-
-  it('leaves the environment alone without ARNs', async () => {
-    expect(await connectionSettingsFromSecrets({}, fetchSecret)).toEqual({});
-  });
-});
-
-describe('settings in the cloud', () => {
-  it('fall back to no local default: a missing connection fails at cold start with its name', () => {
-    expect(() => readSettings({ RABBITMQ_URL: 'amqps://b-1:5671' }, true)).toThrow(
-      /DATABASE_URL: is not set/,
-    );
-    expect(() => readSettings({ DATABASE_URL: '', RABBITMQ_URL: 'amqps://b-1:5671' }, true)).toThrow(
-      /DATABASE_URL/,
-    );
+    expect(
+      await databaseUrlFromSecret(
+        { DATABASE_SECRET_ARN: 'arn:mq', DATABASE_HOST: 'db.rds.internal', DATABASE_NAME: 'commerce' },
+        fetchSecret,
+      ),
+    ).toBe('postgres://relay:s3cret@db.rds.internal:5432/commerce?sslmode=require');
   });
 });

@@ -1,6 +1,6 @@
 // In the cloud the database and broker credentials live in Secrets Manager (as RDS and Amazon MQ
-// keep them), not in the environment: the functions get the secrets' ARNs and build their
-// connection strings at cold start.
+// keep them), not in the environment: the functions get the secrets' ARNs and build a connection
+// string when they first connect (config.ts), each from the one secret it needs.
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
 
@@ -41,38 +41,34 @@ function parseSecret<T>(schema: z.ZodType<T>, value: unknown, setting: string): 
   return parsed.data;
 }
 
-/**
- * DATABASE_URL from DATABASE_SECRET_ARN; RABBITMQ_URL from BROKER_SECRET_ARN and BROKER_ENDPOINT
- * (e.g. amqps://b-1234.mq.us-east-1.amazonaws.com:5671). Settings without an ARN are left alone.
- */
-export async function connectionSettingsFromSecrets(
+/** DATABASE_URL from DATABASE_SECRET_ARN, with DATABASE_HOST and DATABASE_NAME where the secret lacks them. */
+export async function databaseUrlFromSecret(
   env: NodeJS.ProcessEnv,
   fetchSecret: FetchSecret,
-): Promise<{ DATABASE_URL?: string; RABBITMQ_URL?: string }> {
-  const settings: { DATABASE_URL?: string; RABBITMQ_URL?: string } = {};
-  if (env.DATABASE_SECRET_ARN) {
-    const secret = parseSecret(
-      databaseSecret,
-      await fetchSecret(env.DATABASE_SECRET_ARN),
-      'DATABASE_SECRET_ARN',
-    );
-    const host = secret.host ?? unsetIfEmpty(env.DATABASE_HOST);
-    if (!host) throw new Error('Invalid configuration: DATABASE_HOST: is not set (nor host in the secret)');
-    const port = secret.port ?? (Number(unsetIfEmpty(env.DATABASE_PORT)) || 5432);
-    const name = secret.dbname ?? unsetIfEmpty(env.DATABASE_NAME) ?? 'postgres';
-    const url = new URL(`postgres://${host}:${port}/${encodeURIComponent(name)}`);
-    url.username = encodeURIComponent(secret.username);
-    url.password = encodeURIComponent(secret.password);
-    url.searchParams.set('sslmode', 'require');
-    settings.DATABASE_URL = url.toString();
-  }
-  if (env.BROKER_SECRET_ARN) {
-    if (!env.BROKER_ENDPOINT) throw new Error('Invalid configuration: BROKER_ENDPOINT: is not set');
-    const secret = parseSecret(brokerSecret, await fetchSecret(env.BROKER_SECRET_ARN), 'BROKER_SECRET_ARN');
-    const url = new URL(env.BROKER_ENDPOINT);
-    url.username = encodeURIComponent(secret.username);
-    url.password = encodeURIComponent(secret.password);
-    settings.RABBITMQ_URL = url.toString();
-  }
-  return settings;
+): Promise<string> {
+  const secret = parseSecret(
+    databaseSecret,
+    await fetchSecret(env.DATABASE_SECRET_ARN!),
+    'DATABASE_SECRET_ARN',
+  );
+  const host = secret.host ?? unsetIfEmpty(env.DATABASE_HOST);
+  if (!host) throw new Error('Invalid configuration: DATABASE_HOST: is not set (nor host in the secret)');
+  const port = secret.port ?? (Number(unsetIfEmpty(env.DATABASE_PORT)) || 5432);
+  const name = secret.dbname ?? unsetIfEmpty(env.DATABASE_NAME) ?? 'postgres';
+  const url = new URL(`postgres://${host}:${port}/${encodeURIComponent(name)}`);
+  url.username = encodeURIComponent(secret.username);
+  url.password = encodeURIComponent(secret.password);
+  url.searchParams.set('sslmode', 'require');
+  return url.toString();
+}
+
+/** RABBITMQ_URL from BROKER_SECRET_ARN and BROKER_ENDPOINT (e.g. amqps://b-1234.mq.us-east-1.amazonaws.com:5671). */
+export async function brokerUrlFromSecret(env: NodeJS.ProcessEnv, fetchSecret: FetchSecret): Promise<string> {
+  if (!unsetIfEmpty(env.BROKER_ENDPOINT))
+    throw new Error('Invalid configuration: BROKER_ENDPOINT: is not set');
+  const secret = parseSecret(brokerSecret, await fetchSecret(env.BROKER_SECRET_ARN!), 'BROKER_SECRET_ARN');
+  const url = new URL(env.BROKER_ENDPOINT!);
+  url.username = encodeURIComponent(secret.username);
+  url.password = encodeURIComponent(secret.password);
+  return url.toString();
 }

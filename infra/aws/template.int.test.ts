@@ -171,11 +171,11 @@ describe('the packaged template', () => {
     expect(api.Properties.CorsConfiguration).not.toHaveProperty('AllowCredentials', true);
   });
 
-  it('has every function on nodejs22.x, each in a small bundle of its own', async () => {
+  it('has every function on nodejs24.x, each in a small bundle of its own', async () => {
     const functions = ofType('AWS::Lambda::Function');
     // plus health, the relay and prepareBackend
     expect(functions).toHaveLength(commands.length + queries.length + projectors.length + 3);
-    for (const [, fn] of functions) expect(fn.Properties.Runtime).toBe('nodejs22.x');
+    for (const [, fn] of functions) expect(fn.Properties.Runtime).toBe('nodejs24.x');
     for (const file of (await readdir(packageDirectory)).filter((name) => name.endsWith('.zip'))) {
       expect((await stat(`${packageDirectory}/${file}`)).size, file).toBeLessThan(2_000_000);
     }

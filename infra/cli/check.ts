@@ -23,7 +23,7 @@ if (!values.cloud) {
   // the DynamoDB of `npm run dev`, unless configured otherwise; read at import below
   process.env.DYNAMODB_ENDPOINT ??= `http://127.0.0.1:${process.env.LOCAL_DYNAMODB_PORT ?? 4569}`;
 }
-const { settings } = await import('../../functions/shared/config.ts');
+const { databaseUrl } = await import('../../functions/shared/config.ts');
 const { createPool } = await import('../../functions/shared/postgres.ts');
 const { dynamoDb } = await import('../../functions/shared/aws.ts');
 const { readRoute } = await import('../../functions/projectors/tableRoutes.ts');
@@ -31,7 +31,7 @@ const { compareReadModel } = await import('../consistency/compareReadModels.ts')
 const { expectedAnalytics, expectedDirectory, expectedInvoices } =
   await import('../consistency/expectedReadModels.ts');
 
-const pool = createPool(settings.DATABASE_URL, 2);
+const pool = createPool(await databaseUrl(), 2);
 const recompute = { analytics: expectedAnalytics, invoices: expectedInvoices, directory: expectedDirectory };
 
 let total = 0;

@@ -25,11 +25,11 @@ if (!values.cloud) {
   process.env.DYNAMODB_ENDPOINT ??= `http://127.0.0.1:${process.env.LOCAL_DYNAMODB_PORT ?? 4569}`;
   process.env.SQS_ENDPOINT ??= `http://localhost:${process.env.LOCAL_SQS_PORT ?? 4576}`;
 }
-const { settings } = await import('../../functions/shared/config.ts');
+const { databaseUrl, settings } = await import('../../functions/shared/config.ts');
 const { createPool } = await import('../../functions/shared/postgres.ts');
 const { rebuildProjection } = await import('../rebuild/rebuildProjection.ts');
 
-const pool = createPool(settings.DATABASE_URL, 2);
+const pool = createPool(await databaseUrl(), 2);
 let bar: ReturnType<typeof progressBar> | undefined;
 try {
   const result = await rebuildProjection({

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { readFixture } from '../../events/fixtureFile.ts';
 import { projectionNames } from '../../functions/projectors/catalog.ts';
 import { rabbitPublisher } from '../../functions/relay/eventPublisher.ts';
-import { settings } from '../../functions/shared/config.ts';
+import { brokerUrl, databaseUrl, settings } from '../../functions/shared/config.ts';
 import { createPool } from '../../functions/shared/postgres.ts';
 import { lambdaInvoker } from '../dev/queueBridge.ts';
 import { directPublisher, replayEvents, type ProjectorInvokers } from '../replay/replayEvents.ts';
@@ -46,7 +46,7 @@ if (!reading.ok) {
 }
 
 const lambdaEndpoint = process.env.LAMBDA_ENDPOINT ?? `http://127.0.0.1:${process.env.LAMBDA_PORT ?? 3002}`;
-const broker = values.direct ? undefined : rabbitPublisher(settings.RABBITMQ_URL, settings.EVENTS_EXCHANGE);
+const broker = values.direct ? undefined : rabbitPublisher(brokerUrl, settings.EVENTS_EXCHANGE);
 const publisher =
   broker ??
   directPublisher(
@@ -57,7 +57,7 @@ const publisher =
       ]),
     ) as ProjectorInvokers,
   );
-const pool = createPool(settings.DATABASE_URL, 2);
+const pool = createPool(await databaseUrl(), 2);
 const bar = progressBar(`replay ${values.direct ? '(direct)' : 'to RabbitMQ'}`, reading.events.length);
 try {
   const { appended } = await replayEvents(pool, reading.events, publisher, {

@@ -39,7 +39,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const stop of stops.reverse()) await stop();
-  await handlers?.postgres.postgresPool().end();
+  await (await handlers?.postgres.postgresPool())?.end();
   await aws?.stop();
   await Promise.all([database?.drop(), broker?.delete()]);
 });
@@ -75,7 +75,7 @@ it(`after ${COMMANDS} random commands every read model equals its recomputation 
   const { rabbitPublisher } = await import('../../functions/relay/eventPublisher.ts');
   const publisher = rabbitPublisher(broker.url, 'domain-events');
   stops.push(() => publisher.close());
-  const pool = handlers.postgres.postgresPool();
+  const pool = await handlers.postgres.postgresPool();
   let relaying = true;
   const relayLoop = (async () => {
     while (relaying) {

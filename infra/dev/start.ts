@@ -9,7 +9,7 @@ import amqp from 'amqplib';
 import { setupTopology } from '../../functions/operations/brokerTopology.ts';
 import { migrateDatabase } from '../../functions/operations/schemaMigrations.ts';
 import { projectionCatalog, projectionNames } from '../../functions/projectors/catalog.ts';
-import { settings } from '../../functions/shared/config.ts';
+import { brokerUrl, databaseUrl, settings } from '../../functions/shared/config.ts';
 import { createReadModelResources, startLocalAws } from './localAws.ts';
 import { requirePostgres, requireRabbitMq, UnreachableDependencyError } from './preflight.ts';
 import { lambdaInvoker, startQueueBridge } from './queueBridge.ts';
@@ -44,11 +44,11 @@ interface Companion {
 }
 
 async function prepareWriteSide(): Promise<void> {
-  await requirePostgres(settings.DATABASE_URL);
-  await requireRabbitMq(settings.RABBITMQ_URL);
-  const applied = await migrateDatabase(settings.DATABASE_URL);
+  await requirePostgres(await databaseUrl());
+  await requireRabbitMq(await brokerUrl());
+  const applied = await migrateDatabase(await databaseUrl());
   log(applied.length ? `schema: applied ${applied.join(', ')}` : 'schema: up to date');
-  const connection = await amqp.connect(settings.RABBITMQ_URL);
+  const connection = await amqp.connect(await brokerUrl());
   try {
     await setupTopology(connection, settings.EVENTS_EXCHANGE, log);
   } finally {
@@ -126,11 +126,11 @@ function startOffline(env: NodeJS.ProcessEnv, instance: OfflineInstance): ChildP
   );
 }
 
-function startProjectorBridges(lambdaEndpoint: string): Companion[] {
+function startProjectorBridges(lambdaEndpoint: string, rabbitmqUrl: string): Companion[] {
   return projectionNames.map((projector) => {
     const source = projectionCatalog[projector];
     return startQueueBridge({
-      rabbitmqUrl: settings.RABBITMQ_URL,
+      rabbitmqUrl,
       queue: source.queue,
       batchSize: source.batchSize,
       maximumBatchingWindowMs: source.maximumBatchingWindowSeconds * 1000,
@@ -201,6 +201,8 @@ async function main(): Promise<void> {
     // in-process, one pool serves every request in flight, not one request as in a Lambda container:
     // 8 connections measured 390 orders/s against 324 with 4 (docs/decisions.md)
     PG_POOL_MAX: '8',
+    // the relay LISTENs here; a deployed stage wakes it with an asynchronous invoke instead
+    RELAY_WAKE: 'notify',
     ...process.env,
     DYNAMODB_ENDPOINT: aws.dynamoDbEndpoint,
     SQS_ENDPOINT: aws.sqsEndpoint,
@@ -239,13 +241,13 @@ async function main(): Promise<void> {
   const eventsLambdaEndpoint = `http://127.0.0.1:${EVENTS_LAMBDA_PORT}`;
   companions.push(
     startRelayWakeup({
-      databaseUrl: settings.DATABASE_URL,
+      databaseUrl: await databaseUrl(),
       lambdaEndpoint: eventsLambdaEndpoint,
       functionName: `${SERVICE}-${STAGE}-relayEvents`,
       scheduleMs: RELAY_SCHEDULE_MS,
       log,
     }),
-    ...startProjectorBridges(eventsLambdaEndpoint),
+    ...startProjectorBridges(eventsLambdaEndpoint, await brokerUrl()),
   );
   if (process.env.HEAL_AT_START !== 'off') await refillReadModels(eventsLambdaEndpoint);
   log(`ready: http://localhost:${HTTP_PORT} (try curl http://localhost:${HTTP_PORT}/health)`);

@@ -1,12 +1,12 @@
 // `npm run topology`: creates the exchange, queues and bindings on the broker at RABBITMQ_URL.
 import amqp from 'amqplib';
-import { settings } from '../../functions/shared/config.ts';
+import { brokerUrl, settings } from '../../functions/shared/config.ts';
 import { setupTopology } from '../../functions/operations/brokerTopology.ts';
 
-const connection = await amqp.connect(settings.RABBITMQ_URL);
+const connection = await amqp.connect(await brokerUrl());
 try {
   await setupTopology(connection, settings.EVENTS_EXCHANGE, console.log);
-  console.log(`topology ready on ${new URL(settings.RABBITMQ_URL).host}`);
+  console.log(`topology ready on ${new URL(await brokerUrl()).host}`);
 } finally {
   await connection.close();
 }

@@ -57,7 +57,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await handlers?.postgres.postgresPool().end();
+  await (await handlers?.postgres.postgresPool())?.end();
   await Promise.all([aws?.stop(), broker?.delete()]);
 });
 

@@ -218,7 +218,7 @@ beforeAll(async () => {
     },
   };
   startBridges();
-  const pool = handlers.postgres.postgresPool();
+  const pool = await handlers.postgres.postgresPool();
   const heal = { pool, publisher, readCheckpoint, memory: newHealMemory() };
   relayLoop = (async () => {
     while (relaying) {
@@ -250,7 +250,7 @@ afterAll(async () => {
   await Promise.all(duplicates);
   await publisher?.close();
   await checks?.end();
-  await handlers?.postgres.postgresPool().end();
+  await (await handlers?.postgres.postgresPool())?.end();
   await Promise.all([postgresProxy?.close(), rabbitmqProxy?.close(), dynamoDbProxy?.close()]);
   await Promise.all([dynalite?.stop(), sqslite?.stop()]);
   await Promise.all([database?.drop(), broker?.delete()]);
