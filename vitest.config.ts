@@ -36,6 +36,16 @@ export default defineConfig({
       },
       {
         test: {
+          // the packaged artifact of a cloud stage, run as Lambda runs it (tests/cloud/support)
+          name: 'cloud',
+          include: ['tests/cloud/**/*.cloud.test.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.e2e.test.ts'],
           testTimeout: 120_000,

@@ -22,6 +22,18 @@ describe('connection strings from Secrets Manager', () => {
     );
   });
 
+  it('names the virtual host the mappings consume from', async () => {
+    const env = {
+      BROKER_SECRET_ARN: 'arn:mq',
+      BROKER_ENDPOINT: 'amqps://b-1:5671',
+      BROKER_VIRTUAL_HOST: 'shop/eu',
+    };
+    expect(await brokerUrlFromSecret(env, fetchSecret)).toBe('amqps://relay:s3cret@b-1:5671/shop%2Feu');
+    expect(await brokerUrlFromSecret({ ...env, BROKER_VIRTUAL_HOST: '/' }, fetchSecret)).toBe(
+      'amqps://relay:s3cret@b-1:5671',
+    );
+  });
+
   it('fetches only the secret asked for', async () => {
     const fetched: string[] = [];
     const env = {

@@ -70,5 +70,8 @@ export async function brokerUrlFromSecret(env: NodeJS.ProcessEnv, fetchSecret: F
   const url = new URL(env.BROKER_ENDPOINT!);
   url.username = encodeURIComponent(secret.username);
   url.password = encodeURIComponent(secret.password);
+  // the virtual host the projectors' event source mappings consume from (`/` when unset)
+  const virtualHost = unsetIfEmpty(env.BROKER_VIRTUAL_HOST);
+  if (virtualHost && virtualHost !== '/') url.pathname = `/${encodeURIComponent(virtualHost)}`;
   return url.toString();
 }

@@ -1,0 +1,179 @@
+// The cloud tier: the packaged artifact of a cloud stage, run as Lambda runs it (tests/cloud/support/
+// cloudStack.ts says how, and what stands in for AWS). Every function's cold start, prepareBackend on
+// a fresh database and virtual host, every seed flow through the HTTP API the template describes, the
+// relay woken by the commands, the projectors fed as Amazon MQ's mapping does at its worst, and not
+// one AWS call outside the caller's own role.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import amqp from 'amqplib';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compareReadModel } from '../../infra/consistency/compareReadModels.ts';
+import {
+  expectedAnalytics,
+  expectedDirectory,
+  expectedInvoices,
+} from '../../infra/consistency/expectedReadModels.ts';
+import { projectionCatalog, projectionNames } from '../../functions/projectors/catalog.ts';
+import { describeSeedFlows } from '../support/seedFlows.ts';
+import { roleAllows } from './support/awsEndpoint.ts';
+import { startCloudStack, type CloudStack } from './support/cloudStack.ts';
+
+let stack: CloudStack;
+
+beforeAll(async () => {
+  // every third batch a mapping delivers is given back to the broker after it was applied
+  stack = await startCloudStack({ returnEveryNthBatch: 3 });
+}, 300_000);
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const fn = (suffix: string) => stack.service.functions[`cqrs-commerce-${stack.stage}-${suffix}`]!;
+
+describe('every function of the packaged artifact', () => {
+  it('starts cold from its own zip, with the environment and role the template gives it', async () => {
+    const failures: string[] = [];
+    for (const each of Object.values(stack.service.functions)) {
+      const start = await stack.runtime.coldStart(each);
+      if (start.error) failures.push(`${each.name}: ${start.error.errorType}: ${start.error.errorMessage}`);
+    }
+    expect(failures).toEqual([]);
+    expect(Object.keys(stack.service.functions).length).toBeGreaterThanOrEqual(30);
+  });
+});
+
+describe('prepareBackend after a first deploy', () => {
+  it('migrates a fresh database and declares the topology on a fresh virtual host', async () => {
+    const result = (await stack.prepare()) as { migrations: string[]; topology: string };
+    expect(result.topology).toBe('ready');
+    expect(result.migrations.length).toBeGreaterThan(0);
+    const client = new pg.Client({ connectionString: stack.databaseUrl });
+    await client.connect();
+    try {
+      const { rows } = await client.query("SELECT to_regclass('event_log') AS table");
+      expect(rows[0].table).toBe('event_log');
+    } finally {
+      await client.end();
+    }
+    const connection = await amqp.connect(stack.brokerUrl);
+    try {
+      const channel = await connection.createChannel();
+      for (const name of projectionNames) await channel.checkQueue(projectionCatalog[name].queue);
+    } finally {
+      await connection.close();
+    }
+  });
+});
+
+describe('the seed flows through the HTTP API of the template', () => {
+  describeSeedFlows(() => stack);
+});
+
+describe('the relay', () => {
+  it('is woken by each command (its schedule is the template’s one minute)', async () => {
+    const response = await fetch(`${stack.baseUrl}/api/products`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: await stack.authorization() },
+      body: JSON.stringify({ name: 'Lamp', category: 'Home', price: 12.5, stock: 3 }),
+    });
+    expect(response.status).toBe(201);
+    expect(stack.calls).toContainEqual({
+      functionName: fn('createProduct').name,
+      action: 'lambda:InvokeFunction',
+      resource: fn('relayEvents').arn,
+    });
+  });
+});
+
+describe('the projectors, fed as the Amazon MQ mapping feeds them at its worst', () => {
+  it('keep every read model exact under a stream of orders, with batches given back and applied twice', async () => {
+    const authorization = await stack.authorization();
+    const post = (path: string, body: unknown) =>
+      fetch(`${stack.baseUrl}${path}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: authorization },
+        body: JSON.stringify(body),
+      }).then(async (response) => ({
+        status: response.status,
+        body: (await response.json()) as Record<string, number>,
+      }));
+    const product = await post('/api/products', {
+      name: 'Desk',
+      category: 'Office',
+      price: 99.99,
+      stock: 1000,
+    });
+    expect(product.status).toBe(201);
+    const user = await post('/system-api/users', { name: 'Bea', email: 'bea@demo.com' });
+    for (let i = 0; i < 40; i++) {
+      const results = await Promise.all([
+        post('/api/orders', {
+          customerId: 7 + (i % 3),
+          items: [{ productId: product.body.productId, quantity: 1 + (i % 4), price: 99.99 }],
+        }),
+        post('/order-service/orders', { user_id: user.body.id, amount: 10 + i, description: `order ${i}` }),
+      ]);
+      for (const result of results) expect(result.status).toBe(201);
+    }
+    // exact once the last events are through: compared until equal, for at most 90 s
+    const pool = new pg.Pool({ connectionString: stack.databaseUrl, max: 2 });
+    const db = DynamoDBDocumentClient.from(
+      new DynamoDBClient({
+        endpoint: stack.dynamoDbEndpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'check', secretAccessKey: 'check' },
+      }),
+    );
+    const prefix = stack.resourcePrefix;
+    const compare = async () => [
+      ...(await compareReadModel(db, `${prefix}-analytics`, await expectedAnalytics(pool))),
+      ...(await compareReadModel(db, `${prefix}-invoices`, await expectedInvoices(pool))),
+      ...(await compareReadModel(db, `${prefix}-directory`, await expectedDirectory(pool))),
+    ];
+    try {
+      const deadline = Date.now() + 90_000;
+      let differences = await compare();
+      while (differences.length > 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        differences = await compare();
+      }
+      expect(differences).toEqual([]);
+    } finally {
+      await pool.end();
+      db.destroy();
+    }
+    // the mappings did give batches back
+    expect(stack.logs.some((entry) => /gives an applied batch back/.test(entry.line))).toBe(true);
+  });
+});
+
+describe('the roles of the template', () => {
+  it('refused no call any function made', () => {
+    expect(stack.denials).toEqual([]);
+    // and there were calls of every kind to check
+    const services = new Set(stack.calls.map((call) => call.action.split(':')[0]));
+    expect([...services].sort()).toEqual(
+      ['dynamodb', 'lambda', 'mq', 'secretsmanager', 'sqs'].filter((s) => services.has(s)),
+    );
+    expect(services.has('dynamodb') && services.has('secretsmanager') && services.has('lambda')).toBe(true);
+  });
+
+  it('allow no query a secret, and no command a table', async () => {
+    const databaseSecret = fn('relayEvents').environment.DATABASE_SECRET_ARN!;
+    const invoicesTable = `arn:aws:dynamodb:us-east-1:123456789012:table/${stack.resourcePrefix}-invoices`;
+    expect(await roleAllows(fn('getInvoice'), 'secretsmanager:GetSecretValue', databaseSecret)).toBe(false);
+    expect(await roleAllows(fn('getInvoice'), 'dynamodb:PutItem', invoicesTable)).toBe(false);
+    expect(await roleAllows(fn('getInvoice'), 'dynamodb:GetItem', invoicesTable)).toBe(true);
+    expect(await roleAllows(fn('registerUser'), 'dynamodb:GetItem', invoicesTable)).toBe(false);
+    expect(await roleAllows(fn('registerUser'), 'secretsmanager:GetSecretValue', databaseSecret)).toBe(true);
+    expect(
+      await roleAllows(
+        fn('registerUser'),
+        'secretsmanager:GetSecretValue',
+        fn('relayEvents').environment.BROKER_SECRET_ARN!,
+      ),
+    ).toBe(false);
+  });
+});

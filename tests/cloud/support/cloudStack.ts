@@ -1,0 +1,286 @@
+// The cloud tier's stack: `osls package` for a cloud stage, offline, with the README's stage
+// parameters pointing at stand-ins on this machine, and everything the template describes run from
+// the packaged artifact as AWS would run it:
+//
+// - every function from its own zip, on the runtime's Node major, with the template's environment
+//   (lambdaRuntime.ts); every AWS call it makes checked against its own role (awsEndpoint.ts);
+// - the tables and the queue created from the template's resources, as CloudFormation would;
+// - PostgreSQL and RabbitMQ behind TLS, as RDS and Amazon MQ (tlsEndpoints.ts), on a database and a
+//   virtual host of their own, empty until `prepareBackend` runs, as after a first deploy;
+// - the HTTP API from the template's routes and JWT authorizer (httpApi.ts);
+// - each Amazon MQ event source mapping with the template's queue, batch size and window, at its
+//   documented worst: a failed batch goes back to the broker whole and comes again redelivered, and
+//   a batch may come twice;
+// - the relay's schedule at the template's rate, so that freshness depends on the commands' wake-up.
+//
+// What it cannot stand in for is listed in the README's deploy guide.
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateQueueCommand, SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
+import { AwsQueryProtocol } from '@aws-sdk/config/protocol';
+import pg from 'pg';
+import type { AmazonMqRabbitEvent } from '../../../functions/projectors/amazonMqEvent.ts';
+import { rabbitmqctl } from '../../../infra/dev/isolatedBackend.ts';
+import { startLocalAws } from '../../../infra/dev/localAws.ts';
+import { startQueueBridge } from '../../../infra/dev/queueBridge.ts';
+import { startTestIssuer } from '../../../infra/dev/testIssuer.ts';
+import { roleAllows, startAwsEndpoint, type ApiCall } from './awsEndpoint.ts';
+import { ACCOUNT, readCloudService, REGION, type CloudFunction } from './cloudTemplate.ts';
+import { startHttpApi } from './httpApi.ts';
+import { lambdaRuntime } from './lambdaRuntime.ts';
+import { amqpsEndpoint, makeCertificates, postgresTlsEndpoint } from './tlsEndpoints.ts';
+
+const run = promisify(execFile);
+const projectRoot = fileURLToPath(new URL('../../..', import.meta.url));
+const serverlessBin = `${projectRoot}node_modules/serverless/bin/serverless.js`;
+const SERVER = 'postgres://postgres@127.0.0.1:5432';
+const BROKER = 'amqp://guest:guest@127.0.0.1:5672';
+const credentials = { accessKeyId: 'cloud-tier', secretAccessKey: 'cloud-tier' };
+
+/** What serverless.yml reads from the environment: a user packaging for the cloud has none of it set. */
+const LOCAL_SETTINGS = [
+  'DATABASE_URL',
+  'RABBITMQ_URL',
+  'DYNAMODB_ENDPOINT',
+  'SQS_ENDPOINT',
+  'AUTH_ISSUER_URL',
+  'AUTH_AUDIENCE',
+  'RESOURCE_PREFIX',
+  'RELAY_WAKE',
+  'LOG_LEVEL',
+  'PG_POOL_MAX',
+  'HEAL_GAPS_AFTER_MS',
+  'CORS_ALLOWED_ORIGINS',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_PROFILE',
+];
+
+export async function packageForCloud(directory: string, stage: string, params: Record<string, string>) {
+  const env: NodeJS.ProcessEnv = { ...process.env, SLS_TELEMETRY_DISABLED: '1' };
+  for (const name of LOCAL_SETTINGS) delete env[name];
+  const args = ['package', '--stage', stage, '--package', directory];
+  for (const [name, value] of Object.entries(params)) args.push('--param', `${name}=${value}`);
+  await run(process.execPath, [serverlessBin, ...args], { cwd: projectRoot, env, timeout: 240_000 });
+}
+
+export interface CloudStackOptions {
+  /** how often the relay's schedule fires; the template's rate unless given */
+  scheduleMs?: number;
+  /** the mappings' worst: every n-th successful batch is given back to the broker as if it failed */
+  returnEveryNthBatch?: number;
+}
+
+export async function startCloudStack(options: CloudStackOptions = {}) {
+  const id = `cloudtier_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  const stage = 'cloudtier';
+  const workDirectory = await mkdtemp(`${tmpdir()}/cloud-tier-`);
+  const stoppers: (() => Promise<unknown>)[] = [
+    async () => rm(workDirectory, { recursive: true, force: true }),
+  ];
+  const stop = async () => {
+    for (const stopper of stoppers.reverse()) await stopper().catch(() => undefined);
+  };
+  try {
+    // a fresh database and virtual host, as a first deploy finds them: prepareBackend fills them
+    const admin = new pg.Client({ connectionString: `${SERVER}/postgres` });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(id)}`);
+    await admin.end();
+    stoppers.push(async () => {
+      const client = new pg.Client({ connectionString: `${SERVER}/postgres` });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(id)} WITH (FORCE)`);
+      await client.end();
+    });
+    await rabbitmqctl('add_vhost', id);
+    stoppers.push(() => rabbitmqctl('delete_vhost', id));
+    await rabbitmqctl('set_permissions', '-p', id, 'guest', '.*', '.*', '.*');
+
+    const certificates = await makeCertificates(workDirectory);
+    const database = await postgresTlsEndpoint(certificates, { host: '127.0.0.1', port: 5432 });
+    stoppers.push(database.stop);
+    const broker = await amqpsEndpoint(certificates, { host: '127.0.0.1', port: 5672 });
+    stoppers.push(broker.stop);
+    const localAws = await startLocalAws();
+    stoppers.push(localAws.stop);
+    const issuer = await startTestIssuer({ port: 0, audience: 'cloud-tier-client' });
+    stoppers.push(issuer.stop);
+
+    const secretArn = (name: string) => `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${name}-Ab12Cd`;
+    const secrets = new Map<string, string>([
+      // RDS's format; the password is unused (the machine's PostgreSQL trusts local connections)
+      [
+        secretArn('cloud-tier/database'),
+        JSON.stringify({
+          username: 'postgres',
+          password: 'cloud-tier',
+          host: 'localhost',
+          port: database.port,
+          dbname: id,
+        }),
+      ],
+      [secretArn('cloud-tier/broker'), JSON.stringify({ username: 'guest', password: 'guest' })],
+    ]);
+    const params = {
+      brokerArn: `arn:aws:mq:${REGION}:${ACCOUNT}:broker:cloud-tier:b-0f3c2a51-7d2e-4b8e-9a61-2c0de2f7a111`,
+      brokerSecretArn: secretArn('cloud-tier/broker'),
+      brokerEndpoint: `amqps://localhost:${broker.port}`,
+      brokerVirtualHost: id,
+      databaseSecretArn: secretArn('cloud-tier/database'),
+      jwtIssuerUrl: issuer.url,
+      jwtAudience: 'cloud-tier-client',
+    };
+    const packageDirectory = `${workDirectory}/package`;
+    await packageForCloud(packageDirectory, stage, params);
+    const service = await readCloudService(packageDirectory, `cqrs-commerce-${stage}`);
+
+    // what CloudFormation creates: the tables and the queue, from the template's own properties
+    const dynamoDb = new DynamoDBClient({ endpoint: localAws.dynamoDbEndpoint, region: REGION, credentials });
+    for (const table of service.tables) {
+      const { TableName, AttributeDefinitions, KeySchema, GlobalSecondaryIndexes, BillingMode } =
+        table as never;
+      await dynamoDb.send(
+        new CreateTableCommand({
+          TableName,
+          AttributeDefinitions,
+          KeySchema,
+          GlobalSecondaryIndexes,
+          BillingMode,
+        }),
+      );
+    }
+    dynamoDb.destroy();
+    const sqs = new SQSClient({
+      protocol: AwsQueryProtocol,
+      endpoint: localAws.sqsEndpoint,
+      region: REGION,
+      credentials,
+    } as SQSClientConfig);
+    for (const queue of service.queues)
+      await sqs.send(new CreateQueueCommand({ QueueName: queue.QueueName as string }));
+    sqs.destroy();
+
+    const functions = Object.values(service.functions);
+    const accessKeys = new Map(
+      functions.map((fn, index) => [`ASIACLOUDTIER${String(index).padStart(4, '0')}`, fn]),
+    );
+    const accessKeyOf = (fn: CloudFunction) => [...accessKeys].find(([, candidate]) => candidate === fn)![0];
+    const logs: { functionName: string; line: string }[] = [];
+    // eslint-disable-next-line prefer-const -- the endpoint and the runtime refer to each other
+    let runtime: ReturnType<typeof lambdaRuntime>;
+    const invoke = (name: string, event: unknown) => {
+      const fn = service.functions[name];
+      if (!fn) throw new Error(`no function ${name} in the template`);
+      return runtime.invoke(fn, event);
+    };
+    const aws = await startAwsEndpoint({
+      dynamoDbEndpoint: localAws.dynamoDbEndpoint,
+      sqsEndpoint: localAws.sqsEndpoint,
+      secrets,
+      functionOf: (key) => accessKeys.get(key),
+      invoke,
+    });
+    stoppers.push(aws.stop);
+    runtime = lambdaRuntime({
+      packageDirectory,
+      workDirectory: `${workDirectory}/functions`,
+      awsEndpoint: aws.url,
+      accessKeyOf,
+      caFile: certificates.caFile,
+      log: (functionName, line) => logs.push({ functionName, line }),
+    });
+    stoppers.push(runtime.stop);
+    const api = await startHttpApi({ routes: service.routes, invoke });
+    stoppers.push(api.stop);
+
+    const named = (suffix: string) => functions.find((fn) => fn.name === `cqrs-commerce-${stage}-${suffix}`)!;
+    let prepared: unknown;
+
+    /** The mappings and the schedule, once prepareBackend has made the queues they consume. */
+    async function startEventSources() {
+      for (const mapping of service.mappings) {
+        const fn = service.functions[mapping.functionName]!;
+        // the mapping reads the broker's secret and describes the broker with the function's role
+        for (const [action, resource] of [
+          ['mq:DescribeBroker', mapping.brokerArn],
+          ['secretsmanager:GetSecretValue', mapping.basicAuthSecretArn],
+        ] as const) {
+          aws.calls.push({ functionName: fn.name, action, resource });
+          if (!(await roleAllows(fn, action, resource)))
+            aws.denials.push({ functionName: fn.name, action, resource });
+        }
+        const secret = JSON.parse(secrets.get(mapping.basicAuthSecretArn)!) as {
+          username: string;
+          password: string;
+        };
+        let batches = 0;
+        const bridge = startQueueBridge({
+          rabbitmqUrl: `amqp://${secret.username}:${secret.password}@127.0.0.1:5672/${encodeURIComponent(mapping.virtualHost)}`,
+          queue: mapping.queue,
+          batchSize: mapping.batchSize,
+          maximumBatchingWindowMs: mapping.maximumBatchingWindowSeconds * 1000,
+          eventSourceArn: mapping.brokerArn,
+          onFailure: 'requeue',
+          invoke: async (event: AmazonMqRabbitEvent) => {
+            await invoke(mapping.functionName, event);
+            batches += 1;
+            if (options.returnEveryNthBatch && batches % options.returnEveryNthBatch === 0) {
+              throw new Error('the mapping gives an applied batch back to the broker (at least once)');
+            }
+          },
+          log: (message) => logs.push({ functionName: `${mapping.functionName} mapping`, line: message }),
+        });
+        stoppers.push(bridge.stop);
+      }
+      for (const schedule of service.schedules) {
+        const minutes = Number(/^rate\((\d+) minutes?\)$/.exec(schedule.expression)?.[1]);
+        const timer = setInterval(
+          () =>
+            void invoke(schedule.functionName, {
+              source: 'aws.events',
+              'detail-type': 'Scheduled Event',
+            }).catch(() => undefined),
+          options.scheduleMs ?? minutes * 60_000,
+        );
+        stoppers.push(async () => clearInterval(timer));
+      }
+    }
+
+    return {
+      stage,
+      service,
+      baseUrl: api.baseUrl,
+      /** every AWS call checked, and those a role refused */
+      calls: aws.calls as ApiCall[],
+      denials: aws.denials as ApiCall[],
+      logs,
+      runtime,
+      invoke,
+      issuer,
+      authorization: async () => `Bearer ${await issuer.mintToken({ sub: 'cloud-tier-user' })}`,
+      /** `prepareBackend`, as after a deploy; then the event sources start */
+      async prepare() {
+        prepared = await invoke(named('prepareBackend').name, {});
+        await startEventSources();
+        return prepared;
+      },
+      dynamoDbEndpoint: localAws.dynamoDbEndpoint,
+      resourcePrefix: service.functions[named('relayEvents').name]!.environment.RESOURCE_PREFIX!,
+      databaseUrl: `${SERVER}/${id}`,
+      brokerUrl: `${BROKER}/${id}`,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+export type CloudStack = Awaited<ReturnType<typeof startCloudStack>>;
