@@ -3,10 +3,17 @@
 import { readFile } from 'node:fs/promises';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
+import { checkTemplate, refusedYamlFeatures } from './cloudFormationSpec.ts';
 
 const read = (file: string) => readFile(new URL(`../../${file}`, import.meta.url), 'utf8');
 
 describe('infra/aws/foundation.yml', () => {
+  it('is plain CloudFormation: no YAML anchors, aliases or merge keys, and valid by the resource specification', async () => {
+    const text = await read('infra/aws/foundation.yml');
+    expect(refusedYamlFeatures(text)).toEqual([]);
+    expect(await checkTemplate(yaml.load(text) as Parameters<typeof checkTemplate>[0])).toEqual([]);
+  });
+
   it('outputs every stage parameter serverless.yml reads but the choices of a deployment, and nothing else', async () => {
     const template = yaml.load(await read('infra/aws/foundation.yml')) as {
       Outputs: Record<string, unknown>;

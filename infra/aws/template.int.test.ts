@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { projectionCatalog } from '../../functions/projectors/catalog.ts';
 import { writtenFunctions, type HttpApiEvent } from '../../tests/support/serverlessFunctions.ts';
+import { checkTemplate } from './cloudFormationSpec.ts';
 import { tableDefinitions } from './readModelResources.ts';
 
 const run = promisify(execFile);
@@ -19,6 +20,7 @@ interface Statement {
   Resource: unknown;
 }
 type Resource = { Type: string; Properties: Record<string, unknown> };
+let template: { Resources: Record<string, Resource> };
 let resources: Record<string, Resource>;
 let packageDirectory: string;
 
@@ -51,7 +53,7 @@ beforeAll(async () => {
     env: offlineEnv(),
     timeout: 240_000,
   });
-  const template = JSON.parse(
+  template = JSON.parse(
     await readFile(`${packageDirectory}/cloudformation-template-update-stack.json`, 'utf8'),
   );
   resources = template.Resources;
@@ -256,14 +258,39 @@ describe('the packaged template', () => {
     ]);
   });
 
-  it('puts only the functions that reach PostgreSQL and the broker in the VPC given as stage parameters', async () => {
+  it('is accepted by the CloudFormation resource specification', async () => {
+    expect(await checkTemplate(template)).toEqual([]);
+  });
+
+  it('takes the partition from AWS::Partition: no ARN of its own names `aws`', () => {
+    // the local placeholders of the broker and secret parameters (account 000000000000) aside
+    const literal = [...JSON.stringify(template).matchAll(/arn:aws:[^"]*/g)]
+      .map(([arn]) => arn)
+      .filter((arn) => !arn.includes(':000000000000:'));
+    expect(literal).toEqual([]);
+  });
+
+  it('puts only the functions that reach PostgreSQL and the broker in the VPC given as stage parameters, on the longest stage, in a region of the longest names', async () => {
     const directory = await mkdtemp(`${tmpdir()}/package-vpc-`);
     const params = ['network=vpc', 'securityGroupIds=sg-1', 'subnetIds=subnet-a,subnet-b'].flatMap(
       (param) => ['--param', param],
     );
+    // 25 characters: the longest stage whose function names fit Lambda's 64 (the plugin
+    // infra/aws/plugins/awsNameLimits.cjs refuses a longer one, naming the limit)
+    const stage = 'production-eu-customer-1x';
     await run(
       process.execPath,
-      [serverlessBin, 'package', '--stage', 'ci', '--package', directory, ...params],
+      [
+        serverlessBin,
+        'package',
+        '--stage',
+        stage,
+        '--region',
+        'ap-southeast-2',
+        '--package',
+        directory,
+        ...params,
+      ],
       {
         cwd: projectRoot,
         env: offlineEnv(),
@@ -287,6 +314,11 @@ describe('the packaged template', () => {
     });
     // without corsAllowedOrigins no browser origin is allowed: no CORS configuration at all
     expect(template.Resources.HttpApi.Properties).not.toHaveProperty('CorsConfiguration');
+    // no role has a name of its own to outgrow IAM's 64 characters: CloudFormation names them
+    for (const resource of Object.values(template.Resources as Record<string, Resource>)) {
+      if (resource.Type === 'AWS::IAM::Role')
+        expect([undefined, '{"Ref":"AWS::NoValue"}']).toContain(JSON.stringify(resource.Properties.RoleName));
+    }
     // and without those parameters nothing is in a VPC
     expect(ofType('AWS::Lambda::Function').filter(([, fn]) => fn.Properties.VpcConfig)).toEqual([]);
   }, 300_000);

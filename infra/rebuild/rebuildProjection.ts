@@ -9,7 +9,16 @@
 // new table. Every event is then in the new table exactly once, the old table is frozen at the switch
 // point, and the queue's messages at or below the new checkpoint are skipped as duplicates.
 import { randomUUID } from 'node:crypto';
-import { CreateTableCommand, ResourceInUseException, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeContinuousBackupsCommand,
+  DescribeTableCommand,
+  ResourceInUseException,
+  UpdateContinuousBackupsCommand,
+  waitUntilTableExists,
+  type CreateTableCommandInput,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type pg from 'pg';
 import { parseStoredEvent } from '../../events/storedEvents.ts';
@@ -77,6 +86,59 @@ async function readCheckpoint(table: string): Promise<Checkpoint | undefined> {
   return Item as Checkpoint | undefined;
 }
 
+export interface TableProtection {
+  deletionProtection: boolean;
+  pointInTimeRecovery: boolean;
+}
+
+/**
+ * What the live table keeps that its rebuilt copy must keep too, since the copy lives outside
+ * CloudFormation: deletion protection and point-in-time recovery (on the production stages). An
+ * emulator without continuous backups (dynalite) has none to copy.
+ */
+export async function protectionOf(client: DynamoDBClient, table: string): Promise<TableProtection> {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: table }));
+  let pointInTimeRecovery = false;
+  try {
+    const { ContinuousBackupsDescription } = await client.send(
+      new DescribeContinuousBackupsCommand({ TableName: table }),
+    );
+    pointInTimeRecovery =
+      ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus === 'ENABLED';
+  } catch (error) {
+    if ((error as { name?: string }).name !== 'UnknownOperationException') throw error;
+  }
+  return { deletionProtection: Table?.DeletionProtectionEnabled === true, pointInTimeRecovery };
+}
+
+/** Creates `definition`'s table with the protection `live` has, and waits until it is active. */
+export async function createTableLike(
+  client: DynamoDBClient,
+  live: string,
+  definition: CreateTableCommandInput,
+): Promise<void> {
+  const protection = await protectionOf(client, live);
+  await client
+    .send(
+      new CreateTableCommand({
+        ...definition,
+        ...(protection.deletionProtection ? { DeletionProtectionEnabled: true } : {}),
+      }),
+    )
+    .catch((error: unknown) => {
+      if (!(error instanceof ResourceInUseException)) throw error;
+    });
+  await waitUntilTableExists({ client, maxWaitTime: 300 }, { TableName: definition.TableName });
+  if (protection.pointInTimeRecovery) {
+    await client.send(
+      new UpdateContinuousBackupsCommand({
+        TableName: definition.TableName,
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      }),
+    );
+  }
+}
+
 /** The table this rebuild fills: the one an interrupted rebuild started, or a new one. */
 async function targetTable(projection: ProjectionName, prefix: string): Promise<string> {
   const streamTable = eventStreamTableName(prefix);
@@ -88,12 +150,10 @@ async function targetTable(projection: ProjectionName, prefix: string): Promise<
     (table) => table.TableName === readModelTableName(prefix, projection),
   )!;
   const table = `${readModelTableName(prefix, projection)}-${Date.now().toString(36)}`;
-  await dynamoDb()
-    .send(new CreateTableCommand({ ...definition, TableName: table }))
-    .catch((error: unknown) => {
-      if (!(error instanceof ResourceInUseException)) throw error;
-    });
-  await waitUntilTableExists({ client: dynamoDb(), maxWaitTime: 300 }, { TableName: table });
+  await createTableLike(dynamoDb(), readModelTableName(prefix, projection), {
+    ...definition,
+    TableName: table,
+  });
   await dynamoDb().send(
     new PutCommand({
       TableName: streamTable,
