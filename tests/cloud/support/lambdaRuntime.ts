@@ -5,13 +5,12 @@
 // gives each container; a container that times out is killed, and the next invocation starts cold.
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
-import { execFile } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import JSZip from 'jszip';
 import { REGION, type CloudFunction } from './cloudTemplate.ts';
 
-const run = promisify(execFile);
 const bootstrap = fileURLToPath(new URL('./lambdaBootstrap.mjs', import.meta.url));
 
 export interface InvocationError {
@@ -90,8 +89,12 @@ export function lambdaRuntime(options: RuntimeOptions) {
     if (!directory) {
       directory = (async () => {
         const target = `${options.workDirectory}/${fn.name}`;
-        await mkdir(target, { recursive: true });
-        await run('unzip', ['-q', '-o', `${options.packageDirectory}/${fn.zip}`, '-d', target]);
+        const zip = await JSZip.loadAsync(await readFile(`${options.packageDirectory}/${fn.zip}`));
+        for (const entry of Object.values(zip.files)) {
+          if (entry.dir) continue;
+          await mkdir(dirname(`${target}/${entry.name}`), { recursive: true });
+          await writeFile(`${target}/${entry.name}`, await entry.async('nodebuffer'));
+        }
         return target;
       })();
       unpacked.set(fn.name, directory);
