@@ -121,7 +121,13 @@ function startOffline(env: NodeJS.ProcessEnv, instance: OfflineInstance): ChildP
     ],
     {
       stdio: ['ignore', 'inherit', 'inherit'],
-      env: { ...env, SLS_TELEMETRY_DISABLED: '1', ESBUILD_WORK_FOLDER: instance.workFolder },
+      // BUNDLES=local: the AWS SDK from node_modules, once for every function (serverless.yml)
+      env: {
+        ...env,
+        SLS_TELEMETRY_DISABLED: '1',
+        ESBUILD_WORK_FOLDER: instance.workFolder,
+        BUNDLES: 'local',
+      },
     },
   );
 }
