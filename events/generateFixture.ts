@@ -4,21 +4,27 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { exitWithUsage, parseCommandLine } from '../infra/cli/commandLine.ts';
 import { generateEvents } from './generatedStream.ts';
 
-const { values } = parseArgs({
-  options: {
-    seed: { type: 'string', default: '42' },
-    events: { type: 'string', default: '100000' },
-    out: { type: 'string' },
+const usage = `Usage: npm run fixtures:generate -- [--seed N] [--events N] [--out FILE]
+
+Writes N events (default 100000) generated from the seed (default 42) as NDJSON, to FILE or under
+events/fixtures/generated/.`;
+const { values } = parseCommandLine(
+  {
+    options: {
+      seed: { type: 'string', default: '42' },
+      events: { type: 'string', default: '100000' },
+      out: { type: 'string' },
+    },
   },
-});
+  usage,
+);
 const seed = Number(values.seed);
 const count = Number(values.events);
 if (!Number.isInteger(seed) || !Number.isInteger(count) || count < 1) {
-  console.error('Usage: npm run fixtures:generate -- [--seed N] [--events N] [--out FILE]');
-  process.exit(2);
+  exitWithUsage(usage, '--seed and --events take whole numbers, --events at least 1');
 }
 const directory = fileURLToPath(new URL('./fixtures/generated', import.meta.url));
 await mkdir(directory, { recursive: true });

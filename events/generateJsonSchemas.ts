@@ -2,7 +2,13 @@
 // generated from the zod contracts (the single source). A test fails when the files are stale.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { parseCommandLine } from '../infra/cli/commandLine.ts';
 import { jsonSchemaFiles } from './jsonSchemas.ts';
+
+parseCommandLine(
+  { options: {} },
+  'Usage: npm run events:schemas\n\nWrites the JSON Schema of every event type and version to events/schemas/.',
+);
 
 const directory = fileURLToPath(new URL('./schemas', import.meta.url));
 await mkdir(directory, { recursive: true });

@@ -56,6 +56,9 @@ const settingsSchema = z.object({
 
 export type Settings = z.infer<typeof settingsSchema>;
 
+/** Every setting's name, as the environment spells it. */
+export const settingNames = Object.keys(settingsSchema.shape) as (keyof Settings)[];
+
 /** In a Lambda on AWS, as opposed to serverless-offline, tests and tools on this machine. */
 export const runsInTheCloud = (env: NodeJS.ProcessEnv) =>
   Boolean(env.AWS_LAMBDA_FUNCTION_NAME) && !env.IS_OFFLINE;

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { projectionCatalog } from '../../functions/projectors/catalog.ts';
-import { writtenFunctions, type HttpApiEvent } from '../../tests/support/serverlessFunctions.ts';
+import { isRouteEvent, writtenFunctions } from '../../tests/support/serverlessFunctions.ts';
 import { checkTemplate } from './cloudFormationSpec.ts';
 import { tableDefinitions } from './readModelResources.ts';
 
@@ -130,6 +130,8 @@ describe('the packaged template', () => {
         'PUT /users/{id}',
         'DELETE /users/{id}',
         'GET /health',
+        // whatever no other route takes: a 404 problem details (functions/fallback)
+        '$default',
       ].sort(),
     );
   });
@@ -143,12 +145,13 @@ describe('the packaged template', () => {
     });
     const declared = new Map<string, string>();
     for (const fn of Object.values(await writtenFunctions())) {
-      const route = (fn.events?.find((event) => 'httpApi' in event) as HttpApiEvent | undefined)?.httpApi;
-      if (!route) continue;
+      const route = fn.events?.find(isRouteEvent)?.httpApi;
+      const catchAll = fn.events?.some((event) => (event as { httpApi?: unknown }).httpApi === '*');
+      if (!route && !catchAll) continue;
       const module = (await import(`${projectRoot}/${fn.handler.replace(/\.handler$/, '.ts')}`)) as {
         handler: { access: string };
       };
-      declared.set(`${route.method} ${route.path}`, module.handler.access);
+      declared.set(route ? `${route.method} ${route.path}` : '$default', module.handler.access);
     }
     const protectedInTemplate = ofType('AWS::ApiGatewayV2::Route').map(([, route]): [string, string] => [
       route.Properties.RouteKey as string,
@@ -159,7 +162,7 @@ describe('the packaged template', () => {
     ]);
     expect(new Map(protectedInTemplate)).toEqual(declared);
     expect([...declared].filter(([, access]) => access === 'public').map(([route]) => route)).toEqual(
-      expect.arrayContaining(['GET /health', 'GET /api/analytics/sync-status']),
+      expect.arrayContaining(['GET /health', 'GET /api/analytics/sync-status', '$default']),
     );
   });
 
@@ -175,8 +178,8 @@ describe('the packaged template', () => {
 
   it('has every function on nodejs24.x, each in a small bundle of its own', async () => {
     const functions = ofType('AWS::Lambda::Function');
-    // plus health, the relay and prepareBackend
-    expect(functions).toHaveLength(commands.length + queries.length + projectors.length + 3);
+    // plus health, the relay, prepareBackend and the fallback
+    expect(functions).toHaveLength(commands.length + queries.length + projectors.length + 4);
     for (const [, fn] of functions) expect(fn.Properties.Runtime).toBe('nodejs24.x');
     for (const file of (await readdir(packageDirectory)).filter((name) => name.endsWith('.zip'))) {
       expect((await stat(`${packageDirectory}/${file}`)).size, file).toBeLessThan(2_000_000);

@@ -5,20 +5,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createServer } from 'node:net';
 import os from 'node:os';
-import { parseArgs } from 'node:util';
+import { exitWithUsage, parseCommandLine } from '../cli/commandLine.ts';
 
-const { values } = parseArgs({
-  options: {
-    seconds: { type: 'string', default: '15' },
-    events: { type: 'string', default: '100000' },
-    backlog: { type: 'string', default: '20000' },
-    phases: { type: 'string', default: 'floor,api,projection' },
-    out: { type: 'string' },
-    help: { type: 'boolean', short: 'h', default: false },
-  },
-});
-if (values.help) {
-  console.log(`Usage: npm run bench -- [--seconds 15] [--events 100000] [--backlog 20000] [--phases floor,api,projection] [--out FILE]
+const usage = `Usage: npm run bench -- [--seconds 15] [--events 100000] [--backlog 20000] [--phases floor,api,projection] [--out FILE]
 
 Starts its own stack on PostgreSQL (${process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432'})
 and RabbitMQ (${process.env.BENCH_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672'}; needs rabbitmqctl for a vhost),
@@ -27,15 +16,28 @@ measures writes, freshness, projection and reads, and checks every read model is
 --backlog: how many of them wait in the projector queues for the catch-up;
 --phases: which groups to run: floor (serverless-offline alone), api (writes, freshness, reads),
 projection (catch-up, rebuild).
-Writes the figures as JSON to bench-results/ (or --out).`);
-  process.exit(0);
-}
+Writes the figures as JSON to bench-results/ (or --out).`;
+
+const { values } = parseCommandLine(
+  {
+    options: {
+      seconds: { type: 'string', default: '15' },
+      events: { type: 'string', default: '100000' },
+      backlog: { type: 'string', default: '20000' },
+      phases: { type: 'string', default: 'floor,api,projection' },
+      out: { type: 'string' },
+    },
+  },
+  usage,
+);
 const phases = new Set(values.phases.split(',').map((name) => name.trim()));
 for (const name of phases) {
   if (!['floor', 'api', 'projection'].includes(name)) {
-    console.error(`--phases: unknown phase ${name} (floor, api, projection)`);
-    process.exit(2);
+    exitWithUsage(usage, `--phases: unknown phase ${name} (floor, api, projection)`);
   }
+}
+for (const name of ['seconds', 'events', 'backlog'] as const) {
+  if (!(Number(values[name]) > 0)) exitWithUsage(usage, `--${name}: a positive number, not ${values[name]}`);
 }
 const loadSeconds = Number(values.seconds);
 const logEvents = Number(values.events);

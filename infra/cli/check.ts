@@ -1,22 +1,20 @@
 // `npm run check [-- --projection NAME]`: compares every read model with a recomputation from
 // PostgreSQL and prints the differences; exits 1 if there are any.
-import { parseArgs } from 'node:util';
 import { projectionNames, type ProjectionName } from '../../functions/projectors/catalog.ts';
+import { exitWithUsage, parseCommandLine } from './commandLine.ts';
 
-const { values } = parseArgs({
-  options: {
-    projection: { type: 'string' },
-    cloud: { type: 'boolean', default: false },
-    help: { type: 'boolean', short: 'h', default: false },
-  },
-});
-if (values.help || (values.projection && !projectionNames.includes(values.projection as ProjectionName))) {
-  console.log(`Usage: npm run check -- [--projection ${projectionNames.join('|')}] [--cloud]
+const usage = `Usage: npm run check -- [--projection ${projectionNames.join('|')}] [--cloud]
 
 Compares the read models with what PostgreSQL says they should hold (run it when the projectors
 have caught up: GET /api/analytics/sync-status shows eventsBehind 0). Locally it reads the
-DynamoDB of \`npm run dev\`.`);
-  process.exit(values.help ? 0 : 2);
+DynamoDB of \`npm run dev\`.`;
+
+const { values } = parseCommandLine(
+  { options: { projection: { type: 'string' }, cloud: { type: 'boolean', default: false } } },
+  usage,
+);
+if (values.projection && !projectionNames.includes(values.projection as ProjectionName)) {
+  exitWithUsage(usage, `unknown projection ${values.projection}`);
 }
 
 if (!values.cloud) {

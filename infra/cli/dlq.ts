@@ -1,7 +1,6 @@
 // `npm run dlq -- list|redrive [--projector NAME]`: the projectors' parked events. `list` shows each
 // with the error that parked it; `redrive` (after a fix) sends them back through their projector's
 // queue, where the projector applies them once and parks again any that still fail.
-import { parseArgs } from 'node:util';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import {
   DeleteMessageCommand,
@@ -11,6 +10,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { settings } from '../../functions/shared/config.ts';
 import { projectionNames } from '../../functions/projectors/catalog.ts';
+import { exitWithUsage, parseCommandLine } from './commandLine.ts';
 import { localOrCloud } from './operatorEnvironment.ts';
 
 const usage = `Usage: npm run dlq -- <list|redrive> [--projector invoices|analytics|directory] [--stage dev] [--cloud]
@@ -21,23 +21,21 @@ const usage = `Usage: npm run dlq -- <list|redrive> [--projector invoices|analyt
 
 Locally it talks to the stack of \`npm run dev\`; with --cloud to AWS (credentials from the environment).`;
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    projector: { type: 'string' },
-    stage: { type: 'string', default: 'dev' },
-    cloud: { type: 'boolean', default: false },
-    help: { type: 'boolean', short: 'h', default: false },
+const { values, positionals } = parseCommandLine(
+  {
+    allowPositionals: true,
+    options: {
+      projector: { type: 'string' },
+      stage: { type: 'string', default: 'dev' },
+      cloud: { type: 'boolean', default: false },
+    },
   },
-});
+  usage,
+);
 const command = positionals[0];
-if (values.help || (command !== 'list' && command !== 'redrive')) {
-  console.log(usage);
-  process.exit(values.help ? 0 : 2);
-}
+if (command !== 'list' && command !== 'redrive') exitWithUsage(usage);
 if (values.projector && !projectionNames.includes(values.projector as never)) {
-  console.error(`unknown projector ${values.projector}: one of ${projectionNames.join(', ')}`);
-  process.exit(2);
+  exitWithUsage(usage, `unknown projector ${values.projector}: one of ${projectionNames.join(', ')}`);
 }
 
 const { sqs, queueUrl, lambdaEndpoint } = await localOrCloud(values.cloud);

@@ -2,11 +2,11 @@
 // stream (what the relay does by itself once a projector has waited HEAL_GAPS_AFTER_MS): from its
 // checkpoint up to the first event it holds, or up to the stream's head. It asks the relay Lambda,
 // the one function that reaches the broker, wherever the operator runs it.
-import { parseArgs } from 'node:util';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { isProjectionName, projectionNames } from '../../functions/projectors/catalog.ts';
 import type { HealedRange } from '../../functions/relay/healGaps.ts';
 import { settings } from '../../functions/shared/config.ts';
+import { exitWithUsage, parseCommandLine } from './commandLine.ts';
 
 const usage = `Usage: npm run heal -- [${projectionNames.join('|')} ...] [--stage dev] [--cloud]
 
@@ -16,18 +16,15 @@ stream (GET /api/analytics/sync-status shows both). A projector skips what it al
 Locally it asks the relay of \`npm run dev\`; with --cloud the deployed one (credentials from the
 environment).`;
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    stage: { type: 'string', default: 'dev' },
-    cloud: { type: 'boolean', default: false },
-    help: { type: 'boolean', short: 'h', default: false },
+const { values, positionals } = parseCommandLine(
+  {
+    allowPositionals: true,
+    options: { stage: { type: 'string', default: 'dev' }, cloud: { type: 'boolean', default: false } },
   },
-});
-if (values.help || !positionals.every(isProjectionName)) {
-  console.log(usage);
-  process.exit(values.help ? 0 : 2);
-}
+  usage,
+);
+const unknown = positionals.find((name) => !isProjectionName(name));
+if (unknown) exitWithUsage(usage, `unknown projector ${unknown}`);
 
 const lambdaEndpoint = values.cloud
   ? undefined

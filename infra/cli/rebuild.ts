@@ -1,25 +1,21 @@
 // `npm run rebuild -- PROJECTION`: rebuilds a projection from the PostgreSQL event log into a new
 // table while the live one keeps serving, then switches over. Interrupted, it resumes when run again.
-import { parseArgs } from 'node:util';
 import { projectionNames, type ProjectionName } from '../../functions/projectors/catalog.ts';
+import { exitWithUsage, parseCommandLine } from './commandLine.ts';
 import { progressBar } from './progressBar.ts';
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    cloud: { type: 'boolean', default: false },
-    help: { type: 'boolean', short: 'h', default: false },
-  },
-});
-const projection = positionals[0] as ProjectionName | undefined;
-if (values.help || !projection || !projectionNames.includes(projection)) {
-  console.log(`Usage: npm run rebuild -- <${projectionNames.join('|')}> [--cloud]
+const usage = `Usage: npm run rebuild -- <${projectionNames.join('|')}> [--cloud]
 
 Builds the projection afresh from the event log into a new table, switches reads and the projector
 to it, and leaves the old table in place (delete it when you no longer need it). Run it again to
-resume an interrupted rebuild. Locally it works on the stack of \`npm run dev\`.`);
-  process.exit(values.help ? 0 : 2);
-}
+resume an interrupted rebuild. Locally it works on the stack of \`npm run dev\`.`;
+
+const { values, positionals } = parseCommandLine(
+  { allowPositionals: true, options: { cloud: { type: 'boolean', default: false } } },
+  usage,
+);
+const projection = positionals[0] as ProjectionName | undefined;
+if (!projection || !projectionNames.includes(projection) || positionals.length > 1) exitWithUsage(usage);
 if (!values.cloud) {
   // the DynamoDB and SQS of `npm run dev`, unless configured otherwise; read at import below
   process.env.DYNAMODB_ENDPOINT ??= `http://127.0.0.1:${process.env.LOCAL_DYNAMODB_PORT ?? 4569}`;

@@ -3,7 +3,6 @@
 // already there are left out, so replaying a file twice changes nothing) and relayed in order: to the
 // broker, where the projectors take them from their queues, or with --direct straight to the
 // projector Lambdas of `npm run dev`.
-import { parseArgs } from 'node:util';
 import { readFixture } from '../../events/fixtureFile.ts';
 import { projectionNames } from '../../functions/projectors/catalog.ts';
 import { rabbitPublisher } from '../../functions/relay/eventPublisher.ts';
@@ -11,6 +10,7 @@ import { brokerUrl, databaseUrl, settings } from '../../functions/shared/config.
 import { createPool } from '../../functions/shared/postgres.ts';
 import { lambdaInvoker } from '../dev/queueBridge.ts';
 import { directPublisher, replayEvents, type ProjectorInvokers } from '../replay/replayEvents.ts';
+import { exitWithUsage, parseCommandLine } from './commandLine.ts';
 import { progressBar } from './progressBar.ts';
 
 const usage = `Usage: npm run replay -- FILE [--direct] [--stage dev]
@@ -21,19 +21,15 @@ const usage = `Usage: npm run replay -- FILE [--direct] [--stage dev]
 The events join the event log of DATABASE_URL as recorded (ids, times, payloads) after what is
 there, and reach the read models like any other event; an event already in the log is left out.`;
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    direct: { type: 'boolean', default: false },
-    stage: { type: 'string', default: 'dev' },
-    help: { type: 'boolean', short: 'h', default: false },
+const { values, positionals } = parseCommandLine(
+  {
+    allowPositionals: true,
+    options: { direct: { type: 'boolean', default: false }, stage: { type: 'string', default: 'dev' } },
   },
-});
+  usage,
+);
 const file = positionals[0];
-if (values.help || !file) {
-  console.log(usage);
-  process.exit(values.help ? 0 : 2);
-}
+if (!file || positionals.length > 1) exitWithUsage(usage);
 
 const reading = await readFixture(file).catch((error: unknown) => {
   console.error(`cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);

@@ -10,11 +10,21 @@ import { setupTopology } from '../../functions/operations/brokerTopology.ts';
 import { migrateDatabase } from '../../functions/operations/schemaMigrations.ts';
 import { projectionCatalog, projectionNames } from '../../functions/projectors/catalog.ts';
 import { brokerUrl, databaseUrl, settings } from '../../functions/shared/config.ts';
+import { parseCommandLine } from '../cli/commandLine.ts';
 import { createReadModelResources, startLocalAws } from './localAws.ts';
 import { requirePostgres, requireRabbitMq, UnreachableDependencyError } from './preflight.ts';
 import { lambdaInvoker, startQueueBridge } from './queueBridge.ts';
 import { startRelayWakeup } from './relayWakeup.ts';
 import { startTestIssuer } from './testIssuer.ts';
+
+parseCommandLine(
+  { options: {} },
+  `Usage: npm run dev
+
+Runs the whole system on this machine: http://localhost:3000 (HTTP_PORT), on the PostgreSQL of
+DATABASE_URL and the RabbitMQ of RABBITMQ_URL. Its settings are environment variables (the README's
+Configuration section).`,
+);
 
 const HTTP_PORT = Number(process.env.HTTP_PORT ?? 3000);
 const LAMBDA_PORT = Number(process.env.LAMBDA_PORT ?? 3002);

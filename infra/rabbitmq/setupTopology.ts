@@ -2,6 +2,12 @@
 import amqp from 'amqplib';
 import { brokerUrl, settings } from '../../functions/shared/config.ts';
 import { setupTopology } from '../../functions/operations/brokerTopology.ts';
+import { parseCommandLine } from '../cli/commandLine.ts';
+
+parseCommandLine(
+  { options: {} },
+  'Usage: npm run topology\n\nDeclares the exchange, queues and bindings on the broker at RABBITMQ_URL.',
+);
 
 const connection = await amqp.connect(await brokerUrl());
 try {

@@ -144,12 +144,14 @@ function send(
   });
 }
 
-/** A clear refusal: 4xx with an error code and message, a field when it is a validation error. */
+/** A clear refusal: 4xx problem details with a code and detail, a field when it is a validation error. */
 function expectRefused(result: CallResult, statuses: number[] = [400, 404, 409, 413, 415, 422]) {
   expect(statuses, JSON.stringify(result.body)).toContain(result.statusCode);
-  const { error } = result.body as { error: { code: string; message: string; field?: string } };
+  const error = result.body as { status: number; code: string; detail: string; field?: string };
+  expect(result.headers['content-type']).toBe('application/problem+json');
+  expect(error.status).toBe(result.statusCode);
   expect(error.code).toEqual(expect.any(String));
-  expect(error.message).toEqual(expect.any(String));
+  expect(error.detail).toEqual(expect.any(String));
   expect(JSON.stringify(result.body)).not.toMatch(/\bat .+\.(ts|js|mjs):\d+/);
   if (error.code === 'validation_failed') expect(error.field).toEqual(expect.any(String));
 }
@@ -327,9 +329,7 @@ describe('list queries', () => {
       for (const value of hostile) {
         const result = await callHandler(handler, { method: 'GET', path, query: { order_by: value } });
         expectRefused(result, [400]);
-        expect((result.body as { error: { field: string } }).error.field, `${path} ${value}`).toBe(
-          'order_by',
-        );
+        expect((result.body as { field: string }).field, `${path} ${value}`).toBe('order_by');
       }
       for (const [name, value] of [
         ['limit', '-1'],

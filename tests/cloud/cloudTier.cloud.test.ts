@@ -77,6 +77,20 @@ describe('the seed flows through the HTTP API of the template', () => {
   describeSeedFlows(() => stack);
 });
 
+describe('a request no route of the template takes', () => {
+  it('gets a 404 problem details from the $default route, not API Gateway’s message', async () => {
+    for (const [method, path] of [
+      ['GET', '/no/such/route'],
+      ['DELETE', '/api/products'],
+    ] as const) {
+      const response = await fetch(`${stack.baseUrl}${path}`, { method });
+      expect(response.status, `${method} ${path}`).toBe(404);
+      expect(response.headers.get('content-type')).toBe('application/problem+json');
+      expect(await response.json()).toMatchObject({ status: 404, code: 'route_not_found' });
+    }
+  });
+});
+
 describe('the relay', () => {
   it('is woken by each command (its schedule is the template’s one minute)', async () => {
     const response = await fetch(`${stack.baseUrl}/api/products`, {

@@ -5,7 +5,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevStack, type DevStack } from '../support/devStack.ts';
-import { writtenFunctions, type HttpApiEvent } from '../support/serverlessFunctions.ts';
+import { isRouteEvent, writtenFunctions } from '../support/serverlessFunctions.ts';
 
 const ALLOWED_ORIGIN = 'https://shop.example';
 let stack: DevStack;
@@ -22,7 +22,7 @@ beforeAll(async () => {
     CORS_ALLOWED_ORIGINS: ALLOWED_ORIGIN,
   });
   routes = Object.values(await writtenFunctions())
-    .flatMap((fn) => (fn.events ?? []).filter((event): event is HttpApiEvent => 'httpApi' in event))
+    .flatMap((fn) => (fn.events ?? []).filter(isRouteEvent))
     .map(({ httpApi }) => ({
       method: httpApi.method,
       path: httpApi.path.replace(/\{[^}]+\}/g, '1'),
@@ -79,8 +79,9 @@ describe('with LOCAL_AUTH=on', () => {
         expect(response.status, label).toBe(401);
         expect(response.headers.get('www-authenticate'), label).toMatch(/^Bearer/);
         expect(response.headers.get('x-content-type-options'), label).toBe('nosniff');
-        const answer = (await response.json()) as { error: { code: string; message: string } };
-        expect(answer.error.code, label).toBe(code);
+        const answer = (await response.json()) as { code: string; message: string };
+        expect(answer.code, label).toBe(code);
+        expect(response.headers.get('content-type'), label).toBe('application/problem+json');
         expect(JSON.stringify(answer), label).not.toMatch(/\n\s+at /);
       }
     }

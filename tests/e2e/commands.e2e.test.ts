@@ -67,7 +67,7 @@ describe('the analytics seed', () => {
       items: [{ productId: 1, quantity: 1000 }],
     });
     expect(refused.status).toBe(409);
-    expect(refused.body).toMatchObject({ error: { code: 'insufficient_stock', field: 'items[0].quantity' } });
+    expect(refused.body).toMatchObject({ code: 'insufficient_stock', field: 'items[0].quantity' });
   });
 });
 
@@ -105,7 +105,7 @@ describe('the invoice demo', () => {
     const duplicate = await send('POST', '/system-api/users', { name: 'Alice', email: 'ALICE@demo.com' });
     expect(duplicate).toMatchObject({
       status: 409,
-      body: { error: { code: 'email_taken', field: 'email' } },
+      body: { code: 'email_taken', field: 'email' },
     });
   });
 });
@@ -167,7 +167,7 @@ describe('bad input over HTTP', () => {
     ] as const;
     for (const [answer, status, code] of cases) {
       expect(answer.status, answer.text).toBe(status);
-      expect(answer.body.error.code).toBe(code);
+      expect(answer.body.code).toBe(code);
       expect(answer.text).not.toMatch(/\bat .+\.(ts|js|mjs):\d+/);
       expect(answer.headers.get('strict-transport-security')).toBeTruthy();
     }
@@ -181,6 +181,22 @@ describe('bad input over HTTP', () => {
     expect(retry.headers.get('idempotent-replayed')).toBe('true');
     expect((await send('POST', '/todos', { title: 'other' }, headers)).status).toBe(422);
     expectEvent('todo.created');
+  });
+});
+
+describe('a request no route takes', () => {
+  it('gets a 404 problem details, never the list of routes', async () => {
+    for (const [method, path] of [
+      ['GET', '/no/such/route'],
+      ['DELETE', '/api/products'],
+      ['PATCH', '/users/1'],
+    ] as const) {
+      const answer = await send(method, path);
+      expect(answer.status, `${method} ${path}`).toBe(404);
+      expect(answer.headers.get('content-type'), `${method} ${path}`).toBe('application/problem+json');
+      expect(answer.body).toMatchObject({ status: 404, title: 'Not Found', code: 'route_not_found' });
+      expect(answer.text).not.toContain('/invoice-service');
+    }
   });
 });
 

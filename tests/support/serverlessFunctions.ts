@@ -13,6 +13,10 @@ export interface WrittenFunction {
   events?: (HttpApiEvent | Record<string, unknown>)[];
 }
 
+/** A route of its own (not the catch-all `httpApi: '*'` of functions/fallback). */
+export const isRouteEvent = (event: HttpApiEvent | Record<string, unknown>): event is HttpApiEvent =>
+  typeof (event as { httpApi?: unknown }).httpApi === 'object';
+
 export async function writtenFunctions(): Promise<Record<string, WrittenFunction>> {
   const text = await readFile(fileURLToPath(new URL('../../serverless.yml', import.meta.url)), 'utf8');
   const { functions } = load(text) as { functions: (string | Record<string, WrittenFunction>)[] };

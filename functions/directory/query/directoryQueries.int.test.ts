@@ -232,12 +232,12 @@ describe('shapes', () => {
 
     const missing = await get(queries.user, '/users/999', { pathParameters: { id: '999' } });
     expect(missing.statusCode).toBe(404);
-    expect(missing.body).toMatchObject({ error: { code: 'user_not_found', field: 'id' } });
+    expect(missing.body).toMatchObject({ code: 'user_not_found', field: 'id' });
 
     for (const bad of ['abc', '0', '-1', '1.5']) {
       const refused = await get(queries.user, `/users/${bad}`, { pathParameters: { id: bad } });
       expect(refused.statusCode).toBe(400);
-      expect(refused.body).toMatchObject({ error: { code: 'validation_failed', field: 'id' } });
+      expect(refused.body).toMatchObject({ code: 'validation_failed', field: 'id' });
     }
   });
 
@@ -305,13 +305,13 @@ describe('limit, offset and order_by', () => {
   ])('refuses %s=%j with a 400 naming it', async (field, value) => {
     const result = await users({ [field]: value });
     expect(result.statusCode).toBe(400);
-    expect(result.body).toMatchObject({ error: { code: 'validation_failed', field } });
+    expect(result.body).toMatchObject({ code: 'validation_failed', field });
   });
 
   it('refuses a column another list may order by', async () => {
     const result = await get(queries.accounts, '/system-api/accounts', { query: { order_by: 'address1' } });
     expect(result.statusCode).toBe(400);
-    expect(result.body).toMatchObject({ error: { field: 'order_by' } });
+    expect(result.body).toMatchObject({ field: 'order_by' });
   });
 });
 
@@ -370,7 +370,7 @@ describe('cursor', () => {
     for (const [query, field] of refusals) {
       const result = await get(queries.systemApiUsers, '/system-api/users', { query });
       expect(result.statusCode, JSON.stringify(query)).toBe(400);
-      expect(result.body).toMatchObject({ error: { code: 'validation_failed', field } });
+      expect(result.body).toMatchObject({ code: 'validation_failed', field });
     }
   });
 });
@@ -417,7 +417,7 @@ describe('updates and deletes', () => {
 
     const gone = await get(queries.user, '/users/5', { pathParameters: { id: '5' } });
     expect(gone.statusCode).toBe(404);
-    expect(gone.body).toMatchObject({ error: { code: 'user_not_found', field: 'id' } });
+    expect(gone.body).toMatchObject({ code: 'user_not_found', field: 'id' });
   });
 
   it('shows a completed todo as completed and drops a deleted one', async () => {
@@ -468,6 +468,6 @@ describe('X-Min-Position', () => {
   it('refuses a position that is not a number', async () => {
     const result = await todosAt('soon');
     expect(result.statusCode).toBe(400);
-    expect(result.body).toMatchObject({ error: { field: 'X-Min-Position' } });
+    expect(result.body).toMatchObject({ field: 'X-Min-Position' });
   });
 });

@@ -139,7 +139,7 @@ describe('each command writes its rows and its events together', () => {
       ],
     });
     expect(unknown.statusCode).toBe(404);
-    expect(unknown.body).toMatchObject({ error: { code: 'user_not_found', field: '[1].user_id' } });
+    expect(unknown.body).toMatchObject({ code: 'user_not_found', field: '[1].user_id' });
     expect((await eventsAfter(before)).map((event) => event.type)).toEqual(['account.created']);
   });
 
@@ -222,7 +222,7 @@ describe('a command that fails changes nothing', () => {
       ],
     });
     expect(duplicate.statusCode).toBe(409);
-    expect(duplicate.body).toMatchObject({ error: { code: 'email_taken', field: '[1].email' } });
+    expect(duplicate.body).toMatchObject({ code: 'email_taken', field: '[1].email' });
     expect([await count('users'), await count('event_log')]).toEqual([users, events]);
   });
 
@@ -246,7 +246,7 @@ describe('a command that fails changes nothing', () => {
       },
     });
     expect(refused.statusCode).toBe(409);
-    expect(refused.body).toMatchObject({ error: { code: 'insufficient_stock', field: 'items[0].quantity' } });
+    expect(refused.body).toMatchObject({ code: 'insufficient_stock', field: 'items[0].quantity' });
     expect(await count('event_log')).toBe(events);
     expect((await sql.query('SELECT stock FROM products WHERE id = $1', [productId])).rows[0].stock).toBe(2);
   });
@@ -278,7 +278,7 @@ describe('a command that fails changes nothing', () => {
     for (const [handler, path, body, field] of cases) {
       const answer = await callHandler(handler, { method: 'POST', path, body });
       expect(answer.statusCode, JSON.stringify(body)).toBe(400);
-      expect(answer.body).toMatchObject({ error: { code: 'validation_failed', field } });
+      expect(answer.body).toMatchObject({ code: 'validation_failed', field });
     }
     expect(await count('event_log')).toBe(events);
   });
@@ -322,7 +322,7 @@ describe('Idempotency-Key', () => {
       headers,
     });
     expect(reused.statusCode).toBe(422);
-    expect(reused.body).toMatchObject({ error: { code: 'idempotency_key_reused' } });
+    expect(reused.body).toMatchObject({ code: 'idempotency_key_reused' });
     expect(await count('event_log')).toBe(events);
   });
 

@@ -59,12 +59,36 @@ describe('httpRoute', () => {
     expect(answer.body).toEqual({ title: 'b64' });
   });
 
+  it('answers every error as RFC 9457 problem details, keeping the code and the field', async () => {
+    const refused = await call(echo, { body: { title: '' } });
+    expect(refused.headers['Content-Type']).toBe('application/problem+json');
+    expect(refused.body).toEqual({
+      type: 'about:blank',
+      title: 'Bad Request',
+      status: 400,
+      detail: expect.any(String),
+      instance: '/things',
+      code: 'validation_failed',
+      field: 'title',
+    });
+    const failed = await call(failing, { body: { title: 'x' } });
+    expect(failed.headers['Content-Type']).toBe('application/problem+json');
+    expect(failed.body).toEqual({
+      type: 'about:blank',
+      title: 'Internal Server Error',
+      status: 500,
+      detail: 'internal error',
+      instance: '/things',
+      code: 'internal_error',
+    });
+  });
+
   it('accepts a body of exactly MAX_BODY_BYTES and answers 413 above it', async () => {
     const fill = (bytes: number) => `{"title":"${'a'.repeat(bytes - '{"title":""}'.length)}"}`;
     expect((await call(echo, { rawBody: fill(settings.MAX_BODY_BYTES) })).statusCode).toBe(201);
     const tooLarge = await call(echo, { rawBody: fill(settings.MAX_BODY_BYTES + 1) });
     expect(tooLarge.statusCode).toBe(413);
-    expect(tooLarge.body).toMatchObject({ error: { code: 'payload_too_large' } });
+    expect(tooLarge.body).toMatchObject({ code: 'payload_too_large' });
   });
 
   it('counts bytes, not characters, against MAX_BODY_BYTES', async () => {
@@ -76,34 +100,34 @@ describe('httpRoute', () => {
   it('answers 415 for a body that is not declared JSON', async () => {
     const answer = await call(echo, { rawBody: '{"title":"x"}', headers: { 'content-type': 'text/plain' } });
     expect(answer.statusCode).toBe(415);
-    expect(answer.body).toMatchObject({ error: { code: 'unsupported_media_type' } });
+    expect(answer.body).toMatchObject({ code: 'unsupported_media_type' });
   });
 
   it('answers 400 malformed_json for broken JSON and body_required for no body', async () => {
     const broken = await call(echo, { rawBody: '{"title": ' });
     expect(broken.statusCode).toBe(400);
-    expect(broken.body).toMatchObject({ error: { code: 'malformed_json', field: 'body' } });
+    expect(broken.body).toMatchObject({ code: 'malformed_json', field: 'body' });
     const empty = await call(echo, { rawBody: '  ' });
     expect(empty.statusCode).toBe(400);
-    expect(empty.body).toMatchObject({ error: { code: 'body_required' } });
+    expect(empty.body).toMatchObject({ code: 'body_required' });
   });
 
   it('answers 400 naming an invalid field', async () => {
     const answer = await call(echo, { body: { title: '' } });
     expect(answer.statusCode).toBe(400);
-    expect(answer.body).toMatchObject({ error: { code: 'validation_failed', field: 'title' } });
+    expect(answer.body).toMatchObject({ code: 'validation_failed', field: 'title' });
   });
 
   it('answers 400 naming an unknown field', async () => {
     const answer = await call(echo, { body: { title: 'x', secretAdmin: true } });
     expect(answer.statusCode).toBe(400);
-    expect(answer.body).toMatchObject({ error: { code: 'validation_failed' } });
+    expect(answer.body).toMatchObject({ code: 'validation_failed' });
     expect(JSON.stringify(answer.body)).toContain('secretAdmin');
   });
 
   it('lists every issue in details when there are several', async () => {
     const answer = await call(echo, { body: { title: 5, extra: 1 } });
-    expect(answer.body).toMatchObject({ error: { field: 'title', details: [{ field: 'title' }, {}] } });
+    expect(answer.body).toMatchObject({ field: 'title', errors: [{ field: 'title' }, {}] });
   });
 
   it('validates path parameters', async () => {
@@ -112,7 +136,7 @@ describe('httpRoute', () => {
     const bad = await call(byId, { method: 'GET', pathParameters: { id: '0' } });
     expect(bad).toMatchObject({
       statusCode: 400,
-      body: { error: { code: 'validation_failed', field: 'id' } },
+      body: { code: 'validation_failed', field: 'id' },
     });
   });
 
@@ -120,7 +144,10 @@ describe('httpRoute', () => {
     loggedErrors.mockClear();
     const answer = await call(failing, { body: { title: 'x' } });
     expect(answer.statusCode).toBe(500);
-    expect(answer.text).toBe('{"error":{"code":"internal_error","message":"internal error"}}');
+    expect(answer.text).toBe(
+      '{"type":"about:blank","title":"Internal Server Error","status":500,"detail":"internal error",' +
+        '"instance":"/things","code":"internal_error"}',
+    );
     expect(loggedErrors).toHaveBeenCalledWith('unhandled error', expect.anything());
   });
 

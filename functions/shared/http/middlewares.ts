@@ -12,6 +12,7 @@ import {
   UnsupportedMediaTypeError,
 } from '../errors.ts';
 import { logger } from '../logger.ts';
+import { PROBLEM_MEDIA_TYPE, problemDetails } from './problemDetails.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2 & { parsedBody?: unknown };
 export type HttpResult = APIGatewayProxyStructuredResultV2;
@@ -43,11 +44,15 @@ export function correlationIds(): middy.MiddlewareObj<HttpEvent, HttpResult, Err
   };
 }
 
-/** Maps every error to a JSON answer in one place; nothing but a generic message leaves on a 500. */
+/**
+ * Maps every error to a problem details answer (RFC 9457) in one place; nothing but a generic
+ * detail leaves on a 500.
+ */
 export function errorResponses(): middy.MiddlewareObj<HttpEvent, HttpResult, Error, RouteContext> {
   return {
     onError: async (request) => {
       const error = request.error;
+      const instance = request.event.rawPath;
       if (error instanceof AppError) {
         if (error.statusCode >= 500) logger.error('dependency unavailable', { error });
         else
@@ -56,33 +61,32 @@ export function errorResponses(): middy.MiddlewareObj<HttpEvent, HttpResult, Err
             code: error.code,
             field: error.field,
           });
-        const details =
-          error instanceof BadRequestError && error.details.length > 1 ? { details: error.details } : {};
+        const errors =
+          error instanceof BadRequestError && error.details.length > 1 ? error.details : undefined;
         request.response = {
           statusCode: error.statusCode,
           headers: {
-            'Content-Type': 'application/json',
+            'Content-Type': PROBLEM_MEDIA_TYPE,
             ...(error instanceof ServiceUnavailableError
               ? { 'Retry-After': String(error.retryAfterSeconds) }
               : {}),
             ...error.responseHeaders,
           },
-          body: JSON.stringify({
-            error: {
-              code: error.code,
-              message: error.message,
+          body: JSON.stringify(
+            problemDetails(error.statusCode, error.code, error.message, {
               ...(error.field ? { field: error.field } : {}),
-              ...details,
-            },
-          }),
+              ...(errors ? { errors } : {}),
+              instance,
+            }),
+          ),
         };
         return;
       }
       logger.error('unhandled error', { error });
       request.response = {
         statusCode: 500,
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ error: { code: 'internal_error', message: 'internal error' } }),
+        headers: { 'Content-Type': PROBLEM_MEDIA_TYPE },
+        body: JSON.stringify(problemDetails(500, 'internal_error', 'internal error', { instance })),
       };
     },
   };

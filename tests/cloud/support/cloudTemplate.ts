@@ -46,7 +46,7 @@ export interface CloudFunction {
 
 export interface CloudRoute {
   method: string;
-  /** e.g. `/users/{id}` */
+  /** e.g. `/users/{id}`, or `$default` for the route that takes what no other does */
   path: string;
   functionName: string;
   jwt?: { issuer: string; audience: string[] };
@@ -227,7 +227,11 @@ export async function readCloudService(packageDirectory: string, stack: string):
   const referenced = (value: Json): string | undefined =>
     JSON.stringify(value ?? null).match(/"Ref":"([^"]+)"/)?.[1];
   const routes: CloudRoute[] = ofType('AWS::ApiGatewayV2::Route').map(([id, { Properties: p }]) => {
-    const [method, path] = (p.RouteKey as string).split(' ') as [string, string];
+    // `$default` takes what no other route does
+    const [method, path] =
+      p.RouteKey === '$default'
+        ? ['ANY', '$default']
+        : ((p.RouteKey as string).split(' ') as [string, string]);
     const written = template.Resources[id]!.Properties!;
     const integration = resolved[referenced(written.Target)!]!;
     const authorizerId = referenced(written.AuthorizerId);

@@ -23,6 +23,17 @@ function specificity(route: CloudRoute): number {
 }
 
 function matchRoute(routes: CloudRoute[], method: string, path: string): Match | undefined {
+  const fallback = routes.find((route) => route.path === '$default');
+  return (
+    matchDeclared(
+      routes.filter((route) => route !== fallback),
+      method,
+      path,
+    ) ?? (fallback ? { route: fallback, pathParameters: {} } : undefined)
+  );
+}
+
+function matchDeclared(routes: CloudRoute[], method: string, path: string): Match | undefined {
   const candidates = routes
     .filter((route) => route.method === method || route.method === 'ANY')
     .sort((a, b) => specificity(a) - specificity(b));
@@ -49,6 +60,9 @@ function matchRoute(routes: CloudRoute[], method: string, path: string): Match |
   }
   return undefined;
 }
+
+const routeKey = (route: CloudRoute) =>
+  route.path === '$default' ? '$default' : `${route.method} ${route.path}`;
 
 /** How API Gateway passes claims: every value as a string, arrays as `[a b]`. */
 const claimValue = (value: unknown) =>
@@ -117,7 +131,7 @@ export async function startHttpApi(options: HttpApiOptions) {
     );
     const event = {
       version: '2.0',
-      routeKey: `${match.route.method} ${match.route.path}`,
+      routeKey: routeKey(match.route),
       rawPath: url.pathname,
       rawQueryString: url.search.slice(1),
       ...(request.headers.cookie ? { cookies: request.headers.cookie.split('; ') } : {}),
@@ -143,7 +157,7 @@ export async function startHttpApi(options: HttpApiOptions) {
           userAgent: request.headers['user-agent'] ?? '',
         },
         requestId: randomUUID(),
-        routeKey: `${match.route.method} ${match.route.path}`,
+        routeKey: routeKey(match.route),
         stage: '$default',
         time: now.toISOString(),
         timeEpoch: now.getTime(),
