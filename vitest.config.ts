@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 // Test tiers by file suffix: *.test.ts is pure logic, *.int.test.ts talks to the real PostgreSQL and
-// RabbitMQ, *.chaos.test.ts proves behaviour under faults and hostile input, *.e2e.test.ts drives the
-// HTTP API of `npm run dev`.
+// RabbitMQ, *.chaos.test.ts proves behaviour under faults and hostile input, *.cloud.test.ts runs the
+// packaged artifact of a cloud stage as Lambda runs it, *.e2e.test.ts drives the HTTP API of
+// `npm run dev`.
 export default defineConfig({
   test: {
     projects: [

@@ -5,10 +5,8 @@
 // function first connects (databaseUrl, brokerUrl): a function that never connects, like every
 // query, needs no secret and its role grants none.
 import { z } from 'zod';
-import { brokerUrlFromSecret, databaseUrlFromSecret, fetchSecretJson } from './secrets.ts';
+import { brokerUrlFromSecret, databaseUrlFromSecret, fetchSecretJson, unsetIfEmpty } from './secrets.ts';
 
-/** serverless.yml renders an unset variable as '' */
-const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value);
 const optionalUrl = z.preprocess(unsetIfEmpty, z.string().url().optional());
 
 const LOCAL_DEFAULTS = {
@@ -82,7 +80,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, cloud = runsI
 export const settings = readSettings();
 
 /** A value loaded once per container; a failure is not kept, so the next call tries again. */
-function loadedOnce<T>(load: () => Promise<T>): () => Promise<T> {
+export function loadedOnce<T>(load: () => Promise<T>): () => Promise<T> {
   let loading: Promise<T> | undefined;
   return () =>
     (loading ??= load().catch((error: unknown) => {

@@ -1,6 +1,6 @@
 // The PostgreSQL pool, created once per Lambda container, and the one way to run a transaction.
 import pg from 'pg';
-import { databaseUrl, settings } from './config.ts';
+import { databaseUrl, loadedOnce, settings } from './config.ts';
 import { logger } from './logger.ts';
 import { ServiceUnavailableError } from './errors.ts';
 
@@ -33,22 +33,11 @@ export function createPool(connectionString: string, max = settings.PG_POOL_MAX)
   return pool;
 }
 
-let sharedPool: Promise<pg.Pool> | undefined;
-
 /**
  * The container's pool, created on first use so that importing this file connects to nothing and
  * fetches no secret.
  */
-export function postgresPool(): Promise<pg.Pool> {
-  sharedPool ??= databaseUrl().then(
-    (url) => createPool(url),
-    (error: unknown) => {
-      sharedPool = undefined;
-      throw error;
-    },
-  );
-  return sharedPool;
-}
+export const postgresPool = loadedOnce(async () => createPool(await databaseUrl()));
 
 const unreachableCodes = new Set([
   'ECONNREFUSED',

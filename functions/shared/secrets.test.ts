@@ -34,17 +34,6 @@ describe('connection strings from Secrets Manager', () => {
     );
   });
 
-  it('fetches only the secret asked for', async () => {
-    const fetched: string[] = [];
-    const env = {
-      DATABASE_SECRET_ARN: 'arn:db',
-      BROKER_SECRET_ARN: 'arn:mq',
-      BROKER_ENDPOINT: 'amqps://b-1:5671',
-    };
-    await brokerUrlFromSecret(env, async (arn) => (fetched.push(arn), secrets[arn]));
-    expect(fetched).toEqual(['arn:mq']);
-  });
-
   it('fails with the name of what is missing', async () => {
     await expect(brokerUrlFromSecret({ BROKER_SECRET_ARN: 'arn:mq' }, fetchSecret)).rejects.toThrow(
       'Invalid configuration: BROKER_ENDPOINT: is not set',

@@ -17,7 +17,8 @@ const databaseSecret = z.object({
 });
 const brokerSecret = z.object({ username: z.string(), password: z.string() });
 
-const unsetIfEmpty = (value: string | undefined) => (value === '' ? undefined : value);
+/** serverless.yml renders an unset variable as '' */
+export const unsetIfEmpty = <T>(value: T): T | undefined => (value === '' ? undefined : value);
 
 export type FetchSecret = (arn: string) => Promise<unknown>;
 
@@ -25,7 +26,12 @@ export const fetchSecretJson: FetchSecret = async (arn) => {
   const client = new SecretsManagerClient({});
   try {
     const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: arn }));
-    return JSON.parse(SecretString ?? '{}');
+    try {
+      return JSON.parse(SecretString ?? '{}');
+    } catch {
+      // JSON.parse's message quotes the text it failed on: the secret itself
+      throw new Error(`Invalid configuration: the secret ${arn} is not JSON`);
+    }
   } finally {
     client.destroy();
   }

@@ -76,7 +76,7 @@ describe('refusedYamlFeatures', () => {
   it('names anchors, aliases and merge keys, with their lines', () => {
     const text = ['A: &shared', '  x: 1', 'B:', '  <<: *shared', '  y: 2', 'C: *shared'].join('\n');
     expect(refusedYamlFeatures(text)).toEqual([
-      'line 2: an anchor (&shared); CloudFormation refuses YAML anchors',
+      'line 1: an anchor (&shared); CloudFormation refuses YAML anchors',
       'line 4: a merge key (<<); CloudFormation refuses YAML merge keys',
       'line 4: an alias (*shared); CloudFormation refuses YAML aliases',
       'line 6: an alias (*shared); CloudFormation refuses YAML aliases',

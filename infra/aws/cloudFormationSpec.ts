@@ -63,17 +63,17 @@ const isIntrinsic = (value: Json): boolean =>
 export function refusedYamlFeatures(text: string): string[] {
   const problems: string[] = [];
   const document = parseDocument(text, { merge: false });
-  const where = (node: Node) => {
-    const offset = node.range?.[0] ?? 0;
-    return `line ${text.slice(0, offset).split('\n').length}`;
-  };
+  const lineAt = (offset: number) => `line ${text.slice(0, offset).split('\n').length}`;
+  const where = (node: Node) => lineAt(node.range?.[0] ?? 0);
   visit(document, {
     Alias(_, node) {
       problems.push(`${where(node)}: an alias (*${node.source}); CloudFormation refuses YAML aliases`);
     },
     Node(_, node) {
       if (!isAlias(node) && node.anchor) {
-        problems.push(`${where(node)}: an anchor (&${node.anchor}); CloudFormation refuses YAML anchors`);
+        // the node starts after its anchor, possibly on the next line: name the anchor's own line
+        const at = text.lastIndexOf(`&${node.anchor}`, node.range?.[0] ?? 0);
+        problems.push(`${lineAt(at)}: an anchor (&${node.anchor}); CloudFormation refuses YAML anchors`);
       }
     },
     Pair(_, pair) {

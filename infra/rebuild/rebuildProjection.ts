@@ -86,7 +86,7 @@ async function readCheckpoint(table: string): Promise<Checkpoint | undefined> {
   return Item as Checkpoint | undefined;
 }
 
-export interface TableProtection {
+interface TableProtection {
   deletionProtection: boolean;
   pointInTimeRecovery: boolean;
 }
@@ -96,7 +96,7 @@ export interface TableProtection {
  * CloudFormation: deletion protection and point-in-time recovery (on the production stages). An
  * emulator without continuous backups (dynalite) has none to copy.
  */
-export async function protectionOf(client: DynamoDBClient, table: string): Promise<TableProtection> {
+async function protectionOf(client: DynamoDBClient, table: string): Promise<TableProtection> {
   const { Table } = await client.send(new DescribeTableCommand({ TableName: table }));
   let pointInTimeRecovery = false;
   try {
@@ -111,11 +111,15 @@ export async function protectionOf(client: DynamoDBClient, table: string): Promi
   return { deletionProtection: Table?.DeletionProtectionEnabled === true, pointInTimeRecovery };
 }
 
-/** Creates `definition`'s table with the protection `live` has, and waits until it is active. */
+/**
+ * Creates `definition`'s table (if it does not exist yet) with the deletion protection `live` has,
+ * and calls `created` once DynamoDB has taken the request, before waiting for it to be active.
+ */
 export async function createTableLike(
   client: DynamoDBClient,
   live: string,
   definition: CreateTableCommandInput,
+  created: () => Promise<void> = async () => {},
 ): Promise<void> {
   const protection = await protectionOf(client, live);
   await client
@@ -128,37 +132,64 @@ export async function createTableLike(
     .catch((error: unknown) => {
       if (!(error instanceof ResourceInUseException)) throw error;
     });
-  await waitUntilTableExists({ client, maxWaitTime: 300 }, { TableName: definition.TableName });
-  if (protection.pointInTimeRecovery) {
-    await client.send(
-      new UpdateContinuousBackupsCommand({
-        TableName: definition.TableName,
-        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-      }),
-    );
+  await created();
+  await keepProtection(client, live, definition.TableName!);
+}
+
+/**
+ * Gives `table` the point-in-time recovery `live` has, once it is active; idempotent, so that a
+ * resumed rebuild makes sure of it too. DynamoDB may refuse continuous backups for a moment after a
+ * table is created (ContinuousBackupsUnavailableException): that is retried for up to two minutes.
+ */
+export async function keepProtection(client: DynamoDBClient, live: string, table: string): Promise<void> {
+  await waitUntilTableExists({ client, maxWaitTime: 300 }, { TableName: table });
+  if (!(await protectionOf(client, live)).pointInTimeRecovery) return;
+  const deadline = Date.now() + 120_000;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await client.send(
+        new UpdateContinuousBackupsCommand({
+          TableName: table,
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        }),
+      );
+      return;
+    } catch (error) {
+      const unavailable = (error as { name?: string }).name === 'ContinuousBackupsUnavailableException';
+      if (!unavailable || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(1_000 * 2 ** attempt, 15_000)));
+    }
   }
 }
 
-/** The table this rebuild fills: the one an interrupted rebuild started, or a new one. */
+/**
+ * The table this rebuild fills: the one an interrupted rebuild started, or a new one, with the
+ * protection of the table the projection is served from now.
+ */
 async function targetTable(projection: ProjectionName, prefix: string): Promise<string> {
   const streamTable = eventStreamTableName(prefix);
+  const live = (await readRoute(projection)).table;
   const { Item } = await dynamoDb().send(
     new GetCommand({ TableName: streamTable, Key: rebuildKey(projection), ConsistentRead: true }),
   );
-  if (Item) return String(Item.table);
+  if (Item) {
+    await keepProtection(dynamoDb(), live, String(Item.table));
+    return String(Item.table);
+  }
   const definition = tableDefinitions(prefix).find(
     (table) => table.TableName === readModelTableName(prefix, projection),
   )!;
   const table = `${readModelTableName(prefix, projection)}-${Date.now().toString(36)}`;
-  await createTableLike(dynamoDb(), readModelTableName(prefix, projection), {
-    ...definition,
-    TableName: table,
-  });
-  await dynamoDb().send(
-    new PutCommand({
-      TableName: streamTable,
-      Item: { ...rebuildKey(projection), table, startedAt: new Date().toISOString() },
-    }),
+  // the table is recorded as soon as it exists, so that a failure after it never leaves one unknown
+  await createTableLike(dynamoDb(), live, { ...definition, TableName: table }, () =>
+    dynamoDb()
+      .send(
+        new PutCommand({
+          TableName: streamTable,
+          Item: { ...rebuildKey(projection), table, startedAt: new Date().toISOString() },
+        }),
+      )
+      .then(() => undefined),
   );
   return table;
 }

@@ -6,8 +6,12 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { createTableLike } from './rebuildProjection.ts';
 
-function dynamoDbWith(live: { deletionProtection: boolean; pointInTimeRecovery: boolean } | 'emulator') {
+function dynamoDbWith(
+  live: { deletionProtection: boolean; pointInTimeRecovery: boolean } | 'emulator',
+  backupsUnavailableAtFirst = false,
+) {
   const sent: { command: string; input: Record<string, unknown> }[] = [];
+  let refusals = backupsUnavailableAtFirst ? 1 : 0;
   const client = {
     async send(command: { constructor: { name: string }; input: Record<string, unknown> }) {
       const name = command.constructor.name;
@@ -30,6 +34,9 @@ function dynamoDbWith(live: { deletionProtection: boolean; pointInTimeRecovery: 
             },
           },
         };
+      }
+      if (name === 'UpdateContinuousBackupsCommand' && refusals-- > 0) {
+        throw Object.assign(new Error('not yet'), { name: 'ContinuousBackupsUnavailableException' });
       }
       return {};
     },
@@ -56,6 +63,16 @@ describe('a rebuilt table', () => {
       TableName: definition.TableName,
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
     });
+  });
+
+  it('waits until DynamoDB takes continuous backups on a new table, and records it before', async () => {
+    const { client, sent } = dynamoDbWith({ deletionProtection: true, pointInTimeRecovery: true }, true);
+    const recorded: string[] = [];
+    await createTableLike(client, 'shop-prod-invoices', definition, async () => {
+      recorded.push(sent.at(-1)!.command);
+    });
+    expect(recorded).toEqual(['CreateTableCommand']);
+    expect(sent.filter((call) => call.command === 'UpdateContinuousBackupsCommand')).toHaveLength(2);
   });
 
   it('adds none the live table lacks, and none on an emulator without continuous backups', async () => {

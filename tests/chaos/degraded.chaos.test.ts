@@ -93,4 +93,7 @@ it('/health says PostgreSQL is down and the rest is up', async () => {
     status: 'degraded',
     dependencies: { postgres: { status: 'down' }, rabbitmq: { status: 'up' }, dynamodb: { status: 'up' } },
   });
+  // a public route: a network code, a timeout or `unavailable`, never an error's own message
+  const { error } = (result.body as { dependencies: { postgres: { error: string } } }).dependencies.postgres;
+  expect(error).toMatch(/^(E[A-Z]+|unavailable|no answer within \d+ ms)$/);
 });

@@ -79,7 +79,7 @@ describe('with LOCAL_AUTH=on', () => {
         expect(response.status, label).toBe(401);
         expect(response.headers.get('www-authenticate'), label).toMatch(/^Bearer/);
         expect(response.headers.get('x-content-type-options'), label).toBe('nosniff');
-        const answer = (await response.json()) as { code: string; message: string };
+        const answer = (await response.json()) as { code: string; detail: string };
         expect(answer.code, label).toBe(code);
         expect(response.headers.get('content-type'), label).toBe('application/problem+json');
         expect(JSON.stringify(answer), label).not.toMatch(/\n\s+at /);

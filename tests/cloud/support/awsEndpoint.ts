@@ -26,7 +26,7 @@ export interface AwsEndpointOptions {
   invoke: (functionName: string, payload: unknown, invocationType: string) => Promise<unknown>;
 }
 
-/** What an IAM check decides, with the statement evaluator's reason when it refuses. */
+/** Whether the function's role allows `action` on `resource`, as IAM decides it. */
 export async function roleAllows(fn: CloudFunction, action: string, resource: string): Promise<boolean> {
   const response = await runSimulation(
     {
@@ -256,5 +256,3 @@ export async function startAwsEndpoint(options: AwsEndpointOptions) {
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
-
-export type AwsEndpoint = Awaited<ReturnType<typeof startAwsEndpoint>>;

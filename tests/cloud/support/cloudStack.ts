@@ -62,7 +62,7 @@ const LOCAL_SETTINGS = [
   'AWS_PROFILE',
 ];
 
-export async function packageForCloud(directory: string, stage: string, params: Record<string, string>) {
+async function packageForCloud(directory: string, stage: string, params: Record<string, string>) {
   const env: NodeJS.ProcessEnv = { ...process.env, SLS_TELEMETRY_DISABLED: '1' };
   for (const name of LOCAL_SETTINGS) delete env[name];
   const args = ['package', '--stage', stage, '--package', directory];
@@ -70,7 +70,7 @@ export async function packageForCloud(directory: string, stage: string, params: 
   await run(process.execPath, [serverlessBin, ...args], { cwd: projectRoot, env, timeout: 240_000 });
 }
 
-export interface CloudStackOptions {
+interface CloudStackOptions {
   /** how often the relay's schedule fires; the template's rate unless given */
   scheduleMs?: number;
   /** the mappings' worst: every n-th successful batch is given back to the broker as if it failed */

@@ -86,7 +86,7 @@ function physicalName(stack: string, logicalId: string, resource: Resource): str
   return `${stack}-${logicalId}-GENERATED`.slice(0, 64);
 }
 
-export function resolver(template: Template, stack: string) {
+function resolver(template: Template, stack: string) {
   const pseudo: Record<string, string> = {
     'AWS::Region': REGION,
     'AWS::AccountId': ACCOUNT,

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
-import { ACCOUNT, type CloudRoute } from './cloudTemplate.ts';
+import { ACCOUNT, REGION, type CloudRoute } from './cloudTemplate.ts';
 
 interface Match {
   route: CloudRoute;
@@ -147,7 +147,7 @@ export async function startHttpApi(options: HttpApiOptions) {
       requestContext: {
         accountId: ACCOUNT,
         apiId,
-        domainName: `${apiId}.execute-api.us-east-1.amazonaws.com`,
+        domainName: `${apiId}.execute-api.${REGION}.amazonaws.com`,
         domainPrefix: apiId,
         http: {
           method,

@@ -220,5 +220,3 @@ export function lambdaRuntime(options: RuntimeOptions) {
     },
   };
 }
-
-export type LambdaRuntime = ReturnType<typeof lambdaRuntime>;

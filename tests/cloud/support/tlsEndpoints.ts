@@ -112,6 +112,7 @@ export async function amqpsEndpoint(
     socket.on('close', () => sockets.delete(socket));
     const upstream = net.connect(target);
     sockets.add(upstream);
+    upstream.on('close', () => sockets.delete(upstream));
     pipeBoth(socket, upstream);
   });
   return { port: await listen(server), stop: closer(server, sockets) };
@@ -142,6 +143,7 @@ export async function postgresTlsEndpoint(
       const secure = new tls.TLSSocket(socket, { isServer: true, secureContext: context });
       const upstream = net.connect(target);
       sockets.add(upstream);
+      upstream.on('close', () => sockets.delete(upstream));
       pipeBoth(secure, upstream);
     });
   });
