@@ -70,9 +70,7 @@ export function projectorHandler<Item extends object>(projection: Projection<Ite
         alreadyRedriven: result.alreadyRedriven,
       }),
     };
-    if (result.held > 0 || result.redriven + result.alreadyRedriven > 0) {
-      logger.info('applied a batch', { projector: projection.name, ...summary });
-    } else logger.debug('applied a batch', { projector: projection.name, ...summary });
+    logger.info('applied a batch', { projector: projection.name, ...summary });
     return summary;
   };
 }

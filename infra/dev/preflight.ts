@@ -1,4 +1,5 @@
 // Checks that PostgreSQL and RabbitMQ answer before anything starts, with one clear line if not.
+import { createServer } from 'node:net';
 import amqp from 'amqplib';
 import pg from 'pg';
 
@@ -33,5 +34,21 @@ export async function requireRabbitMq(rabbitmqUrl: string): Promise<void> {
       `RabbitMQ is not reachable at ${new URL(rabbitmqUrl).host} (${reason(error)}): start it with ` +
         '`rabbitmq-server -detached`, or set RABBITMQ_URL.',
     );
+  }
+}
+
+/** Each port free on 127.0.0.1, or one line naming the first taken and the variable that moves it. */
+export async function requireFreePorts(ports: Record<string, number>): Promise<void> {
+  for (const [setting, port] of Object.entries(ports)) {
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer()
+        .once('error', () => resolve(false))
+        .listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (!free) {
+      throw new UnreachableDependencyError(
+        `port ${port} is in use (another \`npm run dev\`?): stop what holds it, or set ${setting}.`,
+      );
+    }
   }
 }

@@ -4,6 +4,9 @@
 // serverless-offline, the relay wake-up, and one queue bridge per projector.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import yaml from 'js-yaml';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import amqp from 'amqplib';
 import { setupTopology } from '../../functions/operations/brokerTopology.ts';
@@ -11,19 +14,26 @@ import { migrateDatabase } from '../../functions/operations/schemaMigrations.ts'
 import { projectionCatalog, projectionNames } from '../../functions/projectors/catalog.ts';
 import { brokerUrl, databaseUrl, settings } from '../../functions/shared/config.ts';
 import { parseCommandLine } from '../cli/commandLine.ts';
+import { presentLogLine } from './devLog.ts';
 import { createReadModelResources, startLocalAws } from './localAws.ts';
-import { requirePostgres, requireRabbitMq, UnreachableDependencyError } from './preflight.ts';
+import {
+  requireFreePorts,
+  requirePostgres,
+  requireRabbitMq,
+  UnreachableDependencyError,
+} from './preflight.ts';
 import { lambdaInvoker, startQueueBridge } from './queueBridge.ts';
 import { startRelayWakeup } from './relayWakeup.ts';
 import { startTestIssuer } from './testIssuer.ts';
 
-parseCommandLine(
-  { options: {} },
-  `Usage: npm run dev
+const { values: options } = parseCommandLine(
+  { options: { verbose: { type: 'boolean', default: false } } },
+  `Usage: npm run dev [-- --verbose]
 
 Runs the whole system on this machine: http://localhost:3000 (HTTP_PORT), on the PostgreSQL of
 DATABASE_URL and the RabbitMQ of RABBITMQ_URL. Its settings are environment variables (the README's
-Configuration section).`,
+Configuration section). It prints a line per request and per projector batch; --verbose prints
+serverless-offline's own output and the Lambdas' JSON logs as they come.`,
 );
 
 const HTTP_PORT = Number(process.env.HTTP_PORT ?? 3000);
@@ -53,18 +63,44 @@ interface Companion {
   stop(): Promise<void>;
 }
 
+/** The HTTP routes serverless.yml declares (the catch-all aside). */
+async function routeCount(): Promise<number> {
+  const text = await readFile(new URL('../../serverless.yml', import.meta.url), 'utf8');
+  const { functions } = yaml.load(text) as { functions: (string | Record<string, { events?: object[] }>)[] };
+  return functions
+    .flatMap((entry) => (typeof entry === 'object' ? Object.values(entry) : []))
+    .flatMap((fn) => fn.events ?? [])
+    .filter((event) => typeof (event as { httpApi?: unknown }).httpApi === 'object').length;
+}
+
+/** host:port/path of a connection string, without its credentials */
+const whereIs = (url: string) => {
+  const { host, pathname } = new URL(url);
+  return `${host}${pathname === '/' ? '' : pathname}`;
+};
+
 async function prepareWriteSide(): Promise<void> {
+  await requireFreePorts({
+    HTTP_PORT,
+    LAMBDA_PORT,
+    EVENTS_HTTP_PORT,
+    EVENTS_LAMBDA_PORT,
+    ...(settings.DYNAMODB_ENDPOINT ? {} : { LOCAL_DYNAMODB_PORT }),
+    ...(settings.SQS_ENDPOINT ? {} : { LOCAL_SQS_PORT }),
+  });
   await requirePostgres(await databaseUrl());
   await requireRabbitMq(await brokerUrl());
   const applied = await migrateDatabase(await databaseUrl());
-  log(applied.length ? `schema: applied ${applied.join(', ')}` : 'schema: up to date');
+  log(
+    `PostgreSQL: ${whereIs(await databaseUrl())} (${applied.length ? `applied ${applied.join(', ')}` : 'schema up to date'})`,
+  );
   const connection = await amqp.connect(await brokerUrl());
   try {
-    await setupTopology(connection, settings.EVENTS_EXCHANGE, log);
+    await setupTopology(connection, settings.EVENTS_EXCHANGE, options.verbose ? log : () => undefined);
   } finally {
     await connection.close();
   }
-  log('broker topology: ready');
+  log(`RabbitMQ: ${whereIs(await brokerUrl())} (topology ready)`);
 }
 
 async function prepareReadSide() {
@@ -109,7 +145,7 @@ function startOffline(env: NodeJS.ProcessEnv, instance: OfflineInstance): ChildP
   const serverlessBin = createRequire(import.meta.url).resolve('serverless/bin/serverless.js');
   // e.g. OFFLINE_NODE_ARGS='--cpu-prof --cpu-prof-dir=.local/profiles' to profile the Lambdas
   const nodeArgs = process.env.OFFLINE_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  return spawn(
+  const child = spawn(
     process.execPath,
     [
       ...nodeArgs,
@@ -130,16 +166,31 @@ function startOffline(env: NodeJS.ProcessEnv, instance: OfflineInstance): ChildP
       '--noAuth',
     ],
     {
-      stdio: ['ignore', 'inherit', 'inherit'],
+      stdio: ['ignore', options.verbose ? 'inherit' : 'pipe', options.verbose ? 'inherit' : 'pipe'],
       // BUNDLES=local: the AWS SDK from node_modules, once for every function (serverless.yml)
       env: {
         ...env,
         SLS_TELEMETRY_DISABLED: '1',
         ESBUILD_WORK_FOLDER: instance.workFolder,
         BUNDLES: 'local',
+        // serverless-offline's route boxes and per-invocation lines only with --verbose
+        ...(options.verbose ? {} : { SLS_LOG_LEVEL: 'warning' }),
       },
     },
   );
+  if (!options.verbose) {
+    // the Lambdas' JSON logs as short lines (devLog.ts)
+    for (const [stream, write] of [
+      [child.stdout!, (line: string) => console.log(line)],
+      [child.stderr!, (line: string) => console.error(line)],
+    ] as const) {
+      createInterface({ input: stream }).on('line', (line) => {
+        const shown = line.trim() === '' ? undefined : presentLogLine(line);
+        if (shown !== undefined) write(shown);
+      });
+    }
+  }
+  return child;
 }
 
 function startProjectorBridges(lambdaEndpoint: string, rabbitmqUrl: string): Companion[] {
@@ -266,7 +317,10 @@ async function main(): Promise<void> {
     ...startProjectorBridges(eventsLambdaEndpoint, await brokerUrl()),
   );
   if (process.env.HEAL_AT_START !== 'off') await refillReadModels(eventsLambdaEndpoint);
-  log(`ready: http://localhost:${HTTP_PORT} (try curl http://localhost:${HTTP_PORT}/health)`);
+  log(
+    `ready: http://localhost:${HTTP_PORT}, ${await routeCount()} routes (try curl http://localhost:${HTTP_PORT}/health)` +
+      (options.verbose ? '' : '; a line per request and per projector batch follows (--verbose: everything)'),
+  );
 }
 
 main().catch((error: unknown) => {

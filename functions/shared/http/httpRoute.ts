@@ -10,6 +10,7 @@ import { authentication, authenticationModeOfThisProcess, type RouteAccess } fro
 import type { HttpResponse } from './httpResponse.ts';
 import {
   correlationIds,
+  accessLog,
   errorResponses,
   jsonBody,
   type HttpEvent,
@@ -58,6 +59,7 @@ export function httpRoute<B = undefined, P = undefined, Q = undefined>(
     .use(httpSecurityHeaders(securityHeaderOptions))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(correlationIds())
+    .use(accessLog())
     .use(errorResponses())
     .use(authentication(access, authenticationModeOfThisProcess()));
   if (spec.body) stack.use(jsonBody(settings.MAX_BODY_BYTES));

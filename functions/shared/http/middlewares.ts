@@ -45,6 +45,30 @@ export function correlationIds(): middy.MiddlewareObj<HttpEvent, HttpResult, Err
 }
 
 /**
+ * One log line per request, answered or refused: method, path, status and milliseconds (the
+ * correlation id is on every line already). `npm run dev` prints it as one short line.
+ */
+export function accessLog(): middy.MiddlewareObj<HttpEvent, HttpResult, Error, RouteContext> {
+  // per request: serverless-offline runs requests of one handler concurrently in one process
+  const started = new WeakMap<Request, number>();
+  const log = async (request: Request) => {
+    logger.info('request handled', {
+      method: request.event.requestContext?.http?.method,
+      path: request.event.rawPath,
+      statusCode: request.response?.statusCode ?? 500,
+      durationMs: Math.round(performance.now() - (started.get(request) ?? performance.now())),
+    });
+  };
+  return {
+    before: async (request) => {
+      started.set(request, performance.now());
+    },
+    after: log,
+    onError: log,
+  };
+}
+
+/**
  * Maps every error to a problem details answer (RFC 9457) in one place; nothing but a generic
  * detail leaves on a 500.
  */
