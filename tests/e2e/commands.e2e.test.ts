@@ -200,6 +200,16 @@ describe('a request no route takes', () => {
   });
 });
 
+describe('the output of npm run dev', () => {
+  it('is a line per request, and no box of routes', async () => {
+    await send('GET', '/health', undefined, { 'X-Correlation-Id': 'e2e-quiet-output' });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(stack.output()).toMatch(/\d\d:\d\d:\d\d GET \/health 200 \d+ ms e2e-quiet-output\n/);
+    expect(stack.output()).not.toMatch(/[┌│└]/);
+    expect(stack.output()).not.toContain('Warning');
+  });
+});
+
 describe('the event stream', () => {
   it('GET /health reports each dependency', async () => {
     const health = await send('GET', '/health');
