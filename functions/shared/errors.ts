@@ -32,6 +32,15 @@ export class NotFoundError extends AppError {
   readonly statusCode = 404;
 }
 
+/** 405: the path exists, not with this method; `Allow` names the methods it takes. */
+export class MethodNotAllowedError extends AppError {
+  readonly statusCode = 405;
+  constructor(allowed: readonly string[]) {
+    super('method_not_allowed', `this path takes ${allowed.join(', ')}`);
+    this.responseHeaders.Allow = allowed.join(', ');
+  }
+}
+
 /** 409: the request collides with the current state (duplicate email, stock gone). */
 export class ConflictError extends AppError {
   readonly statusCode = 409;

@@ -186,16 +186,23 @@ describe('bad input over HTTP', () => {
 
 describe('a request no route takes', () => {
   it('gets a 404 problem details, never the list of routes', async () => {
-    for (const [method, path] of [
-      ['GET', '/no/such/route'],
-      ['DELETE', '/api/products'],
-      ['PATCH', '/users/1'],
+    const answer = await send('GET', '/no/such/route');
+    expect(answer.status).toBe(404);
+    expect(answer.headers.get('content-type')).toBe('application/problem+json');
+    expect(answer.body).toMatchObject({ status: 404, title: 'Not Found', code: 'route_not_found' });
+    expect(answer.text).not.toContain('/invoice-service');
+  });
+
+  it('gets a 405 naming the methods when the path exists with others', async () => {
+    for (const [method, path, allowed] of [
+      ['DELETE', '/api/products', 'POST'],
+      ['PATCH', '/users/1', 'DELETE, GET, PUT'],
     ] as const) {
       const answer = await send(method, path);
-      expect(answer.status, `${method} ${path}`).toBe(404);
-      expect(answer.headers.get('content-type'), `${method} ${path}`).toBe('application/problem+json');
-      expect(answer.body).toMatchObject({ status: 404, title: 'Not Found', code: 'route_not_found' });
-      expect(answer.text).not.toContain('/invoice-service');
+      expect(answer.status, `${method} ${path}`).toBe(405);
+      expect(answer.headers.get('allow'), `${method} ${path}`).toBe(allowed);
+      expect(answer.headers.get('content-type')).toBe('application/problem+json');
+      expect(answer.body).toMatchObject({ status: 405, code: 'method_not_allowed' });
     }
   });
 });

@@ -37,6 +37,9 @@ export interface RouteRequest<B, P, Q> {
   query: Q;
   /** lower-cased header names */
   headers: Record<string, string | undefined>;
+  method: string;
+  /** the path as asked, e.g. `/users/7` */
+  path: string;
   correlationId: string;
 }
 
@@ -71,6 +74,8 @@ export function httpRoute<B = undefined, P = undefined, Q = undefined>(
         ? parseOrThrow(spec.query, event.queryStringParameters ?? {}, 'query')
         : (undefined as Q),
       headers: event.headers ?? {},
+      method: event.requestContext.http.method,
+      path: event.rawPath,
       correlationId: context.correlationId!,
     };
     return serialize(await handle(request));
