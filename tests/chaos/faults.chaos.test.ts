@@ -6,12 +6,9 @@
 // applied twice. The pipeline runs in this process from the same parts as `npm run dev` (command
 // handlers, relay, queue bridges, projector handlers) so that each part can be failed on its own.
 // PostgreSQL and RabbitMQ are the machine's own and are shared with whatever else runs on it: the
-// stack reaches them through fault proxies in this process, and faults are injected there. A real
-// restart of the services runs only with CHAOS_RESTART_SERVICES=1. dynalite runs in memory: on disk
+// stack reaches them through fault proxies in this process, and faults are injected there: no test
+// stops, restarts or reconfigures them. dynalite runs in memory: on disk
 // it sometimes answers a read with an old version of an item while scans run (docs/decisions.md).
-import { execFile } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
-import { promisify } from 'node:util';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import amqp from 'amqplib';
 import pg from 'pg';
@@ -35,13 +32,11 @@ import type { EventPublisher } from '../../functions/relay/eventPublisher.ts';
 import { startFaultProxy, type FaultProxy } from '../support/faultProxy.ts';
 import { loadHandlers } from '../support/handlers.ts';
 import { callHandler } from '../support/lambdaEvents.ts';
-import { createTestBroker, rabbitmqctl, type TestBroker } from '../support/testBroker.ts';
+import { createTestBroker, type TestBroker } from '../support/testBroker.ts';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.ts';
 
-const run = promisify(execFile);
 const SHORT = process.env.CHAOS_PROFILE === 'short';
 /** restart the machine's RabbitMQ and PostgreSQL for real: never in `npm test`, which shares them */
-const RESTART_SERVICES = process.env.CHAOS_RESTART_SERVICES === '1';
 /** how long orders flow before and after each fault */
 const STREAM_MS = SHORT ? 1_500 : 5_000;
 const RABBITMQ_OUTAGE_MS = 10_000;
@@ -526,42 +521,3 @@ it("a projector's queue purged", async () => {
     startBridges();
   });
 }, 180_000);
-
-it.runIf(RESTART_SERVICES)(
-  'RabbitMQ really stopped for 10 s and restarted',
-  async () => {
-    await underFault('RabbitMQ stopped 10 s, restarted', async () => {
-      await rabbitmqctl('stop_app');
-      try {
-        await sleep(RABBITMQ_OUTAGE_MS);
-      } finally {
-        await rabbitmqctl('start_app');
-        await rabbitmqctl('await_startup');
-      }
-    });
-  },
-  180_000,
-);
-
-/**
- * Restarts the machine's PostgreSQL: Debian's pg_ctlcluster by default, or the shell command in
- * POSTGRES_RESTART_COMMAND elsewhere (e.g. `brew services restart postgresql@15`).
- */
-async function restartPostgres() {
-  const command = process.env.POSTGRES_RESTART_COMMAND;
-  if (command) {
-    await run('sh', ['-c', command], { timeout: 120_000 });
-    return;
-  }
-  const [version] = existsSync('/etc/postgresql') ? readdirSync('/etc/postgresql') : [];
-  if (!version) throw new Error('no /etc/postgresql: set POSTGRES_RESTART_COMMAND to restart PostgreSQL');
-  await run('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'restart'], { timeout: 120_000 });
-}
-
-it.runIf(RESTART_SERVICES)(
-  'PostgreSQL really restarted',
-  async () => {
-    await underFault('PostgreSQL restarted', restartPostgres, [503]);
-  },
-  180_000,
-);
