@@ -10,13 +10,18 @@ import { parseDocument, visit, isAlias, isScalar, type Node } from 'yaml';
 type SpecDatabase = Awaited<ReturnType<typeof loadAwsServiceSpec>>;
 type Json = unknown;
 
-interface Template {
+export interface CloudFormationResource {
+  Type: string;
+  Properties?: Record<string, Json>;
+  DependsOn?: string | string[];
+  Condition?: string;
+}
+
+/** A CloudFormation template, as far as this project reads one. */
+export interface CloudFormationTemplate {
   Parameters?: Record<string, Json>;
   Conditions?: Record<string, Json>;
-  Resources: Record<
-    string,
-    { Type: string; Properties?: Record<string, Json>; DependsOn?: string | string[] }
-  >;
+  Resources: Record<string, CloudFormationResource>;
   Outputs?: Record<string, { Value: Json }>;
 }
 
@@ -87,7 +92,7 @@ export function refusedYamlFeatures(text: string): string[] {
 }
 
 /** Every problem the specification shows in `template`; none for a template CloudFormation accepts. */
-export async function checkTemplate(template: Template): Promise<string[]> {
+export async function checkTemplate(template: CloudFormationTemplate): Promise<string[]> {
   const db = await loadSpec();
   const problems: string[] = [];
   const resources = template.Resources ?? {};

@@ -1,7 +1,7 @@
 // The optional foundation stack: its outputs are exactly the stage parameters serverless.yml reads,
 // and nothing in it is reachable from outside the VPC.
 import { readFile } from 'node:fs/promises';
-import yaml from 'js-yaml';
+import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { checkTemplate, refusedYamlFeatures } from './cloudFormationSpec.ts';
 
@@ -11,11 +11,11 @@ describe('infra/aws/foundation.yml', () => {
   it('is plain CloudFormation: no YAML anchors, aliases or merge keys, and valid by the resource specification', async () => {
     const text = await read('infra/aws/foundation.yml');
     expect(refusedYamlFeatures(text)).toEqual([]);
-    expect(await checkTemplate(yaml.load(text) as Parameters<typeof checkTemplate>[0])).toEqual([]);
+    expect(await checkTemplate(parse(text) as Parameters<typeof checkTemplate>[0])).toEqual([]);
   });
 
   it('outputs every stage parameter serverless.yml reads but the choices of a deployment, and nothing else', async () => {
-    const template = yaml.load(await read('infra/aws/foundation.yml')) as {
+    const template = parse(await read('infra/aws/foundation.yml')) as {
       Outputs: Record<string, unknown>;
     };
     const serverlessParams = new Set(
@@ -29,7 +29,7 @@ describe('infra/aws/foundation.yml', () => {
   });
 
   it('keeps the database and the broker private, open only to the functions', async () => {
-    const template = yaml.load(await read('infra/aws/foundation.yml')) as {
+    const template = parse(await read('infra/aws/foundation.yml')) as {
       Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
     };
     const { Database, Broker } = template.Resources;

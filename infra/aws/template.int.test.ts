@@ -1,17 +1,15 @@
 // Packages the service offline (no credentials, no network) and checks the CloudFormation template:
 // routes, functions, event source mappings, least-privilege IAM, tables equal to the local ones.
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, readdir, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { projectionCatalog } from '../../functions/projectors/catalog.ts';
+import { packageService } from '../../tests/support/packageService.ts';
 import { isRouteEvent, writtenFunctions } from '../../tests/support/serverlessFunctions.ts';
 import { checkTemplate } from './cloudFormationSpec.ts';
 import { tableDefinitions } from './readModelResources.ts';
 
-const run = promisify(execFile);
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 const PREFIX = 'cqrs-commerce-ci';
 
@@ -24,38 +22,15 @@ let template: { Resources: Record<string, Resource> };
 let resources: Record<string, Resource>;
 let packageDirectory: string;
 
-const serverlessBin = fileURLToPath(
-  new URL('../../node_modules/serverless/bin/serverless.js', import.meta.url),
-);
-
-/** no credentials: packaging must work without them */
-function offlineEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, SLS_TELEMETRY_DISABLED: '1' };
-  for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE'])
-    delete env[name];
-  return env;
-}
-
 const ISSUER = 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Example';
 const AUDIENCE = 'example-app-client';
 const ORIGINS = ['https://shop.example', 'https://admin.example'];
-const authParams = [
-  `jwtIssuerUrl=${ISSUER}`,
-  `jwtAudience=${AUDIENCE}`,
-  `corsAllowedOrigins=${ORIGINS.join(',')}`,
-].flatMap((param) => ['--param', param]);
-
 beforeAll(async () => {
   packageDirectory = await mkdtemp(`${tmpdir()}/package-`);
-  const args = ['package', '--stage', 'ci', '--package', packageDirectory, ...authParams];
-  await run(process.execPath, [serverlessBin, ...args], {
-    cwd: projectRoot,
-    env: offlineEnv(),
-    timeout: 240_000,
-  });
-  template = JSON.parse(
-    await readFile(`${packageDirectory}/cloudformation-template-update-stack.json`, 'utf8'),
-  );
+  template = (await packageService(packageDirectory, {
+    stage: 'ci',
+    params: { jwtIssuerUrl: ISSUER, jwtAudience: AUDIENCE, corsAllowedOrigins: ORIGINS.join(',') },
+  })) as typeof template;
   resources = template.Resources;
 }, 300_000);
 
@@ -275,35 +250,14 @@ describe('the packaged template', () => {
 
   it('puts only the functions that reach PostgreSQL and the broker in the VPC given as stage parameters, on the longest stage, in a region of the longest names', async () => {
     const directory = await mkdtemp(`${tmpdir()}/package-vpc-`);
-    const params = ['network=vpc', 'securityGroupIds=sg-1', 'subnetIds=subnet-a,subnet-b'].flatMap(
-      (param) => ['--param', param],
-    );
     // 25 characters: the longest stage whose function names fit Lambda's 64 (the plugin
     // infra/aws/plugins/awsNameLimits.cjs refuses a longer one, naming the limit)
-    const stage = 'production-eu-customer-1x';
-    await run(
-      process.execPath,
-      [
-        serverlessBin,
-        'package',
-        '--stage',
-        stage,
-        '--region',
-        'ap-southeast-2',
-        '--package',
-        directory,
-        ...params,
-      ],
-      {
-        cwd: projectRoot,
-        env: offlineEnv(),
-        timeout: 240_000,
-      },
-    );
-    const template = JSON.parse(
-      await readFile(`${directory}/cloudformation-template-update-stack.json`, 'utf8'),
-    );
-    const inVpc = Object.entries(template.Resources as Record<string, Resource>)
+    const template = (await packageService(directory, {
+      stage: 'production-eu-customer-1x',
+      region: 'ap-southeast-2',
+      params: { network: 'vpc', securityGroupIds: 'sg-1', subnetIds: 'subnet-a,subnet-b' },
+    })) as { Resources: Record<string, Resource> };
+    const inVpc = Object.entries(template.Resources)
       .filter(([, resource]) => resource.Type === 'AWS::Lambda::Function' && resource.Properties.VpcConfig)
       .map(([name]) => name.replace(/LambdaFunction$/, ''))
       .sort();
@@ -311,14 +265,14 @@ describe('the packaged template', () => {
       .map((name) => `${name[0]!.toUpperCase()}${name.slice(1)}`)
       .sort();
     expect(inVpc).toEqual(expected);
-    expect(template.Resources.RelayEventsLambdaFunction.Properties.VpcConfig).toEqual({
+    expect(template.Resources.RelayEventsLambdaFunction!.Properties.VpcConfig).toEqual({
       SecurityGroupIds: { 'Fn::Split': [',', 'sg-1'] },
       SubnetIds: { 'Fn::Split': [',', 'subnet-a,subnet-b'] },
     });
     // without corsAllowedOrigins no browser origin is allowed: no CORS configuration at all
-    expect(template.Resources.HttpApi.Properties).not.toHaveProperty('CorsConfiguration');
+    expect(template.Resources.HttpApi!.Properties).not.toHaveProperty('CorsConfiguration');
     // no role has a name of its own to outgrow IAM's 64 characters: CloudFormation names them
-    for (const resource of Object.values(template.Resources as Record<string, Resource>)) {
+    for (const resource of Object.values(template.Resources)) {
       if (resource.Type === 'AWS::IAM::Role')
         expect([undefined, '{"Ref":"AWS::NoValue"}']).toContain(JSON.stringify(resource.Properties.RoleName));
     }

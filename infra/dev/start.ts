@@ -4,9 +4,7 @@
 // serverless-offline, the relay wake-up, and one queue bridge per projector.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import yaml from 'js-yaml';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import amqp from 'amqplib';
 import { setupTopology } from '../../functions/operations/brokerTopology.ts';
@@ -64,14 +62,8 @@ interface Companion {
 }
 
 /** The HTTP routes serverless.yml declares (the catch-all aside). */
-async function routeCount(): Promise<number> {
-  const text = await readFile(new URL('../../serverless.yml', import.meta.url), 'utf8');
-  const { functions } = yaml.load(text) as { functions: (string | Record<string, { events?: object[] }>)[] };
-  return functions
-    .flatMap((entry) => (typeof entry === 'object' ? Object.values(entry) : []))
-    .flatMap((fn) => fn.events ?? [])
-    .filter((event) => typeof (event as { httpApi?: unknown }).httpApi === 'object').length;
-}
+const routeCount = () =>
+  (createRequire(import.meta.url)('../aws/routeList.cjs') as { routes(): string[] }).routes().length;
 
 /** host:port/path of a connection string, without its credentials */
 const whereIs = (url: string) => {
@@ -318,7 +310,7 @@ async function main(): Promise<void> {
   );
   if (process.env.HEAL_AT_START !== 'off') await refillReadModels(eventsLambdaEndpoint);
   log(
-    `ready: http://localhost:${HTTP_PORT}, ${await routeCount()} routes (try curl http://localhost:${HTTP_PORT}/health)` +
+    `ready: http://localhost:${HTTP_PORT}, ${routeCount()} routes (try curl http://localhost:${HTTP_PORT}/health)` +
       (options.verbose ? '' : '; a line per request and per projector batch follows (--verbose: everything)'),
   );
 }

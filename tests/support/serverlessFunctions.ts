@@ -2,7 +2,7 @@
 // list: the projectors come first, derived from the projection catalog by a variable.)
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { load } from 'js-yaml';
+import { parse } from 'yaml';
 
 export interface HttpApiEvent {
   httpApi: { method: string; path: string; authorizer?: { name: string } };
@@ -19,6 +19,6 @@ export const isRouteEvent = (event: HttpApiEvent | Record<string, unknown>): eve
 
 export async function writtenFunctions(): Promise<Record<string, WrittenFunction>> {
   const text = await readFile(fileURLToPath(new URL('../../serverless.yml', import.meta.url)), 'utf8');
-  const { functions } = load(text) as { functions: (string | Record<string, WrittenFunction>)[] };
+  const { functions } = parse(text) as { functions: (string | Record<string, WrittenFunction>)[] };
   return Object.assign({}, ...functions.filter((entry) => typeof entry === 'object'));
 }

@@ -14,12 +14,9 @@
 // - the relay's schedule at the template's rate, so that freshness depends on the commands' wake-up.
 //
 // What it cannot stand in for is listed in the README's deploy guide.
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
 import { AwsQueryProtocol } from '@aws-sdk/config/protocol';
@@ -31,44 +28,14 @@ import { startQueueBridge } from '../../../infra/dev/queueBridge.ts';
 import { startTestIssuer } from '../../../infra/dev/testIssuer.ts';
 import { roleAllows, startAwsEndpoint, type ApiCall } from './awsEndpoint.ts';
 import { ACCOUNT, readCloudService, REGION, type CloudFunction } from './cloudTemplate.ts';
+import { packageService } from '../../support/packageService.ts';
 import { startHttpApi } from './httpApi.ts';
 import { lambdaRuntime } from './lambdaRuntime.ts';
 import { amqpsEndpoint, makeCertificates, postgresTlsEndpoint } from './tlsEndpoints.ts';
 
-const run = promisify(execFile);
-const projectRoot = fileURLToPath(new URL('../../..', import.meta.url));
-const serverlessBin = `${projectRoot}node_modules/serverless/bin/serverless.js`;
 const SERVER = 'postgres://postgres@127.0.0.1:5432';
 const BROKER = 'amqp://guest:guest@127.0.0.1:5672';
 const credentials = { accessKeyId: 'cloud-tier', secretAccessKey: 'cloud-tier' };
-
-/** What serverless.yml reads from the environment: a user packaging for the cloud has none of it set. */
-const LOCAL_SETTINGS = [
-  'DATABASE_URL',
-  'RABBITMQ_URL',
-  'DYNAMODB_ENDPOINT',
-  'SQS_ENDPOINT',
-  'AUTH_ISSUER_URL',
-  'AUTH_AUDIENCE',
-  'RESOURCE_PREFIX',
-  'RELAY_WAKE',
-  'LOG_LEVEL',
-  'PG_POOL_MAX',
-  'HEAL_GAPS_AFTER_MS',
-  'CORS_ALLOWED_ORIGINS',
-  'AWS_ACCESS_KEY_ID',
-  'AWS_SECRET_ACCESS_KEY',
-  'AWS_SESSION_TOKEN',
-  'AWS_PROFILE',
-];
-
-async function packageForCloud(directory: string, stage: string, params: Record<string, string>) {
-  const env: NodeJS.ProcessEnv = { ...process.env, SLS_TELEMETRY_DISABLED: '1' };
-  for (const name of LOCAL_SETTINGS) delete env[name];
-  const args = ['package', '--stage', stage, '--package', directory];
-  for (const [name, value] of Object.entries(params)) args.push('--param', `${name}=${value}`);
-  await run(process.execPath, [serverlessBin, ...args], { cwd: projectRoot, env, timeout: 240_000 });
-}
 
 interface CloudStackOptions {
   /** how often the relay's schedule fires; the template's rate unless given */
@@ -138,7 +105,7 @@ export async function startCloudStack(options: CloudStackOptions = {}) {
       jwtAudience: 'cloud-tier-client',
     };
     const packageDirectory = `${workDirectory}/package`;
-    await packageForCloud(packageDirectory, stage, params);
+    await packageService(packageDirectory, { stage, params });
     const service = await readCloudService(packageDirectory, `cqrs-commerce-${stage}`);
 
     // what CloudFormation creates: the tables and the queue, from the template's own properties

@@ -4,21 +4,18 @@
 // queues.
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import type {
+  CloudFormationResource,
+  CloudFormationTemplate,
+} from '../../../infra/aws/cloudFormationSpec.ts';
 
 export const REGION = 'us-east-1';
 export const ACCOUNT = '123456789012';
 export const PARTITION = 'aws';
 
 type Json = unknown;
-interface Resource {
-  Type: string;
-  Properties?: Record<string, Json>;
-  Condition?: string;
-}
-export interface Template {
-  Resources: Record<string, Resource>;
-  Conditions?: Record<string, Json>;
-}
+type Resource = CloudFormationResource;
+type Template = CloudFormationTemplate;
 
 /** What CloudFormation removes a property for. */
 const NO_VALUE = Symbol('AWS::NoValue');
