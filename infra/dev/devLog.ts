@@ -51,5 +51,6 @@ export function presentLogLine(line: string): string | undefined {
     const { projector, applied, duplicates, held, parked, sequence } = entry;
     return `${at} ${projector} projector: ${applied} applied, ${duplicates} duplicate, ${held} held, ${parked} parked → sequence ${sequence}`;
   }
-  return `${at} ${String(entry.level).toLowerCase()} ${entry.message}${fields(entry) ? ` ${fields(entry)}` : ''}`;
+  const own = fields(entry);
+  return `${at} ${String(entry.level).toLowerCase()} ${entry.message}${own ? ` ${own}` : ''}`;
 }
