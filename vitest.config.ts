@@ -10,14 +10,14 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{functions,infra,events}/**/*.test.ts'],
-          exclude: ['**/*.int.test.ts', '**/*.e2e.test.ts', 'node_modules/**'],
+          include: ['{functions,infra,events,client}/**/*.test.ts', 'tests/support/**/*.test.ts'],
+          exclude: ['**/*.int.test.ts', '**/*.e2e.test.ts', '**/node_modules/**'],
         },
       },
       {
         test: {
           name: 'integration',
-          include: ['{functions,infra,events}/**/*.int.test.ts'],
+          include: ['{functions,infra,events,client}/**/*.int.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
           // integration files share one PostgreSQL cluster and one broker; serial runs keep the

@@ -1,16 +1,28 @@
-// GET /health: 200 when every configured dependency answers, 503 naming the one that does not.
+// GET /health: 200 when every configured dependency answers; a 503 problem whose `dependencies` names
+// the one that does not (the one error format holds for this answer too).
 import { brokerUrl, settings } from '../shared/config.ts';
+import { ServiceUnavailableError } from '../shared/errors.ts';
 import { httpRoute } from '../shared/http/httpRoute.ts';
 import { postgresPool } from '../shared/postgres.ts';
+import { healthRoute } from './api.ts';
 import { checkHttpEndpoint, checkPostgres, checkRabbitMq } from './dependencyChecks.ts';
 
-export const handler = httpRoute({ access: 'public' }, async () => {
+export const handler = httpRoute(healthRoute, async () => {
   const [postgres, rabbitmq, dynamodb] = await Promise.all([
     checkPostgres(postgresPool),
     checkRabbitMq(brokerUrl, settings.EVENTS_EXCHANGE),
     checkHttpEndpoint(settings.DYNAMODB_ENDPOINT),
   ]);
   const dependencies = { postgres, rabbitmq, dynamodb };
-  const healthy = Object.values(dependencies).every((dependency) => dependency.status !== 'down');
-  return { statusCode: healthy ? 200 : 503, body: { status: healthy ? 'ok' : 'degraded', dependencies } };
+  const down = Object.entries(dependencies).filter(([, dependency]) => dependency.status === 'down');
+  if (down.length > 0) {
+    const error = new ServiceUnavailableError(
+      `${down.map(([name]) => name).join(' and ')} ${down.length > 1 ? 'do' : 'does'} not answer`,
+      5,
+      'dependency_down',
+    );
+    error.extensions.dependencies = dependencies;
+    throw error;
+  }
+  return { statusCode: 200, body: { status: 'ok', dependencies } };
 });

@@ -4,6 +4,8 @@ export abstract class AppError extends Error {
   abstract readonly statusCode: number;
   /** headers the answer carries besides the error (e.g. how fresh the read was) */
   responseHeaders: Record<string, string> = {};
+  /** members the problem details carry besides code and field (RFC 9457 extension members) */
+  extensions: Record<string, unknown> = {};
   constructor(
     readonly code: string,
     message: string,
@@ -67,8 +69,9 @@ export class ServiceUnavailableError extends AppError {
   constructor(
     message: string,
     readonly retryAfterSeconds = 2,
+    code: 'service_unavailable' | 'dependency_down' = 'service_unavailable',
   ) {
-    super('service_unavailable', message);
+    super(code, message);
   }
 }
 

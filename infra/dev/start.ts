@@ -310,7 +310,8 @@ async function main(): Promise<void> {
   );
   if (process.env.HEAL_AT_START !== 'off') await refillReadModels(eventsLambdaEndpoint);
   log(
-    `ready: http://localhost:${HTTP_PORT}, ${routeCount()} routes (try curl http://localhost:${HTTP_PORT}/health)` +
+    `ready: http://localhost:${HTTP_PORT}, ${routeCount()} routes, described at ` +
+      `http://localhost:${HTTP_PORT}/openapi.json (a reference to try them: http://localhost:${HTTP_PORT}/docs)` +
       (options.verbose ? '' : '; a line per request and per projector batch follows (--verbose: everything)'),
   );
 }

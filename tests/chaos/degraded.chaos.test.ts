@@ -89,8 +89,11 @@ it('queries keep answering from DynamoDB', async () => {
 it('/health says PostgreSQL is down and the rest is up', async () => {
   const result = await callHandler(health, { method: 'GET', path: '/health' });
   expect(result.statusCode).toBe(503);
+  expect(result.headers?.['Content-Type']).toBe('application/problem+json');
   expect(result.body).toMatchObject({
-    status: 'degraded',
+    status: 503,
+    code: 'dependency_down',
+    detail: 'postgres does not answer',
     dependencies: { postgres: { status: 'down' }, rabbitmq: { status: 'up' }, dynamodb: { status: 'up' } },
   });
   // a public route: a network code, a timeout or `unavailable`, never an error's own message

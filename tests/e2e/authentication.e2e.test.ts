@@ -4,6 +4,7 @@
 // authentication off, the default, commands.e2e.test.ts and seedFlows.e2e.test.ts send no token.)
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contractFetch } from '../support/apiContract.ts';
 import { startDevStack, type DevStack } from '../support/devStack.ts';
 import { isRouteEvent, writtenFunctions } from '../support/serverlessFunctions.ts';
 
@@ -43,7 +44,7 @@ async function tokenFor(subject: string): Promise<string> {
 }
 
 function send(method: string, path: string, headers: Record<string, string> = {}, body?: unknown) {
-  return fetch(`${stack.baseUrl}${path}`, {
+  return contractFetch(`${stack.baseUrl}${path}`, {
     method,
     headers: { ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),

@@ -1,8 +1,10 @@
 // `npm run dev` started as a user would, then every seed's documented command sent over HTTP and
 // answered as the seed shows; the events arrive on RabbitMQ in commit order.
+import { readFile } from 'node:fs/promises';
 import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../events/contracts.ts';
+import { contractFetch } from '../support/apiContract.ts';
 import { BEARER_TOKEN_CANARY, startDevStack, type DevStack } from '../support/devStack.ts';
 import { drainQueue } from '../support/testBroker.ts';
 
@@ -26,7 +28,7 @@ afterAll(async () => {
 });
 
 async function send(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(`${stack.baseUrl}${path}`, {
+  const response = await contractFetch(`${stack.baseUrl}${path}`, {
     method,
     headers: { ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers },
     ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
@@ -36,7 +38,7 @@ async function send(method: string, path: string, body?: unknown, headers: Recor
     status: response.status,
     headers: response.headers,
     text,
-    body: text ? JSON.parse(text) : undefined,
+    body: text && /json/.test(response.headers.get('content-type') ?? '') ? JSON.parse(text) : undefined,
   };
 }
 
@@ -204,6 +206,37 @@ describe('a request no route takes', () => {
       expect(answer.headers.get('content-type')).toBe('application/problem+json');
       expect(answer.body).toMatchObject({ status: 405, code: 'method_not_allowed' });
     }
+  });
+});
+
+describe('the API description', () => {
+  it('serves the OpenAPI document that client/openapi.json holds', async () => {
+    const served = await send('GET', '/openapi.json');
+    expect(served.status).toBe(200);
+    const published = JSON.parse(
+      await readFile(new URL('../../client/openapi.json', import.meta.url), 'utf8'),
+    );
+    expect(served.body).toEqual(published);
+  });
+
+  it('serves Swagger UI over it, with scripts of its own and a policy that loads nothing from elsewhere', async () => {
+    const page = await send('GET', '/docs');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(page.text).toContain('src="docs/swagger-ui-bundle.js"');
+    const policy = page.headers.get('content-security-policy') ?? '';
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).toContain("connect-src 'self'");
+    expect(policy).not.toContain('sandbox');
+    for (const asset of ['swagger-ui-bundle.js', 'swagger-ui.css', 'reference.js']) {
+      const file = await send('GET', `/docs/${asset}`, undefined, { 'Accept-Encoding': 'gzip' });
+      expect(file.status, asset).toBe(200);
+      expect(file.headers.get('content-encoding'), asset).toBe('gzip');
+      expect(file.text.length, asset).toBeGreaterThan(100);
+    }
+    expect((await send('GET', '/docs/reference.js')).text).toContain("new URL('openapi.json'");
+    const missing = await send('GET', '/docs/nothing.js');
+    expect([missing.status, missing.body.code]).toEqual([404, 'asset_not_found']);
   });
 });
 

@@ -1,7 +1,11 @@
-// Each seed's documented flow, reading right after writing with X-Min-Position: the results the seeds
-// document, from the DynamoDB read models. The same flows run through `npm run dev` (the e2e tier) and
-// through the packaged artifact as Lambda runs it (the cloud tier).
+// Each seed's documented flow, reading right after writing: the results the seeds document, from the
+// DynamoDB read models. The flows drive the API with its typed client (client/), which remembers the
+// position of the last write and sends it with every read, and every answer is held to the OpenAPI
+// document (apiContract.ts). The same flows run through `npm run dev` (the e2e tier) and through the
+// packaged artifact as Lambda runs it (the cloud tier).
 import { describe, expect, it } from 'vitest';
+import type { CommerceClient } from '../../client/src/index.ts';
+import { checkedClient } from './apiContract.ts';
 
 export interface SeedFlowStack {
   baseUrl: string;
@@ -11,161 +15,163 @@ export interface SeedFlowStack {
 
 /** Registers the seeds' flows against the stack `stack()` returns when they run. */
 export function describeSeedFlows(stack: () => SeedFlowStack): void {
-  /** The position of the last write, sent with every read so that reads see the writes before them. */
-  let lastPosition = '0';
-
-  async function send(method: string, path: string, body?: unknown) {
+  let client: CommerceClient | undefined;
+  /** one client for the whole flow: it carries the position of the last write to every read */
+  const api = () => {
+    if (client) return client;
     const { baseUrl, authorization } = stack();
-    const response = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: {
-        ...(authorization ? { Authorization: await authorization() } : {}),
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-        ...(method === 'GET' ? { 'X-Min-Position': lastPosition } : {}),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    client = checkedClient({
+      baseUrl,
+      readYourWrites: true,
+      ...(authorization && { token: async () => (await authorization()).replace(/^Bearer /, '') }),
     });
-    lastPosition = response.headers.get('x-event-position') ?? lastPosition;
-    // a 400 is refused before any waiting
-    if (method === 'GET' && response.status !== 400)
-      expect(response.headers.get('x-consistency')).toBe('fresh');
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
-  }
+    // every read got to the writes before it (a 400 is refused before any waiting)
+    client.use({
+      onResponse({ request, response }) {
+        if (request.method === 'GET' && response.status !== 400 && request.headers.has('X-Min-Position'))
+          expect(response.headers.get('x-consistency'), request.url).toBe('fresh');
+        return response;
+      },
+    });
+    return client;
+  };
+  const month = () => {
+    const now = new Date();
+    return { month: now.getUTCMonth() + 1, year: now.getUTCFullYear() };
+  };
 
   describe('the analytics testing guide', () => {
     it('gives the documented figures', async () => {
-      expect(
-        await send('POST', '/api/products', {
-          name: 'Wireless Mouse',
-          category: 'Electronics',
-          price: 29.99,
-          stock: 100,
-        }),
-      ).toEqual({ status: 201, body: { productId: 1 } });
-      expect(
-        await send('POST', '/api/orders', {
-          customerId: 50,
-          items: [{ productId: 1, quantity: 3, price: 29.99 }],
-        }),
-      ).toEqual({ status: 201, body: { orderId: 1 } });
-      expect(await send('GET', '/api/analytics/products/1/sales')).toEqual({
-        status: 200,
-        body: { productId: 1, totalQuantitySold: 3, totalRevenue: 89.97, orderCount: 1 },
+      const product = await api().POST('/api/products', {
+        body: { name: 'Wireless Mouse', category: 'Electronics', price: 29.99, stock: 100 },
       });
-      expect(await send('GET', '/api/analytics/categories/Electronics/revenue')).toEqual({
-        status: 200,
-        body: { category: 'Electronics', totalRevenue: 89.97, totalOrders: 1 },
+      expect([product.response.status, product.data]).toEqual([201, { productId: 1 }]);
+      const order = await api().POST('/api/orders', {
+        body: { customerId: 50, items: [{ productId: 1, quantity: 3, price: 29.99 }] },
       });
-      const lifetime = await send('GET', '/api/analytics/customers/50/lifetime-value');
-      expect(lifetime.body).toMatchObject({ customerId: 50, totalSpent: 89.97, orderCount: 1 });
-      expect(Date.now() - Date.parse(lifetime.body.lastOrderDate)).toBeLessThan(60_000);
-      const hour = lifetime.body.lastOrderDate.slice(0, 13);
-      expect((await send('GET', `/api/analytics/hours/${hour}/sales`)).body).toEqual({
-        hour: `${hour}:00:00.000Z`,
-        totalOrders: 1,
-        totalRevenue: 89.97,
+      expect([order.response.status, order.data]).toEqual([201, { orderId: 1 }]);
+
+      const sales = await api().GET('/api/analytics/products/{id}/sales', { params: { path: { id: '1' } } });
+      expect(sales.data).toEqual({ productId: 1, totalQuantitySold: 3, totalRevenue: 89.97, orderCount: 1 });
+      const revenue = await api().GET('/api/analytics/categories/{category}/revenue', {
+        params: { path: { category: 'Electronics' } },
       });
-      const sync = await send('GET', '/api/analytics/sync-status');
-      expect(sync.body).toMatchObject({
-        lastProcessedEventTimestamp: lifetime.body.lastOrderDate,
-        lagSeconds: 0,
+      expect(revenue.data).toEqual({ category: 'Electronics', totalRevenue: 89.97, totalOrders: 1 });
+      const lifetime = await api().GET('/api/analytics/customers/{id}/lifetime-value', {
+        params: { path: { id: '50' } },
       });
-      expect(sync.body.projectors.analytics).toMatchObject({ eventsBehind: 0, parkedCount: 0 });
+      expect(lifetime.data).toMatchObject({ customerId: 50, totalSpent: 89.97, orderCount: 1 });
+      const lastOrderDate = lifetime.data!.lastOrderDate;
+      expect(Date.now() - Date.parse(lastOrderDate)).toBeLessThan(60_000);
+      const hour = lastOrderDate.slice(0, 13);
+      const hourly = await api().GET('/api/analytics/hours/{hour}/sales', { params: { path: { hour } } });
+      expect(hourly.data).toEqual({ hour: `${hour}:00:00.000Z`, totalOrders: 1, totalRevenue: 89.97 });
+      const sync = await api().GET('/api/analytics/sync-status');
+      expect(sync.data).toMatchObject({ lastProcessedEventTimestamp: lastOrderDate, lagSeconds: 0 });
+      expect(sync.data!.projectors.analytics).toMatchObject({ eventsBehind: 0, parkedCount: 0 });
     });
 
     it('answers 404 for what does not exist', async () => {
-      expect((await send('GET', '/api/analytics/products/999/sales')).status).toBe(404);
-      expect((await send('GET', '/api/analytics/customers/999/lifetime-value')).status).toBe(404);
-      expect((await send('GET', '/api/analytics/categories/Nothing/revenue')).status).toBe(404);
+      const missing = [
+        await api().GET('/api/analytics/products/{id}/sales', { params: { path: { id: '999' } } }),
+        await api().GET('/api/analytics/customers/{id}/lifetime-value', { params: { path: { id: '999' } } }),
+        await api().GET('/api/analytics/categories/{category}/revenue', {
+          params: { path: { category: 'Nothing' } },
+        }),
+      ];
+      expect(missing.map(({ response, error }) => [response.status, error?.code])).toEqual([
+        [404, 'product_not_found'],
+        [404, 'customer_not_found'],
+        [404, 'category_not_found'],
+      ]);
     });
   });
 
   describe('the invoice demo, steps 1 to 4', () => {
     it('builds the monthly invoice with the account copy', async () => {
-      expect(
-        (await send('POST', '/system-api/users', { name: 'Alice', email: 'alice@demo.com' })).body,
-      ).toMatchObject({ id: 1 });
-      await send('POST', '/system-api/accounts', {
-        user_id: 1,
-        address1: '123 Main St',
-        city: 'Cityville',
-        state: 'ST',
-        zip: '12345',
+      const alice = await api().POST('/system-api/users', {
+        body: { name: 'Alice', email: 'alice@demo.com' },
+      });
+      expect(alice.data).toMatchObject({ id: 1 });
+      await api().POST('/system-api/accounts', {
+        body: { user_id: 1, address1: '123 Main St', city: 'Cityville', state: 'ST', zip: '12345' },
       });
       for (const description of ['Widget', 'Gadget', 'Gizmo']) {
-        await send('POST', '/order-service/orders', { user_id: 1, amount: 50, description });
+        await api().POST('/order-service/orders', { body: { user_id: 1, amount: 50, description } });
       }
-      const now = new Date();
-      const month = now.getUTCMonth() + 1;
-      const year = now.getUTCFullYear();
-      const invoice = await send('GET', `/invoice-service/invoices?user_id=1&month=${month}&year=${year}`);
-      expect(invoice.body).toMatchObject({
-        invoice_id: `1-${year}-${String(month).padStart(2, '0')}`,
+      const { month: now, year } = month();
+      const mm = String(now).padStart(2, '0');
+      const found = await api().GET('/invoice-service/invoices', {
+        params: { query: { user_id: '1', month: String(now), year: String(year) } },
+      });
+      const invoice = found.data as Exclude<typeof found.data, unknown[] | undefined>;
+      expect(invoice).toMatchObject({
+        invoice_id: `1-${year}-${mm}`,
         user_id: 1,
         email: 'alice@demo.com',
         shipping_address: '123 Main St, Cityville, ST 12345',
-        invoice_dt: `${year}-${String(month).padStart(2, '0')}-01T00:00:00Z`,
+        invoice_dt: `${year}-${mm}-01T00:00:00Z`,
         total: 150,
       });
-      expect(
-        invoice.body.orders.map((order: { description: string; amount: number }) => [
-          order.description,
-          order.amount,
-        ]),
-      ).toEqual([
+      expect(invoice.orders.map((order) => [order.description, order.amount])).toEqual([
         ['Widget', 50],
         ['Gadget', 50],
         ['Gizmo', 50],
       ]);
-      expect((await send('GET', `/invoice-service/invoices/${invoice.body.invoice_id}`)).body).toEqual(
-        invoice.body,
-      );
-      expect((await send('GET', '/invoice-service/invoices?user_id=1&month=4&year=2025')).status).toBe(404);
-      expect((await send('GET', '/system-api/users?order_by=-id&limit=1')).body).toMatchObject([
-        { id: 1, email: 'alice@demo.com' },
-      ]);
-      expect((await send('GET', '/order-service/orders?order_by=amount')).body).toHaveLength(4);
-      expect((await send('GET', '/system-api/users?order_by=password')).status).toBe(400);
+      const byId = await api().GET('/invoice-service/invoices/{id}', {
+        params: { path: { id: invoice.invoice_id } },
+      });
+      expect(byId.data).toEqual(invoice);
+      const april = await api().GET('/invoice-service/invoices', {
+        params: { query: { user_id: '1', month: '4', year: '2025' } },
+      });
+      expect(april.response.status).toBe(404);
+      const users = await api().GET('/system-api/users', {
+        params: { query: { order_by: '-id', limit: '1' } },
+      });
+      expect(users.data).toMatchObject([{ id: 1, email: 'alice@demo.com' }]);
+      const orders = await api().GET('/order-service/orders', { params: { query: { order_by: 'amount' } } });
+      expect(orders.data).toHaveLength(4);
+      const refused = await api().GET('/system-api/users', { params: { query: { order_by: 'password' } } });
+      expect([refused.response.status, refused.error?.field]).toEqual([400, 'order_by']);
     });
   });
 
   describe('the todo demo', () => {
     it('lists the todo it created', async () => {
-      expect((await send('POST', '/todos', { title: 'Learn CQRS' })).body).toEqual({
-        message: 'Todo created successfully.',
-        id: 1,
-      });
-      expect(await send('GET', '/todos')).toEqual({
-        status: 200,
-        body: [{ id: 1, title: 'Learn CQRS', completed: false }],
-      });
-      await send('POST', '/todos/1/complete');
-      expect((await send('GET', '/todos')).body).toEqual([{ id: 1, title: 'Learn CQRS', completed: true }]);
+      const created = await api().POST('/todos', { body: { title: 'Learn CQRS' } });
+      expect(created.data).toEqual({ message: 'Todo created successfully.', id: 1 });
+      const todos = await api().GET('/todos');
+      expect([todos.response.status, todos.data]).toEqual([
+        200,
+        [{ id: 1, title: 'Learn CQRS', completed: false }],
+      ]);
+      await api().POST('/todos/{id}/complete', { params: { path: { id: '1' } } });
+      expect((await api().GET('/todos')).data).toEqual([{ id: 1, title: 'Learn CQRS', completed: true }]);
     });
   });
 
   describe('the users demo', () => {
     it('reads back what it creates, updates and deletes', async () => {
-      const created = await send('POST', '/users', {
-        first_name: 'Grace',
-        last_name: 'Hopper',
-        email: 'grace@navy.mil',
+      const created = await api().POST('/users', {
+        body: { first_name: 'Grace', last_name: 'Hopper', email: 'grace@navy.mil' },
       });
-      const id = created.body.id as number;
-      expect(await send('GET', `/users/${id}`)).toEqual({
-        status: 200,
-        body: { id, first_name: 'Grace', last_name: 'Hopper', email: 'grace@navy.mil' },
+      const id = String(created.data!.id);
+      const user = { params: { path: { id } } };
+      const read = await api().GET('/users/{id}', user);
+      expect([read.response.status, read.data]).toEqual([
+        200,
+        { id: Number(id), first_name: 'Grace', last_name: 'Hopper', email: 'grace@navy.mil' },
+      ]);
+      await api().PUT('/users/{id}', {
+        ...user,
+        body: { first_name: 'Grace', last_name: 'Hopper', email: 'grace@hopper.dev' },
       });
-      await send('PUT', `/users/${id}`, {
-        first_name: 'Grace',
-        last_name: 'Hopper',
-        email: 'grace@hopper.dev',
-      });
-      expect((await send('GET', `/users/${id}`)).body.email).toBe('grace@hopper.dev');
-      expect((await send('GET', '/users')).body.map((user: { id: number }) => user.id)).toEqual([1, id]);
-      await send('DELETE', `/users/${id}`);
-      expect((await send('GET', `/users/${id}`)).status).toBe(404);
+      expect((await api().GET('/users/{id}', user)).data?.email).toBe('grace@hopper.dev');
+      expect((await api().GET('/users')).data?.map((listed) => listed.id)).toEqual([1, Number(id)]);
+      expect((await api().DELETE('/users/{id}', user)).response.status).toBe(204);
+      const gone = await api().GET('/users/{id}', user);
+      expect([gone.response.status, gone.error?.code]).toEqual([404, 'user_not_found']);
     });
   });
 }

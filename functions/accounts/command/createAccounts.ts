@@ -1,49 +1,33 @@
 // POST /system-api/accounts {user_id, address1, address2?, city, state, zip} or an array → 201
-import { z } from 'zod';
 import { commandRoute } from '../../shared/commands/commandRoute.ts';
 import { NotFoundError } from '../../shared/errors.ts';
-import { id, oneOrMany, text } from '../../shared/http/fields.ts';
 import { userExists } from '../../users/userStore.ts';
 import { accountCreated, asSystemApiAccount } from '../account.ts';
+import { createAccountsRoute } from '../api.ts';
 import { insertAccount } from '../accountStore.ts';
 
-export const accountBody = oneOrMany(
-  z.strictObject({
-    user_id: id,
-    address1: text(200),
-    address2: text(200).nullish(),
-    city: text(100),
-    state: text(100),
-    // a zip is a code, not a number, but JSON clients often send 12345
-    zip: z.union([text(20), z.int().nonnegative().transform(String)]),
-  }),
-);
-
-export const handler = commandRoute(
-  { route: 'POST /system-api/accounts', body: accountBody },
-  async ({ body }, sql) => {
-    const accounts = [];
-    for (const [index, item] of body.items.entries()) {
-      if (!(await userExists(sql, item.user_id))) {
-        const field = body.isArray ? `[${index}].user_id` : 'user_id';
-        throw new NotFoundError('user_not_found', `user ${item.user_id} does not exist`, field);
-      }
-      accounts.push(
-        await insertAccount(sql, {
-          userId: item.user_id,
-          address1: item.address1,
-          address2: item.address2 ?? null,
-          city: item.city,
-          state: item.state,
-          zip: item.zip,
-        }),
-      );
+export const handler = commandRoute(createAccountsRoute, async ({ body }, sql) => {
+  const accounts = [];
+  for (const [index, item] of body.items.entries()) {
+    if (!(await userExists(sql, item.user_id))) {
+      const field = body.isArray ? `[${index}].user_id` : 'user_id';
+      throw new NotFoundError('user_not_found', `user ${item.user_id} does not exist`, field);
     }
-    const created = accounts.map(asSystemApiAccount);
-    return {
-      statusCode: 201,
-      body: body.isArray ? created : created[0],
-      events: accounts.map(accountCreated),
-    };
-  },
-);
+    accounts.push(
+      await insertAccount(sql, {
+        userId: item.user_id,
+        address1: item.address1,
+        address2: item.address2 ?? null,
+        city: item.city,
+        state: item.state,
+        zip: item.zip,
+      }),
+    );
+  }
+  const created = accounts.map(asSystemApiAccount);
+  return {
+    statusCode: 201,
+    body: body.isArray ? created : created[0],
+    events: accounts.map(accountCreated),
+  };
+});

@@ -1,13 +1,12 @@
 // GET /api/analytics/customers/{id}/lifetime-value → {customerId, totalSpent, orderCount, lastOrderDate}
-import { z } from 'zod';
 import { NotFoundError } from '../../shared/errors.ts';
-import { idParam } from '../../shared/http/fields.ts';
 import { fromCents } from '../../shared/money.ts';
 import { queryRoute } from '../../shared/queries/queryRoute.ts';
 import { customerValueKey, type CustomerLifetimeValue } from '../analyticsProjection.ts';
+import { getCustomerLifetimeValueRoute } from '../api.ts';
 import { readAnalyticsItem } from './analyticsReader.ts';
 
-export const handler = queryRoute('analytics', { params: z.object({ id: idParam }) }, async ({ params }) => {
+export const handler = queryRoute(getCustomerLifetimeValueRoute, async ({ params }) => {
   const value = await readAnalyticsItem<CustomerLifetimeValue>(customerValueKey(params.id));
   if (!value) throw new NotFoundError('customer_not_found', `customer ${params.id} has no order`, 'id');
   return {

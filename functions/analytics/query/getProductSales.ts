@@ -1,26 +1,21 @@
 // GET /api/analytics/products/{id}/sales → {productId, totalQuantitySold, totalRevenue, orderCount}
-import { z } from 'zod';
 import { NotFoundError } from '../../shared/errors.ts';
-import { idParam } from '../../shared/http/fields.ts';
 import { fromCents } from '../../shared/money.ts';
 import { queryRoute } from '../../shared/queries/queryRoute.ts';
 import { productSalesKey, type ProductSales } from '../analyticsProjection.ts';
+import { getProductSalesRoute } from '../api.ts';
 import { readAnalyticsItem } from './analyticsReader.ts';
 
-export const handler = queryRoute(
-  'analytics',
-  { access: 'public', params: z.object({ id: idParam }) },
-  async ({ params }) => {
-    const sales = await readAnalyticsItem<ProductSales>(productSalesKey(params.id));
-    if (!sales) throw new NotFoundError('product_not_found', `product ${params.id} does not exist`, 'id');
-    return {
-      statusCode: 200,
-      body: {
-        productId: sales.productId,
-        totalQuantitySold: sales.totalQuantitySold,
-        totalRevenue: fromCents(sales.revenueCents),
-        orderCount: sales.orderCount,
-      },
-    };
-  },
-);
+export const handler = queryRoute(getProductSalesRoute, async ({ params }) => {
+  const sales = await readAnalyticsItem<ProductSales>(productSalesKey(params.id));
+  if (!sales) throw new NotFoundError('product_not_found', `product ${params.id} does not exist`, 'id');
+  return {
+    statusCode: 200,
+    body: {
+      productId: sales.productId,
+      totalQuantitySold: sales.totalQuantitySold,
+      totalRevenue: fromCents(sales.revenueCents),
+      orderCount: sales.orderCount,
+    },
+  };
+});

@@ -10,6 +10,7 @@ import { dynamoDb } from '../../shared/aws.ts';
 import { settings } from '../../shared/config.ts';
 import { queryRoute } from '../../shared/queries/queryRoute.ts';
 import { eventStreamTableName } from '../../shared/resourceNames.ts';
+import { getSyncStatusRoute } from '../api.ts';
 
 async function readProgress() {
   const streamTable = eventStreamTableName(settings.RESOURCE_PREFIX);
@@ -44,7 +45,7 @@ export function lagSeconds(
   return Math.max(0, (Date.parse(head.headOccurredAt) - appliedUpTo) / 1000);
 }
 
-export const handler = queryRoute('analytics', { access: 'public' }, async () => {
+export const handler = queryRoute(getSyncStatusRoute, async () => {
   const { head, checkpoints } = await readProgress();
   const now = new Date();
   const projectors = Object.fromEntries(

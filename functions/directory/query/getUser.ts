@@ -1,15 +1,14 @@
 // GET /users/{id} → {id, first_name, last_name, email}; 404 user_not_found when absent or deleted.
 // A get reads the table itself, consistently, not the eventually consistent index.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
 import { dynamoDb } from '../../shared/aws.ts';
-import { idParam } from '../../shared/http/fields.ts';
 import { queryRoute } from '../../shared/queries/queryRoute.ts';
+import { getUserRoute } from '../../users/api.ts';
 import { asUsersDemoUser, existingUser } from '../../users/user.ts';
 import { entityKey } from '../directoryProjection.ts';
 import { directoryTableName, type StoredUser } from './directoryItems.ts';
 
-export const handler = queryRoute('directory', { params: z.object({ id: idParam }) }, async ({ params }) => {
+export const handler = queryRoute(getUserRoute, async ({ params }) => {
   const { Item } = await dynamoDb().send(
     new GetCommand({
       TableName: await directoryTableName(),

@@ -1,12 +1,12 @@
 // GET /system-api/accounts?limit&offset&order_by&cursor
 //   → [{id, user_id, address1, address2, city, state, zip, created_at}]
 import { asSystemApiAccount } from '../../accounts/account.ts';
+import { listAccountsRoute } from '../../accounts/api.ts';
 import { queryRoute } from '../../shared/queries/queryRoute.ts';
 import type { StoredAccount } from './directoryItems.ts';
 import { byNumber, byText, byTime, entityList } from './listEntities.ts';
 
-const accounts = entityList({
-  kind: 'ACCOUNT',
+const listAccounts = entityList({
   toRow: (account: StoredAccount) => ({ ...asSystemApiAccount(account), created_at: account.createdAt }),
   sortableColumns: {
     user_id: byNumber((account) => account.user_id),
@@ -15,9 +15,6 @@ const accounts = entityList({
     zip: byText((account) => account.zip),
     created_at: byTime((account) => account.created_at),
   },
-  defaultLimit: 100,
 });
 
-export const handler = queryRoute('directory', { query: accounts.query }, ({ query }) =>
-  accounts.list(query),
-);
+export const handler = queryRoute(listAccountsRoute, ({ query }) => listAccounts(query));

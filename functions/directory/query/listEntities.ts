@@ -9,18 +9,23 @@ import type { HttpResponse } from '../../shared/http/httpResponse.ts';
 import { entityKey, type DirectoryItem, type EntityKind } from '../directoryProjection.ts';
 import { BY_KIND_INDEX, directoryTableName } from './directoryItems.ts';
 import { encodeCursor } from './listCursor.ts';
-import { listQuery, type ListRequest } from './listQuery.ts';
+import type { ListRequest } from './listQuery.ts';
 
 export const NEXT_CURSOR_HEADER = 'X-Next-Cursor';
 
 export type RowComparator<Row> = (a: Row, b: Row) => number;
 
-export interface EntityListDefinition<Item extends DirectoryItem, Row extends { id: number }> {
-  kind: EntityKind;
+export interface EntityListDefinition<
+  Item extends DirectoryItem,
+  Row extends { id: number },
+  Column extends string,
+> {
   toRow: (item: Item) => Row;
-  /** the columns order_by may name besides id, and how each compares two rows */
-  sortableColumns?: Record<string, RowComparator<Row>>;
-  defaultLimit: number;
+  /**
+   * How each column order_by may name besides id compares two rows. The route's list query (listQuery
+   * in its contract) names the columns; a column without a comparator here does not type-check.
+   */
+  sortableColumns: Record<Column, RowComparator<Row>>;
 }
 
 // Names and emails in dictionary order, roughly as PostgreSQL's default collation would sort them.
@@ -40,26 +45,24 @@ export const byTime =
   (a, b) =>
     Date.parse(value(a)) - Date.parse(value(b));
 
-/** A list's query-string schema and the function that answers it. */
-export function entityList<Item extends DirectoryItem, Row extends { id: number }>(
-  definition: EntityListDefinition<Item, Row>,
-) {
-  const columns = ['id', ...Object.keys(definition.sortableColumns ?? {})];
-  return {
-    query: listQuery({ kind: definition.kind, columns, defaultLimit: definition.defaultLimit }),
-    list: (request: ListRequest) => listEntities(definition, request),
-  };
+/** Answers a list request, parsed by the route's list query (listQuery.ts), of the directory's items. */
+export function entityList<
+  Item extends DirectoryItem,
+  Row extends { id: number },
+  Column extends string = never,
+>(definition: EntityListDefinition<Item, Row, Column>) {
+  return (request: ListRequest<Column | 'id'>) => listEntities(definition, request);
 }
 
-async function listEntities<Item extends DirectoryItem, Row extends { id: number }>(
-  definition: EntityListDefinition<Item, Row>,
-  request: ListRequest,
+async function listEntities<Item extends DirectoryItem, Row extends { id: number }, Column extends string>(
+  definition: EntityListDefinition<Item, Row, Column>,
+  request: ListRequest<Column | 'id'>,
 ): Promise<HttpResponse> {
-  const { limit, offset, orderBy } = request;
+  const { kind, limit, offset, orderBy } = request;
   if (orderBy.column === 'id') {
     // one item past the page says whether there is a next page, so a cursor never leads to nothing
     const wanted = offset + limit + 1;
-    const items = await readByKind<Item>(definition.kind, {
+    const items = await readByKind<Item>(kind, {
       descending: orderBy.descending,
       wanted,
       after: request.after,
@@ -68,7 +71,7 @@ async function listEntities<Item extends DirectoryItem, Row extends { id: number
     const last = page.at(-1);
     const more = items.length === wanted && last !== undefined;
     const cursor = more
-      ? encodeCursor({ kind: definition.kind, order: orderBy.descending ? '-id' : 'id', after: last.id })
+      ? encodeCursor({ kind, order: orderBy.descending ? '-id' : 'id', after: last.id })
       : undefined;
     return {
       statusCode: 200,
@@ -77,10 +80,10 @@ async function listEntities<Item extends DirectoryItem, Row extends { id: number
     };
   }
 
-  const compare = definition.sortableColumns?.[orderBy.column];
+  const compare = (definition.sortableColumns as Record<string, RowComparator<Row>>)[orderBy.column];
   if (!compare) throw new Error(`order_by ${orderBy.column} passed the query schema but has no comparator`);
   const direction = orderBy.descending ? -1 : 1;
-  const rows = (await readByKind<Item>(definition.kind, { descending: false })).map(definition.toRow);
+  const rows = (await readByKind<Item>(kind, { descending: false })).map(definition.toRow);
   // ties keep id order, in either direction, so that offset paging neither repeats nor skips a row
   rows.sort((a, b) => direction * compare(a, b) || a.id - b.id);
   return { statusCode: 200, body: rows.slice(offset, offset + limit) };

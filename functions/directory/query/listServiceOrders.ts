@@ -1,12 +1,12 @@
 // GET /order-service/orders?limit&offset&order_by&cursor → [{id, user_id, amount, description, created_at}]
 // Every order, whichever dialect placed it: one order model serves /order-service and /api.
+import { listServiceOrdersRoute } from '../../orders/api.ts';
 import { fromCents } from '../../shared/money.ts';
 import { queryRoute } from '../../shared/queries/queryRoute.ts';
 import type { StoredOrder } from './directoryItems.ts';
 import { byNumber, byTime, entityList } from './listEntities.ts';
 
-const serviceOrders = entityList({
-  kind: 'ORDER',
+const listServiceOrders = entityList({
   toRow: (order: StoredOrder) => ({
     id: order.id,
     user_id: order.customerId,
@@ -19,9 +19,6 @@ const serviceOrders = entityList({
     amount: byNumber((order) => order.amount),
     created_at: byTime((order) => order.created_at),
   },
-  defaultLimit: 100,
 });
 
-export const handler = queryRoute('directory', { query: serviceOrders.query }, ({ query }) =>
-  serviceOrders.list(query),
-);
+export const handler = queryRoute(listServiceOrdersRoute, ({ query }) => listServiceOrders(query));

@@ -1,11 +1,11 @@
 // GET /system-api/users?limit&offset&order_by&cursor → [{id, name, email, created_at, updated_at}]
 import { queryRoute } from '../../shared/queries/queryRoute.ts';
+import { listSystemApiUsersRoute } from '../../users/api.ts';
 import { asSystemApiUser } from '../../users/user.ts';
 import type { StoredUser } from './directoryItems.ts';
 import { byText, byTime, entityList } from './listEntities.ts';
 
-const systemApiUsers = entityList({
-  kind: 'USER',
+const listSystemApiUsers = entityList({
   toRow: (user: StoredUser) => ({
     ...asSystemApiUser(user),
     created_at: user.createdAt,
@@ -16,9 +16,6 @@ const systemApiUsers = entityList({
     email: byText((user) => user.email),
     created_at: byTime((user) => user.created_at),
   },
-  defaultLimit: 100,
 });
 
-export const handler = queryRoute('directory', { query: systemApiUsers.query }, ({ query }) =>
-  systemApiUsers.list(query),
-);
+export const handler = queryRoute(listSystemApiUsersRoute, ({ query }) => listSystemApiUsers(query));

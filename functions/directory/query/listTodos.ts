@@ -1,13 +1,12 @@
 // GET /todos → [{id, title, completed}] in id order; deleted todos are tombstones outside the index.
 import { queryRoute } from '../../shared/queries/queryRoute.ts';
+import { listTodosRoute } from '../../todos/api.ts';
 import type { StoredTodo } from './directoryItems.ts';
 import { entityList } from './listEntities.ts';
-import { MAX_LIMIT } from './listQuery.ts';
 
-const todos = entityList({
-  kind: 'TODO',
+const listTodos = entityList({
   toRow: (todo: StoredTodo) => ({ id: todo.id, title: todo.title, completed: todo.completed }),
-  defaultLimit: MAX_LIMIT,
+  sortableColumns: {},
 });
 
-export const handler = queryRoute('directory', { query: todos.query }, ({ query }) => todos.list(query));
+export const handler = queryRoute(listTodosRoute, ({ query }) => listTodos(query));

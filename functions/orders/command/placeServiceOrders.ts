@@ -1,14 +1,9 @@
 // POST /order-service/orders {user_id, amount, description} or an array → 201 the created order(s)
-import { z } from 'zod';
 import { commandRoute } from '../../shared/commands/commandRoute.ts';
-import { id, money, oneOrMany, text } from '../../shared/http/fields.ts';
 import { fromCents } from '../../shared/money.ts';
+import { placeServiceOrdersRoute } from '../api.ts';
 import { orderCreated, serviceOrder, type Order } from '../order.ts';
 import { insertOrder } from '../orderStore.ts';
-
-export const serviceOrderBody = oneOrMany(
-  z.strictObject({ user_id: id, amount: money, description: text(500) }),
-);
 
 const asServiceOrder = (order: Order) => ({
   id: order.id,
@@ -18,14 +13,11 @@ const asServiceOrder = (order: Order) => ({
   created_at: order.createdAt.toISOString(),
 });
 
-export const handler = commandRoute(
-  { route: 'POST /order-service/orders', body: serviceOrderBody },
-  async ({ body }, sql, now) => {
-    const orders = [];
-    for (const item of body.items) {
-      orders.push(await insertOrder(sql, serviceOrder(item.user_id, item.amount, item.description), now));
-    }
-    const created = orders.map(asServiceOrder);
-    return { statusCode: 201, body: body.isArray ? created : created[0], events: orders.map(orderCreated) };
-  },
-);
+export const handler = commandRoute(placeServiceOrdersRoute, async ({ body }, sql, now) => {
+  const orders = [];
+  for (const item of body.items) {
+    orders.push(await insertOrder(sql, serviceOrder(item.user_id, item.amount, item.description), now));
+  }
+  const created = orders.map(asServiceOrder);
+  return { statusCode: 201, body: body.isArray ? created : created[0], events: orders.map(orderCreated) };
+});

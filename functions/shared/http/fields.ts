@@ -1,4 +1,4 @@
-// Field schemas shared by the command bodies and paths.
+// Field schemas shared by the command bodies and paths, and the fields of the answers.
 import { z } from 'zod';
 import { toCents } from '../money.ts';
 import { issuePath } from './validation.ts';
@@ -43,15 +43,22 @@ export const idParam = z
 export const MAX_ITEMS_PER_REQUEST = 100;
 
 /**
+ * How a schema whose input zod cannot describe (a transform of `unknown`) is described in the OpenAPI
+ * document instead (functions/apiDocs/openApiDocument.ts reads it).
+ */
+export const documentedAs = new WeakMap<object, z.ZodType>();
+
+/**
  * A body that is either one item or an array of them (the invoice demo's dialect); the result
- * remembers which, so that the answer has the same shape as the request.
+ * remembers which, so that the answer has the same shape as the request. Not a z.union: a union
+ * refuses an array of too many items as "Invalid input", where this names the limit.
  */
 export function oneOrMany<T>(item: z.ZodType<T>) {
   const many = z
     .array(item)
     .min(1, 'must hold at least one item')
     .max(MAX_ITEMS_PER_REQUEST, `must hold at most ${MAX_ITEMS_PER_REQUEST} items`);
-  return z.unknown().transform((value, context): { items: T[]; isArray: boolean } => {
+  const schema = z.unknown().transform((value, context): { items: T[]; isArray: boolean } => {
     const isArray = Array.isArray(value);
     const result = isArray ? many.safeParse(value) : item.safeParse(value);
     if (!result.success) {
@@ -62,4 +69,20 @@ export function oneOrMany<T>(item: z.ZodType<T>) {
     }
     return isArray ? { items: result.data as T[], isArray } : { items: [result.data as T], isArray };
   });
+  documentedAs.set(schema, z.union([item, many]));
+  return schema;
 }
+
+// The fields of the answers, for the OpenAPI document: plain schemas, as the routes serialize them.
+
+/** An id in an answer. */
+export const answeredId = z.int().positive();
+
+/** An amount of money in an answer: a JSON number with at most two decimals (integer cents inside). */
+export const answeredAmount = z
+  .number()
+  .nonnegative()
+  .meta({ description: 'an amount with at most two decimals', example: 89.97 });
+
+/** A UTC instant in ISO 8601, as every answer writes time. */
+export const answeredTime = z.iso.datetime().meta({ example: '2026-02-11T16:35:00.000Z' });

@@ -3,6 +3,8 @@ export interface HttpResponse {
   statusCode: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** the body is base64 (a gzipped asset); API Gateway decodes it */
+  isBase64Encoded?: boolean;
 }
 
 /** The response header that carries the position of a command's last event (read-your-writes). */

@@ -3,10 +3,9 @@ import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpSecurityHeaders from '@middy/http-security-headers';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { z } from 'zod';
 import { settings } from '../config.ts';
 import { logger } from '../logger.ts';
-import { authentication, authenticationModeOfThisProcess, type RouteAccess } from './authentication.ts';
+import { authentication, authenticationModeOfThisProcess } from './authentication.ts';
 import type { HttpResponse } from './httpResponse.ts';
 import {
   correlationIds,
@@ -17,18 +16,21 @@ import {
   type HttpResult,
   type RouteContext,
 } from './middlewares.ts';
+import { routeKey, type RouteContract, type RouteSpec } from './routeContract.ts';
 import { parseOrThrow } from './validation.ts';
+
+type SecurityHeaderOptions = NonNullable<Parameters<typeof httpSecurityHeaders>[0]>;
 
 // The middleware would send an empty Reporting-Endpoints header (this API has no reporting endpoint);
 // its typings lag its options, hence the cast.
-const securityHeaderOptions = { reportingEndpoints: false } as Parameters<typeof httpSecurityHeaders>[0];
+const securityHeaderOptions = { reportingEndpoints: false } as SecurityHeaderOptions;
 
-export interface RouteSpec<B, P, Q> {
-  /** `authenticated` (a bearer token) unless said otherwise; serverless.yml gives such routes the JWT authorizer */
-  access?: RouteAccess;
-  body?: z.ZodType<B>;
-  params?: z.ZodType<P>;
-  query?: z.ZodType<Q>;
+export interface HttpRouteOptions {
+  /**
+   * The Content-Security-Policy of an HTML answer, for the one route that serves a page (/docs); every
+   * other HTML answer gets the middleware's policy, which lets nothing run.
+   */
+  contentSecurityPolicy?: Record<string, string | false>;
 }
 
 export interface RouteRequest<B, P, Q> {
@@ -45,21 +47,35 @@ export interface RouteRequest<B, P, Q> {
 
 function serialize(response: HttpResponse): HttpResult {
   const hasBody = response.body !== undefined && response.statusCode !== 204;
+  // a body already in its final form (a page, a script) says its own Content-Type
+  const text = typeof response.body === 'string' && response.headers?.['Content-Type'];
   return {
     statusCode: response.statusCode,
     headers: { ...(hasBody ? { 'Content-Type': 'application/json' } : {}), ...response.headers },
-    body: hasBody ? JSON.stringify(response.body) : '',
+    body: hasBody ? (text ? (response.body as string) : JSON.stringify(response.body)) : '',
+    ...(response.isBase64Encoded && { isBase64Encoded: true }),
   };
 }
 
+/**
+ * A route's Lambda, from its contract (routeContract.ts) or, for the fallback, which has no path of
+ * its own, from a bare spec.
+ */
 export function httpRoute<B = undefined, P = undefined, Q = undefined>(
-  spec: RouteSpec<B, P, Q>,
+  spec: RouteSpec<B, P, Q> | RouteContract<B, P, Q>,
   handle: (request: RouteRequest<B, P, Q>) => Promise<HttpResponse>,
+  options: HttpRouteOptions = {},
 ) {
   const access = spec.access ?? 'authenticated';
+  const securityHeaders = options.contentSecurityPolicy
+    ? ({
+        ...securityHeaderOptions,
+        contentSecurityPolicy: options.contentSecurityPolicy,
+      } as SecurityHeaderOptions)
+    : securityHeaderOptions;
   const stack = middy<HttpEvent, HttpResult, Error, RouteContext>()
     .use(httpHeaderNormalizer())
-    .use(httpSecurityHeaders(securityHeaderOptions))
+    .use(httpSecurityHeaders(securityHeaders))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(correlationIds())
     .use(accessLog())
@@ -80,6 +96,6 @@ export function httpRoute<B = undefined, P = undefined, Q = undefined>(
     };
     return serialize(await handle(request));
   });
-  // read by the template test, which checks that serverless.yml protects exactly these routes
-  return Object.assign(handler, { access });
+  // read by the template test, which holds serverless.yml's routes to the contracts
+  return Object.assign(handler, { access, route: 'path' in spec ? routeKey(spec) : undefined });
 }

@@ -101,6 +101,7 @@ export function errorResponses(): middy.MiddlewareObj<HttpEvent, HttpResult, Err
               ...(error.field ? { field: error.field } : {}),
               ...(errors ? { errors } : {}),
               instance,
+              extensions: error.extensions,
             }),
           ),
         };

@@ -1,20 +1,20 @@
 // A GET route over one projection. With `X-Min-Position` the query first waits (bounded) until the
 // projection has applied that position; `X-Consistency` says whether it got there (`fresh`) or gave
 // up (`stale`), and `X-Projection-Position` how far the projection had got.
-import type { ProjectionName } from '../../projectors/catalog.ts';
 import { AppError, BadRequestError } from '../errors.ts';
 import type { HttpResponse } from '../http/httpResponse.ts';
-import { httpRoute, type RouteRequest, type RouteSpec } from '../http/httpRoute.ts';
+import { httpRoute, type RouteRequest } from '../http/httpRoute.ts';
+import type { QueryContract } from '../http/routeContract.ts';
 import { awaitPosition } from './projectionProgress.ts';
 
 export const MIN_POSITION_HEADER = 'x-min-position';
 
 export function queryRoute<P = undefined, Q = undefined>(
-  projection: ProjectionName,
-  spec: Omit<RouteSpec<undefined, P, Q>, 'body'>,
+  contract: QueryContract<P, Q>,
   handle: (request: RouteRequest<undefined, P, Q>) => Promise<HttpResponse>,
 ) {
-  return httpRoute<undefined, P, Q>(spec, async (request) => {
+  const { projection } = contract;
+  return httpRoute<undefined, P, Q>(contract, async (request) => {
     const wanted = request.headers[MIN_POSITION_HEADER];
     if (wanted === undefined) return handle(request);
     if (!/^\d{1,16}$/.test(wanted)) {

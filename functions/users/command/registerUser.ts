@@ -1,13 +1,10 @@
 // POST /users {first_name, last_name, email} → 201 the user with id
 import { commandRoute } from '../../shared/commands/commandRoute.ts';
+import { registerUserRoute } from '../api.ts';
 import { asUsersDemoUser, userCreated, userFromNameParts } from '../user.ts';
 import { insertUser } from '../userStore.ts';
-import { usersDemoUserBody } from './userNameParts.ts';
 
-export const handler = commandRoute(
-  { route: 'POST /users', body: usersDemoUserBody },
-  async ({ body }, sql) => {
-    const user = await insertUser(sql, userFromNameParts(body.first_name, body.last_name, body.email));
-    return { statusCode: 201, body: asUsersDemoUser(user), events: [userCreated(user)] };
-  },
-);
+export const handler = commandRoute(registerUserRoute, async ({ body }, sql) => {
+  const user = await insertUser(sql, userFromNameParts(body.first_name, body.last_name, body.email));
+  return { statusCode: 201, body: asUsersDemoUser(user), events: [userCreated(user)] };
+});

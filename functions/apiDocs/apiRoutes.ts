@@ -1,0 +1,48 @@
+// Every route of the HTTP API, by dialect: what the OpenAPI document describes. A test holds this
+// list to serverless.yml's routes, so a route cannot be served without being described.
+import * as accounts from '../accounts/api.ts';
+import * as analytics from '../analytics/api.ts';
+import * as health from '../health/api.ts';
+import * as invoices from '../invoices/api.ts';
+import * as orders from '../orders/api.ts';
+import * as products from '../products/api.ts';
+import type { RouteContract } from '../shared/http/routeContract.ts';
+import * as todos from '../todos/api.ts';
+import * as users from '../users/api.ts';
+import * as apiDocs from './api.ts';
+
+export const apiRoutes: readonly RouteContract[] = [
+  // the invoice demo
+  users.createSystemApiUsersRoute,
+  users.listSystemApiUsersRoute,
+  accounts.createAccountsRoute,
+  accounts.listAccountsRoute,
+  orders.placeServiceOrdersRoute,
+  orders.listServiceOrdersRoute,
+  invoices.getInvoicesRoute,
+  invoices.getInvoiceRoute,
+  // the analytics seed
+  products.createProductRoute,
+  orders.placeCatalogOrderRoute,
+  analytics.getProductSalesRoute,
+  analytics.getCategoryRevenueRoute,
+  analytics.getCustomerLifetimeValueRoute,
+  analytics.getHourlySalesRoute,
+  analytics.getSyncStatusRoute,
+  // the todo demo
+  todos.createTodoRoute,
+  todos.listTodosRoute,
+  todos.completeTodoRoute,
+  todos.deleteTodoRoute,
+  // the users demo
+  users.registerUserRoute,
+  users.listUsersRoute,
+  users.getUserRoute,
+  users.updateUserRoute,
+  users.deleteUserRoute,
+  // operations
+  health.healthRoute,
+  apiDocs.openApiDocumentRoute,
+  apiDocs.referencePageRoute,
+  apiDocs.referenceAssetRoute,
+] as RouteContract[];

@@ -1,0 +1,94 @@
+// What a route promises, in one place: its method and path, who may call it, the zod schemas of what
+// it takes and of what it answers, and the seeds' examples. The Lambda parses its request with these
+// schemas (httpRoute.ts) and the OpenAPI document is generated from them (functions/apiDocs), so the
+// document cannot say one thing while the code does another; the end-to-end suites check every answer
+// they receive against the document.
+import type { z } from 'zod';
+import type { ProjectionName } from '../../projectors/catalog.ts';
+import type { RouteAccess } from './authentication.ts';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/** The dialects of the one API, as the OpenAPI document groups its operations. */
+export const API_TAGS = {
+  'invoice demo': 'Users, accounts, orders and monthly invoices, as the invoice demo speaks them.',
+  analytics: 'The product catalog, catalog orders and their analytics, as the analytics seed speaks them.',
+  'todo demo': 'Todos, as the todo demo speaks them.',
+  'users demo': 'Users by first and last name: the same users as /system-api/users.',
+  operations: 'Health and this API description.',
+} as const;
+export type ApiTag = keyof typeof API_TAGS;
+
+export interface ResponseContract {
+  description: string;
+  /** the body as the route answers it: plain schemas, no transforms */
+  body?: z.ZodType;
+  /** the content types when not JSON (the reference page, its scripts) */
+  mediaTypes?: readonly string[];
+  /** named examples of the body, from the seeds where they give one */
+  examples?: Record<string, unknown>;
+}
+
+/** Problem codes a route answers beyond those every route of its kind may (see openApiDocument.ts). */
+export type RouteErrors = Partial<Record<400 | 403 | 404 | 409 | 422, readonly string[]>>;
+
+/** What httpRoute needs to parse a request: who may call, and the schemas of its parts. */
+export interface RouteSpec<B, P, Q> {
+  /** `authenticated` (a bearer token) unless said otherwise */
+  access?: RouteAccess;
+  body?: z.ZodType<B>;
+  params?: z.ZodType<P>;
+  query?: z.ZodType<Q>;
+}
+
+interface ContractBase<B, P, Q> extends RouteSpec<B, P, Q> {
+  /** unique; also the typed client's name for the operation */
+  operationId: string;
+  method: HttpMethod;
+  /** as serverless.yml writes it: `/users/{id}` */
+  path: string;
+  tag: ApiTag;
+  summary: string;
+  description?: string;
+  access: RouteAccess;
+  /** named examples of the request body */
+  bodyExamples?: Record<string, unknown>;
+  responses: Partial<Record<200 | 201 | 204 | 503, ResponseContract>>;
+  errors?: RouteErrors;
+}
+
+/**
+ * A command writes PostgreSQL and answers X-Event-Position, and takes an Idempotency-Key; a query
+ * reads one projection and takes X-Min-Position (a list also answers X-Next-Cursor); an operation is
+ * neither (health, this API's description).
+ */
+export type RouteContract<B = unknown, P = unknown, Q = unknown> = ContractBase<B, P, Q> &
+  (
+    | { kind: 'command' }
+    | { kind: 'query'; projection: ProjectionName; list?: boolean }
+    | { kind: 'operation' }
+  );
+
+export type CommandContract<B = unknown, P = unknown> = ContractBase<B, P, undefined> & { kind: 'command' };
+export type QueryContract<P = unknown, Q = unknown> = ContractBase<undefined, P, Q> & {
+  kind: 'query';
+  projection: ProjectionName;
+  list?: boolean;
+};
+
+/** `POST /users`: how serverless.yml, the logs and an Idempotency-Key's scope name a route. */
+export const routeKey = (contract: Pick<RouteContract, 'method' | 'path'>) =>
+  `${contract.method} ${contract.path}`;
+
+// Identity functions: they only make TypeScript infer the schemas' types from the literal.
+export const commandContract = <B = undefined, P = undefined>(
+  contract: Omit<CommandContract<B, P>, 'kind'>,
+): CommandContract<B, P> => ({ ...contract, kind: 'command' });
+
+export const queryContract = <P = undefined, Q = undefined>(
+  contract: Omit<QueryContract<P, Q>, 'kind'>,
+): QueryContract<P, Q> => ({ ...contract, kind: 'query' });
+
+export const operationContract = <P = undefined, Q = undefined>(
+  contract: Omit<ContractBase<undefined, P, Q>, 'kind'>,
+): RouteContract<undefined, P, Q> => ({ ...contract, kind: 'operation' });
