@@ -10,10 +10,11 @@ import {
 } from './contracts.ts';
 
 const userData = { userId: 1, name: 'Ada Lovelace', firstName: 'Ada', lastName: 'Lovelace', email: 'a@b.co' };
+const ownerSubject = 'auth0|ada';
 
 /** One valid payload per event type; the mapped type makes a new event type a compile error here. */
 const samples: { [T in EventType]: EventData<T> } = {
-  'user.created': userData,
+  'user.created': { ...userData, ownerSubject },
   'user.updated': userData,
   'user.deleted': { userId: 1 },
   'account.created': {
@@ -44,7 +45,7 @@ const samples: { [T in EventType]: EventData<T> } = {
       },
     ],
   },
-  'todo.created': { todoId: 5, title: 'Write tests' },
+  'todo.created': { todoId: 5, title: 'Write tests', ownerSubject: null },
   'todo.completed': { todoId: 5 },
   'todo.deleted': { todoId: 5 },
 };

@@ -3,14 +3,19 @@
 import { z } from 'zod';
 import { cents, id } from './fields.ts';
 import { orderCreatedV1Data } from './versions/orderCreatedV1.ts';
+import { todoCreatedV1Data } from './versions/todoCreatedV1.ts';
+import { userCreatedV1Data } from './versions/userCreatedV1.ts';
 
-const userData = z.object({
-  userId: id,
-  name: z.string(),
-  firstName: z.string(),
-  lastName: z.string(),
-  email: z.string(),
-});
+/** The subject (`sub` claim) of the token that owns the entity; null: nobody's (signing in off). */
+const ownerSubject = z.string().min(1).nullable();
+
+const userData = userCreatedV1Data;
+
+/** user.created v2: v1 plus the subject the user is tied to. */
+export const userCreatedV2Data = userCreatedV1Data.extend({ ownerSubject });
+
+/** todo.created v2: v1 plus the subject that owns the todo. */
+export const todoCreatedV2Data = todoCreatedV1Data.extend({ ownerSubject });
 
 /**
  * order.created v2: v1 plus the currency of its amounts and the channel that placed it. Earlier
@@ -23,7 +28,7 @@ export const orderCreatedV2Data = orderCreatedV1Data.extend({
 
 /** The payload of every event type at its latest version; a published shape never changes. */
 export const eventDataSchemas = {
-  'user.created': userData,
+  'user.created': userCreatedV2Data,
   'user.updated': userData,
   'user.deleted': z.object({ userId: id }),
   'account.created': z.object({
@@ -43,7 +48,7 @@ export const eventDataSchemas = {
     stock: z.number().int().nonnegative(),
   }),
   'order.created': orderCreatedV2Data,
-  'todo.created': z.object({ todoId: id, title: z.string() }),
+  'todo.created': todoCreatedV2Data,
   'todo.completed': z.object({ todoId: id }),
   'todo.deleted': z.object({ todoId: id }),
 } as const;
@@ -52,13 +57,13 @@ export type EventType = keyof typeof eventDataSchemas;
 
 /** The version every new event of a type is written at. */
 export const latestVersions = {
-  'user.created': 1,
+  'user.created': 2,
   'user.updated': 1,
   'user.deleted': 1,
   'account.created': 1,
   'product.created': 1,
   'order.created': 2,
-  'todo.created': 1,
+  'todo.created': 2,
   'todo.completed': 1,
   'todo.deleted': 1,
 } as const satisfies Record<EventType, number>;

@@ -68,6 +68,7 @@ export function* generateEvents(seed: number, count: number): Generator<DomainEv
         firstName: 'User',
         lastName: String(userId),
         email: `user${userId}@example.com`,
+        ownerSubject: null,
       });
       continue;
     }
@@ -150,7 +151,7 @@ export function* generateEvents(seed: number, count: number): Generator<DomainEv
     if (roll < 92 || open.length === 0) {
       const todoId = ++ids.todo;
       todos.push({ id: todoId, completed: false });
-      yield event('todo.created', todoId, { todoId, title: `Todo ${todoId}` });
+      yield event('todo.created', todoId, { todoId, title: `Todo ${todoId}`, ownerSubject: null });
       continue;
     }
     const todo = open[below(open.length)]!;

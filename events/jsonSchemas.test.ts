@@ -7,7 +7,12 @@ describe('the JSON Schemas published under events/schemas', () => {
   it('exist for every event type and match the zod contracts (run `npm run events:schemas`)', async () => {
     const files = jsonSchemaFiles();
     expect(Object.keys(files).sort()).toEqual(
-      [...eventTypes.map((type) => `${type}.v${latestVersions[type]}.json`), 'order.created.v1.json'].sort(),
+      [
+        ...eventTypes.map((type) => `${type}.v${latestVersions[type]}.json`),
+        'order.created.v1.json',
+        'user.created.v1.json',
+        'todo.created.v1.json',
+      ].sort(),
     );
     for (const [fileName, content] of Object.entries(files)) {
       const published = await readFile(new URL(`./schemas/${fileName}`, import.meta.url), 'utf8');

@@ -24,6 +24,7 @@ export const MIN_POSITION_HEADER = 'X-Min-Position';
 
 export function createCommerceClient({ token, readYourWrites, ...options }: CommerceClientOptions) {
   const client = createClient<paths>(options);
+  let lastPosition = 0;
   if (token !== undefined) {
     const bearer: Middleware = {
       async onRequest({ request }) {
@@ -34,7 +35,6 @@ export function createCommerceClient({ token, readYourWrites, ...options }: Comm
     client.use(bearer);
   }
   if (readYourWrites) {
-    let lastPosition = 0;
     const consistentReads: Middleware = {
       onRequest({ request }) {
         if (request.method === 'GET' && lastPosition > 0 && !request.headers.has(MIN_POSITION_HEADER)) {
@@ -50,7 +50,10 @@ export function createCommerceClient({ token, readYourWrites, ...options }: Comm
     };
     client.use(consistentReads);
   }
-  return client;
+  return Object.assign(client, {
+    /** with readYourWrites: the position of this client's last write (another client may wait for it) */
+    lastEventPosition: () => lastPosition,
+  });
 }
 
 export type CommerceClient = ReturnType<typeof createCommerceClient>;

@@ -12,7 +12,7 @@ export interface paths {
         put?: never;
         /**
          * Create a user, or several
-         * @description One object creates one user and answers it; an array (up to 100) creates them all, or none.
+         * @description One object creates one user and answers it; an array (up to 100) creates them all, or none. Signed in, the user is tied to the token’s subject (one user a subject: subject_has_user); an administrator’s users are tied to nobody.
          */
         post: operations["createSystemApiUsers"];
         delete?: never;
@@ -112,7 +112,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Add a product to the catalog */
+        /**
+         * Add a product to the catalog
+         * @description Where signing in is on, only an administrator may.
+         */
         post: operations["createProduct"];
         delete?: never;
         options?: never;
@@ -241,7 +244,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List todos */
+        /**
+         * List todos
+         * @description Signed in: the caller’s own todos (an administrator’s: all).
+         */
         get: operations["listTodos"];
         put?: never;
         /** Create a todo */
@@ -754,7 +760,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description Conflict: email_taken */
+            /** @description Conflict: email_taken, subject_has_user */
             409: {
                 headers: {
                     /** @description yours if you sent a sane one, else a new one; in every log line and event */
@@ -774,7 +780,7 @@ export interface operations {
                      */
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "email_taken";
+                        code: "email_taken" | "subject_has_user";
                     } & {
                         [key: string]: unknown;
                     });
@@ -1189,6 +1195,32 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
                         code: "missing_token" | "invalid_token";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    /** @description yours if you sent a sane one, else a new one; in every log line and event */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "forbidden",
+                     *       "instance": "/system-api/accounts",
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden";
                     } & {
                         [key: string]: unknown;
                     });
@@ -1641,6 +1673,32 @@ export interface operations {
                     });
                 };
             };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    /** @description yours if you sent a sane one, else a new one; in every log line and event */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "forbidden",
+                     *       "instance": "/order-service/orders",
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
             /** @description Payload Too Large: payload_too_large */
             413: {
                 headers: {
@@ -1865,6 +1923,32 @@ export interface operations {
                     });
                 };
             };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    /** @description yours if you sent a sane one, else a new one; in every log line and event */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "forbidden",
+                     *       "instance": "/invoice-service/invoices",
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
             /** @description Not Found: invoice_not_found */
             404: {
                 headers: {
@@ -2028,6 +2112,32 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
                         code: "missing_token" | "invalid_token";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    /** @description yours if you sent a sane one, else a new one; in every log line and event */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "forbidden",
+                     *       "instance": "/invoice-service/invoices/{id}",
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden";
                     } & {
                         [key: string]: unknown;
                     });
@@ -2204,6 +2314,32 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
                         code: "missing_token" | "invalid_token";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    /** @description yours if you sent a sane one, else a new one; in every log line and event */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "forbidden",
+                     *       "instance": "/api/products",
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden";
                     } & {
                         [key: string]: unknown;
                     });
@@ -2435,6 +2571,32 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
                         code: "missing_token" | "invalid_token";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    /** @description yours if you sent a sane one, else a new one; in every log line and event */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "forbidden",
+                     *       "instance": "/api/orders",
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden";
                     } & {
                         [key: string]: unknown;
                     });
@@ -2961,6 +3123,32 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
                         code: "missing_token" | "invalid_token";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    /** @description yours if you sent a sane one, else a new one; in every log line and event */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "forbidden",
+                     *       "instance": "/api/analytics/customers/{id}/lifetime-value",
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden";
                     } & {
                         [key: string]: unknown;
                     });
@@ -3709,6 +3897,32 @@ export interface operations {
                     });
                 };
             };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    /** @description yours if you sent a sane one, else a new one; in every log line and event */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "forbidden",
+                     *       "instance": "/todos/{id}/complete",
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
             /** @description Not Found: todo_not_found */
             404: {
                 headers: {
@@ -3928,6 +4142,32 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
                         code: "missing_token" | "invalid_token";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    /** @description yours if you sent a sane one, else a new one; in every log line and event */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "forbidden",
+                     *       "instance": "/todos/{id}",
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden";
                     } & {
                         [key: string]: unknown;
                     });
@@ -4292,7 +4532,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description Conflict: email_taken */
+            /** @description Conflict: email_taken, subject_has_user */
             409: {
                 headers: {
                     /** @description yours if you sent a sane one, else a new one; in every log line and event */
@@ -4312,7 +4552,7 @@ export interface operations {
                      */
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "email_taken";
+                        code: "email_taken" | "subject_has_user";
                     } & {
                         [key: string]: unknown;
                     });
@@ -4543,6 +4783,32 @@ export interface operations {
                     });
                 };
             };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    /** @description yours if you sent a sane one, else a new one; in every log line and event */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "forbidden",
+                     *       "instance": "/users/{id}",
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
             /** @description Not Found: user_not_found */
             404: {
                 headers: {
@@ -4719,6 +4985,32 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
                         code: "missing_token" | "invalid_token";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    /** @description yours if you sent a sane one, else a new one; in every log line and event */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "forbidden",
+                     *       "instance": "/users/{id}",
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden";
                     } & {
                         [key: string]: unknown;
                     });
@@ -4989,6 +5281,32 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
                         code: "missing_token" | "invalid_token";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    /** @description yours if you sent a sane one, else a new one; in every log line and event */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "forbidden",
+                     *       "instance": "/users/{id}",
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden";
                     } & {
                         [key: string]: unknown;
                     });

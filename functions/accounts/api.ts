@@ -44,7 +44,7 @@ export const createAccountsRoute = commandContract({
       examples: { one: { id: 1, user_id: 1, ...address, address2: null } },
     },
   },
-  errors: { 404: ['user_not_found'] },
+  errors: { 403: ['forbidden'], 404: ['user_not_found'] },
 });
 
 export const listAccountsRoute = queryContract({

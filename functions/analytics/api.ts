@@ -81,7 +81,7 @@ export const getCustomerLifetimeValueRoute = queryContract({
       },
     },
   },
-  errors: { 404: ['customer_not_found'] },
+  errors: { 403: ['forbidden'], 404: ['customer_not_found'] },
 });
 
 export const hourParam = z

@@ -2,7 +2,6 @@
 // the swagger-ui-dist package (in this function's zip by serverless.yml's patterns); each goes
 // gzipped to a client that takes it.
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { gzipSync } from 'node:zlib';
 import { NotFoundError } from '../shared/errors.ts';
 import type { HttpResponse } from '../shared/http/httpResponse.ts';
@@ -25,7 +24,8 @@ interface Asset {
 }
 
 const swaggerUiFile = (name: string) => () =>
-  readFileSync(createRequire(import.meta.url).resolve(`swagger-ui-dist/${name}`), 'utf8');
+  // resolved from wherever this file runs: the bundle in the zip, or the source in a test
+  readFileSync(new URL(import.meta.resolve(`swagger-ui-dist/${name}`)), 'utf8');
 
 const ASSETS: Record<string, Asset> = {
   'swagger-ui-bundle.js': { contentType: 'text/javascript', read: swaggerUiFile('swagger-ui-bundle.js') },

@@ -17,6 +17,7 @@ const ada: EventData<'user.created'> = {
   firstName: 'Ada',
   lastName: 'Lovelace',
   email: 'ada@example.com',
+  ownerSubject: null,
 };
 const account: EventData<'account.created'> = {
   accountId: 3,
@@ -92,6 +93,28 @@ describe('directory evolve', () => {
     expect(updated).toEqual({ kind: 'USER', id: 1, ...userFields(renamed), createdAt: T1, updatedAt: T2 });
   });
 
+  it('names the owner of a user and of a todo, keeps it across an update and drops it with the item', () => {
+    const event = eventFactory();
+    const key = entityKey('USER', 1);
+    const created = projection.evolve(
+      undefined,
+      event('user.created', { ...ada, ownerSubject: 'auth0|ada' }),
+      key,
+    );
+    expect(created).toMatchObject({ ownerSubject: 'auth0|ada', owner: 'USER#auth0|ada' });
+    const updated = projection.evolve(created, event('user.updated', { ...ada, name: 'Ada King' }), key);
+    expect(updated).toMatchObject({ name: 'Ada King', ownerSubject: 'auth0|ada', owner: 'USER#auth0|ada' });
+    expect(projection.evolve(updated, event('user.deleted', { userId: 1 }), key)).not.toHaveProperty('owner');
+    const todo = projection.evolve(
+      undefined,
+      event('todo.created', { todoId: 5, title: 'W', ownerSubject: 'auth0|ada' }),
+      entityKey('TODO', 5),
+    );
+    expect(todo).toMatchObject({ owner: 'TODO#auth0|ada' });
+    // nobody's: in no owner's list
+    expect(projection.evolve(undefined, event('user.created', ada), key)).not.toHaveProperty('owner');
+  });
+
   it('turns a deleted user into a tombstone without kind that keeps id and createdAt', () => {
     const event = eventFactory();
     const folded = foldProjection(projection, [
@@ -119,7 +142,15 @@ describe('directory evolve', () => {
     const { accountId: _, ...accountFields } = account;
     expect(
       projection.evolve(undefined, event('account.created', account, T1), entityKey('ACCOUNT', 3)),
-    ).toEqual({ kind: 'ACCOUNT', id: 3, ...accountFields, createdAt: T1, updatedAt: T1 });
+    ).toEqual({
+      kind: 'ACCOUNT',
+      id: 3,
+      ...accountFields,
+      // its user's: what that user's lists show
+      owner: 'ACCOUNT#1',
+      createdAt: T1,
+      updatedAt: T1,
+    });
     const { productId: __, ...productFields } = product(4, 7);
     expect(
       projection.evolve(undefined, event('product.created', product(4, 7), T1), entityKey('PRODUCT', 4)),
@@ -192,6 +223,7 @@ describe('directory evolve', () => {
       id: 5,
       title: 'W',
       completed: false,
+      ownerSubject: null,
       createdAt: T1,
       updatedAt: T1,
     });

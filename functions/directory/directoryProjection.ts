@@ -1,6 +1,8 @@
 // The directory read model: users, accounts, orders, products and todos as the list and get
 // endpoints show them. Deleted entities stay as tombstones without `kind`, so they drop out of the
-// byKind index but an old event can never bring them back.
+// byKind index but an old event can never bring them back. Each owned entity also names its owner
+// (`owner`, the byOwner index): a user and a todo their subject, an account and an order their user,
+// so that a signed-in caller's lists read only what is theirs. A tombstone has no owner either.
 import type { DomainEvent, EventData } from '../../events/contracts.ts';
 import { PoisonEventError, type ItemKey, type Projection } from '../projectors/projection.ts';
 
@@ -10,6 +12,8 @@ export interface DirectoryItem {
   /** absent on a tombstone */
   kind?: EntityKind;
   id: number;
+  /** the byOwner index's key (ownerKey); absent on a tombstone and on what nobody owns */
+  owner?: string;
   deleted?: boolean;
   createdAt: string;
   updatedAt: string;
@@ -17,6 +21,12 @@ export interface DirectoryItem {
 }
 
 export const entityKey = (kind: EntityKind, id: number): ItemKey => ({ pk: `${kind}#${id}`, sk: kind });
+
+/** The byOwner key of what an owner has of a kind: a user's and a todo's owner is a subject, an account's and an order's a user id. */
+export const ownerKey = (kind: EntityKind, owner: string | number): string => `${kind}#${owner}`;
+
+const ownedBy = (kind: EntityKind, owner: string | number | null) =>
+  owner === null ? {} : { owner: ownerKey(kind, owner) };
 
 export const directoryProjection: Projection<DirectoryItem> = {
   name: 'directory',
@@ -64,14 +74,26 @@ export const directoryProjection: Projection<DirectoryItem> = {
     };
     switch (event.type) {
       case 'user.created':
-      case 'user.updated':
-        return created('USER', event.data.userId, userFields(event.data));
+        return created('USER', event.data.userId, {
+          ...userFields(event.data),
+          ownerSubject: event.data.ownerSubject,
+          ...ownedBy('USER', event.data.ownerSubject),
+        });
+      case 'user.updated': {
+        // the owner is the creation's, for good
+        const ownerSubject = (current?.ownerSubject as string | null | undefined) ?? null;
+        return created('USER', event.data.userId, {
+          ...userFields(event.data),
+          ownerSubject,
+          ...ownedBy('USER', ownerSubject),
+        });
+      }
       case 'user.deleted':
       case 'todo.deleted':
         return { id: existing().id, deleted: true, createdAt: existing().createdAt, updatedAt: at };
       case 'account.created': {
         const { accountId, ...fields } = event.data;
-        return created('ACCOUNT', accountId, fields);
+        return created('ACCOUNT', accountId, { ...fields, ...ownedBy('ACCOUNT', fields.userId) });
       }
       case 'product.created': {
         const { productId, ...fields } = event.data;
@@ -80,7 +102,7 @@ export const directoryProjection: Projection<DirectoryItem> = {
       case 'order.created': {
         if (key.sk === 'ORDER') {
           const { orderId, ...fields } = event.data;
-          return created('ORDER', orderId, fields);
+          return created('ORDER', orderId, { ...fields, ...ownedBy('ORDER', fields.customerId) });
         }
         const product = existing();
         const sold = event.data.lines
@@ -91,7 +113,12 @@ export const directoryProjection: Projection<DirectoryItem> = {
         return { ...product, stock, updatedAt: at };
       }
       case 'todo.created':
-        return created('TODO', event.data.todoId, { title: event.data.title, completed: false });
+        return created('TODO', event.data.todoId, {
+          title: event.data.title,
+          completed: false,
+          ownerSubject: event.data.ownerSubject,
+          ...ownedBy('TODO', event.data.ownerSubject),
+        });
       case 'todo.completed':
         return { ...existing(), completed: true, updatedAt: at };
       default:
@@ -100,7 +127,7 @@ export const directoryProjection: Projection<DirectoryItem> = {
   },
 };
 
-const userFields = (data: EventData<'user.created'>) => ({
+const userFields = (data: EventData<'user.updated'>) => ({
   name: data.name,
   firstName: data.firstName,
   lastName: data.lastName,

@@ -62,7 +62,7 @@ export const getInvoicesRoute = queryContract({
       examples: { oneMonth: alicesInvoice, allOfAUser: [alicesInvoice] },
     },
   },
-  errors: { 404: ['invoice_not_found'] },
+  errors: { 403: ['forbidden'], 404: ['invoice_not_found'] },
 });
 
 export const getInvoiceRoute = queryContract({
@@ -80,5 +80,5 @@ export const getInvoiceRoute = queryContract({
       .meta({ description: 'user id, year and month', example: '1-2026-02' }),
   }),
   responses: { 200: { description: 'the invoice', body: invoice, examples: { alice: alicesInvoice } } },
-  errors: { 404: ['invoice_not_found'] },
+  errors: { 403: ['forbidden'], 404: ['invoice_not_found'] },
 });

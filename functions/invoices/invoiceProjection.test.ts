@@ -19,6 +19,7 @@ const ada: EventData<'user.created'> = {
   firstName: 'Ada',
   lastName: 'Lovelace',
   email: 'ada@example.com',
+  ownerSubject: null,
 };
 const address = { address1: '123 Main St', address2: null, city: 'Cityville', state: 'ST', zip: '12345' };
 const account: EventData<'account.created'> = { accountId: 3, userId: 7, ...address };

@@ -43,6 +43,7 @@ export const placeServiceOrdersRoute = commandContract({
       examples: { one: { id: 1, ...testPurchase, created_at: '2026-02-11T16:35:00.000Z' } },
     },
   },
+  errors: { 403: ['forbidden'] },
 });
 
 export const listServiceOrdersRoute = queryContract({
@@ -101,5 +102,10 @@ export const placeCatalogOrderRoute = commandContract({
       examples: { seed: { orderId: 1 } },
     },
   },
-  errors: { 404: ['product_not_found'], 409: ['insufficient_stock'], 422: ['order_too_large'] },
+  errors: {
+    403: ['forbidden'],
+    404: ['product_not_found'],
+    409: ['insufficient_stock'],
+    422: ['order_too_large'],
+  },
 });

@@ -16,7 +16,8 @@ export const createProductRoute = commandContract({
   path: '/api/products',
   tag: 'analytics',
   summary: 'Add a product to the catalog',
-  access: 'authenticated',
+  description: 'Where signing in is on, only an administrator may.',
+  access: 'administrator',
   body: productInput,
   bodyExamples: {
     seed: { name: 'Gaming Laptop', category: 'Electronics', price: 1299.99, stock: 50 },

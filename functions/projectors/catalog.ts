@@ -52,6 +52,12 @@ export const projectionCatalog = {
         partitionKey: { name: 'kind', type: 'S' },
         sortKey: { name: 'id', type: 'N' },
       },
+      // what one owner has, in id order: `USER#<subject>`, `TODO#<subject>`, `ACCOUNT#<user id>`…
+      {
+        name: 'byOwner',
+        partitionKey: { name: 'owner', type: 'S' },
+        sortKey: { name: 'id', type: 'N' },
+      },
     ],
   },
 } as const satisfies Record<string, ProjectionDefinition>;

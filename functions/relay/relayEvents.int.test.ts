@@ -54,11 +54,15 @@ async function openTransaction() {
   return {
     client,
     async append(title: string) {
-      const [event] = await appendEvents(client, [pendingEvent('todo.created', 1, { todoId: 1, title })], {
-        correlationId: 'test',
-        occurredAt: new Date(),
-        notify: false,
-      });
+      const [event] = await appendEvents(
+        client,
+        [pendingEvent('todo.created', 1, { todoId: 1, title, ownerSubject: null })],
+        {
+          correlationId: 'test',
+          occurredAt: new Date(),
+          notify: false,
+        },
+      );
       return event!;
     },
     async commit() {

@@ -1,10 +1,9 @@
 // In the cloud a command wakes the relay with an asynchronous self-invoke; the schedule covers a
 // lost wake-up, so a failure here costs latency, never an event.
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
+import { lambda } from '../shared/aws.ts';
 import { settings } from '../shared/config.ts';
 import { logger } from '../shared/logger.ts';
-
-let lambda: LambdaClient | undefined;
 
 /** Never rejects. Awaited by the caller: a Lambda may be frozen right after it answers. */
 export async function wakeRelay(): Promise<void> {
@@ -12,12 +11,8 @@ export async function wakeRelay(): Promise<void> {
     logger.warn('RELAY_WAKE=invoke but RELAY_FUNCTION_NAME is not set; the schedule will relay');
     return;
   }
-  lambda ??= new LambdaClient({
-    region: settings.AWS_REGION,
-    ...(settings.LAMBDA_ENDPOINT ? { endpoint: settings.LAMBDA_ENDPOINT } : {}),
-  });
   try {
-    await lambda.send(
+    await lambda().send(
       new InvokeCommand({ FunctionName: settings.RELAY_FUNCTION_NAME, InvocationType: 'Event' }),
     );
   } catch (error) {

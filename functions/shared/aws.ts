@@ -2,6 +2,7 @@
 // embedded dynalite and sqslite (or LocalStack) through *_ENDPOINT settings.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
 import { AwsQueryProtocol } from '@aws-sdk/config/protocol';
 import { settings } from './config.ts';
@@ -24,6 +25,7 @@ function withoutSdkLogging<T extends { middlewareStack: { remove(name: string): 
 
 let documentClient: DynamoDBDocumentClient | undefined;
 let queueClient: SQSClient | undefined;
+let functionClient: LambdaClient | undefined;
 
 export function dynamoDb(): DynamoDBDocumentClient {
   documentClient ??= withoutSdkLogging(
@@ -52,4 +54,15 @@ export function sqs(): SQSClient {
     } as SQSClientConfig),
   );
   return queueClient;
+}
+
+/** Invokes the project's other functions: the relay's wake-up, the issuer's keys. */
+export function lambda(): LambdaClient {
+  functionClient ??= withoutSdkLogging(
+    new LambdaClient({
+      region: settings.AWS_REGION,
+      ...(settings.LAMBDA_ENDPOINT ? { endpoint: settings.LAMBDA_ENDPOINT } : {}),
+    }),
+  );
+  return functionClient;
 }

@@ -44,12 +44,21 @@ const settingsSchema = z.object({
   MAX_READ_WAIT_MS: z.coerce.number().int().min(0).max(30_000).default(2_000),
   AWS_REGION: z.string().default('us-east-1'),
   /**
-   * Locally, the issuer whose bearer tokens protected routes require (`npm run dev` with LOCAL_AUTH=on
-   * sets its test issuer); unset, the local stack is open. In the cloud the HTTP API's JWT authorizer
-   * checks tokens before a Lambda runs, configured by the jwtIssuerUrl and jwtAudience parameters.
+   * The issuer whose bearer tokens protected routes require (the jwtIssuerUrl parameter in the cloud;
+   * `npm run dev` with LOCAL_AUTH=on sets its test issuer); unset, the local stack is open and a
+   * deployed stage closed.
    */
   AUTH_ISSUER_URL: optionalUrl,
   AUTH_AUDIENCE: z.string().min(1).default('cqrs-commerce'),
+  /** the claim that makes an administrator when it holds AUTH_ADMIN_VALUE (an array, or a space-separated list) */
+  AUTH_ADMIN_CLAIM: z.string().min(1).default('cognito:groups'),
+  AUTH_ADMIN_VALUE: z.string().min(1).default('admin'),
+  /**
+   * Where the issuer's signing keys come from: `issuer` (its JWKS endpoint; locally) or `function`
+   * (the issuerKeys function, which the functions inside the VPC reach through its Lambda endpoint)
+   */
+  AUTH_KEYS_FROM: z.enum(['issuer', 'function']).default('issuer'),
+  ISSUER_KEYS_FUNCTION_NAME: z.preprocess(unsetIfEmpty, z.string().optional()),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

@@ -29,6 +29,14 @@ export class BadRequestError extends AppError {
   }
 }
 
+/** 403: signed in, but what the request touches is not the caller's (or needs an administrator). */
+export class ForbiddenError extends AppError {
+  readonly statusCode = 403;
+  constructor(message: string, field?: string) {
+    super('forbidden', message, field);
+  }
+}
+
 /** 404: an id in the path or the body names nothing. */
 export class NotFoundError extends AppError {
   readonly statusCode = 404;

@@ -33,6 +33,7 @@ export const listTodosRoute = queryContract({
   path: '/todos',
   tag: 'todo demo',
   summary: 'List todos',
+  description: 'Signed in: the caller’s own todos (an administrator’s: all).',
   access: 'authenticated',
   projection: 'directory',
   list: true,
@@ -61,7 +62,7 @@ export const completeTodoRoute = commandContract({
       examples: { done: { message: 'Todo completed successfully.', id: 1 } },
     },
   },
-  errors: { 404: ['todo_not_found'], 409: ['todo_already_completed'] },
+  errors: { 403: ['forbidden'], 404: ['todo_not_found'], 409: ['todo_already_completed'] },
 });
 
 export const deleteTodoRoute = commandContract({
@@ -79,5 +80,5 @@ export const deleteTodoRoute = commandContract({
       examples: { gone: { message: 'Todo deleted successfully.', id: 1 } },
     },
   },
-  errors: { 404: ['todo_not_found'] },
+  errors: { 403: ['forbidden'], 404: ['todo_not_found'] },
 });

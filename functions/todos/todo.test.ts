@@ -9,17 +9,18 @@ const todo = (overrides: Partial<Todo> = {}): Todo => ({
   title: 'Write tests',
   completed: false,
   deleted: false,
+  ownerSubject: null,
   ...overrides,
 });
 
 describe('todoCreated', () => {
-  it('builds a version 1 todo.created event that satisfies the contract', () => {
-    const event = todoCreated({ id: 5, title: 'Write tests' });
+  it('builds a version 2 todo.created event, with its owner, that satisfies the contract', () => {
+    const event = todoCreated({ id: 5, title: 'Write tests', ownerSubject: 'auth0|ada' });
     expect(event).toEqual({
       type: 'todo.created',
-      version: 1,
+      version: 2,
       aggregateId: '5',
-      data: { todoId: 5, title: 'Write tests' },
+      data: { todoId: 5, title: 'Write tests', ownerSubject: 'auth0|ada' },
     });
     expect(eventDataSchemas['todo.created'].parse(event.data)).toEqual(event.data);
   });

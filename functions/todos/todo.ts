@@ -7,10 +7,16 @@ export interface Todo {
   title: string;
   completed: boolean;
   deleted: boolean;
+  /** the subject that created it; null: nobody's (signing in off) */
+  ownerSubject: string | null;
 }
 
-export function todoCreated(todo: Pick<Todo, 'id' | 'title'>) {
-  return pendingEvent('todo.created', todo.id, { todoId: todo.id, title: todo.title });
+export function todoCreated(todo: Pick<Todo, 'id' | 'title' | 'ownerSubject'>) {
+  return pendingEvent('todo.created', todo.id, {
+    todoId: todo.id,
+    title: todo.title,
+    ownerSubject: todo.ownerSubject,
+  });
 }
 
 function existing(todo: Todo | undefined, id: number): Todo {

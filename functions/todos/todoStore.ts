@@ -2,10 +2,14 @@
 import type { Sql } from '../shared/postgres.ts';
 import type { Todo } from './todo.ts';
 
-export async function insertTodo(sql: Sql, title: string): Promise<Pick<Todo, 'id' | 'title'>> {
-  const { rows } = await sql.query<{ id: number; title: string }>(
-    'INSERT INTO todos (title) VALUES ($1) RETURNING id, title',
-    [title],
+export async function insertTodo(
+  sql: Sql,
+  title: string,
+  ownerSubject: string | null,
+): Promise<Pick<Todo, 'id' | 'title' | 'ownerSubject'>> {
+  const { rows } = await sql.query<Pick<Todo, 'id' | 'title' | 'ownerSubject'>>(
+    'INSERT INTO todos (title, owner_subject) VALUES ($1, $2) RETURNING id, title, owner_subject AS "ownerSubject"',
+    [title, ownerSubject],
   );
   return rows[0]!;
 }
@@ -13,7 +17,8 @@ export async function insertTodo(sql: Sql, title: string): Promise<Pick<Todo, 'i
 /** Locks the row until the transaction ends, so two completions cannot both pass the rules. */
 export async function lockTodo(sql: Sql, id: number): Promise<Todo | undefined> {
   const { rows } = await sql.query<Todo>(
-    `SELECT id, title, completed, deleted_at IS NOT NULL AS deleted FROM todos WHERE id = $1 FOR UPDATE`,
+    `SELECT id, title, completed, deleted_at IS NOT NULL AS deleted, owner_subject AS "ownerSubject"
+       FROM todos WHERE id = $1 FOR UPDATE`,
     [id],
   );
   return rows[0];

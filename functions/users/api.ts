@@ -29,7 +29,8 @@ export const createSystemApiUsersRoute = commandContract({
   path: '/system-api/users',
   tag: 'invoice demo',
   summary: 'Create a user, or several',
-  description: 'One object creates one user and answers it; an array (up to 100) creates them all, or none.',
+  description:
+    'One object creates one user and answers it; an array (up to 100) creates them all, or none. Signed in, the user is tied to the token’s subject (one user a subject: subject_has_user); an administrator’s users are tied to nobody.',
   access: 'authenticated',
   body: oneOrMany(systemApiUserInput),
   bodyExamples: { one: alice, several: [alice, { name: 'Bob', email: 'bob@demo.com' }] },
@@ -40,7 +41,7 @@ export const createSystemApiUsersRoute = commandContract({
       examples: { one: { id: 1, ...alice } },
     },
   },
-  errors: { 409: ['email_taken'] },
+  errors: { 409: ['email_taken', 'subject_has_user'] },
 });
 
 export const listSystemApiUsersRoute = queryContract({
@@ -82,7 +83,7 @@ export const registerUserRoute = commandContract({
   responses: {
     201: { description: 'the created user', body: usersDemoUser, examples: { grace: { id: 2, ...grace } } },
   },
-  errors: { 409: ['email_taken'] },
+  errors: { 409: ['email_taken', 'subject_has_user'] },
 });
 
 export const listUsersRoute = queryContract({
@@ -116,7 +117,7 @@ export const getUserRoute = queryContract({
   responses: {
     200: { description: 'the user', body: usersDemoUser, examples: { grace: { id: 2, ...grace } } },
   },
-  errors: { 404: ['user_not_found'] },
+  errors: { 403: ['forbidden'], 404: ['user_not_found'] },
 });
 
 export const updateUserRoute = commandContract({
@@ -136,7 +137,7 @@ export const updateUserRoute = commandContract({
       examples: { grace: { id: 2, ...grace, last_name: 'Murray Hopper' } },
     },
   },
-  errors: { 404: ['user_not_found'], 409: ['email_taken'] },
+  errors: { 403: ['forbidden'], 404: ['user_not_found'], 409: ['email_taken'] },
 });
 
 export const deleteUserRoute = commandContract({
@@ -148,5 +149,5 @@ export const deleteUserRoute = commandContract({
   access: 'authenticated',
   params: userPath,
   responses: { 204: { description: 'deleted' } },
-  errors: { 404: ['user_not_found'] },
+  errors: { 403: ['forbidden'], 404: ['user_not_found'] },
 });

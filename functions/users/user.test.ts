@@ -63,11 +63,11 @@ describe('userFromNameParts', () => {
 });
 
 describe('user events', () => {
-  it('userCreated carries every field and satisfies the contract', () => {
-    const event = userCreated(ada);
+  it('userCreated carries every field, the owner too, and satisfies the contract', () => {
+    const event = userCreated({ ...ada, ownerSubject: 'auth0|ada' });
     expect(event).toEqual({
       type: 'user.created',
-      version: 1,
+      version: 2,
       aggregateId: '7',
       data: {
         userId: 7,
@@ -75,6 +75,7 @@ describe('user events', () => {
         firstName: 'Ada',
         lastName: 'King Lovelace',
         email: 'ada@example.com',
+        ownerSubject: 'auth0|ada',
       },
     });
     expect(eventDataSchemas['user.created'].parse(event.data)).toEqual(event.data);
@@ -88,7 +89,11 @@ describe('user events', () => {
   });
 
   it('userCreated for a one-word name (empty last name) satisfies the contract', () => {
-    const event = userCreated({ id: 1, ...userFromFullName('Alice', 'alice@example.com') });
+    const event = userCreated({
+      id: 1,
+      ...userFromFullName('Alice', 'alice@example.com'),
+      ownerSubject: null,
+    });
     expect(eventDataSchemas['user.created'].parse(event.data)).toEqual(event.data);
   });
 

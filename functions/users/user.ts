@@ -13,6 +13,9 @@ export interface User {
 
 export type NewUser = Omit<User, 'id'>;
 
+/** A user and the subject it is tied to (null: nobody's), as the users table keeps them. */
+export type OwnedUser = User & { ownerSubject: string | null };
+
 /** "Ada King Lovelace" → first "Ada", last "King Lovelace"; one word leaves the last name empty. */
 export function userFromFullName(name: string, email: string): NewUser {
   const [firstName = '', ...rest] = name.split(/\s+/);
@@ -31,7 +34,8 @@ const eventData = (user: User) => ({
   email: user.email,
 });
 
-export const userCreated = (user: User) => pendingEvent('user.created', user.id, eventData(user));
+export const userCreated = (user: OwnedUser) =>
+  pendingEvent('user.created', user.id, { ...eventData(user), ownerSubject: user.ownerSubject });
 export const userUpdated = (user: User) => pendingEvent('user.updated', user.id, eventData(user));
 export const userDeleted = (userId: number) => pendingEvent('user.deleted', userId, { userId });
 

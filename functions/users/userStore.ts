@@ -2,22 +2,37 @@
 import { DatabaseError } from 'pg';
 import { ConflictError } from '../shared/errors.ts';
 import type { Sql } from '../shared/postgres.ts';
-import type { NewUser, User } from './user.ts';
+import type { NewUser, OwnedUser, User } from './user.ts';
 
-const USER_COLUMNS = 'id, name, first_name AS "firstName", last_name AS "lastName", email';
+const USER_COLUMNS =
+  'id, name, first_name AS "firstName", last_name AS "lastName", email, owner_subject AS "ownerSubject"';
 
 function duplicateEmail(error: unknown, email: string, field: string): unknown {
   if (error instanceof DatabaseError && error.code === '23505' && error.constraint === 'users_email_unique') {
     return new ConflictError('email_taken', `a user with email ${email} already exists`, field);
   }
+  if (
+    error instanceof DatabaseError &&
+    error.code === '23505' &&
+    error.constraint === 'users_owner_subject_unique'
+  ) {
+    return new ConflictError('subject_has_user', 'the signed-in subject already has a user');
+  }
   return error;
 }
 
-export async function insertUser(sql: Sql, user: NewUser, field = 'email'): Promise<User> {
+/** A new user, tied to `ownerSubject` (null: to nobody); a subject has one live user at most. */
+export async function insertUser(
+  sql: Sql,
+  user: NewUser,
+  ownerSubject: string | null,
+  field = 'email',
+): Promise<OwnedUser> {
   try {
-    const { rows } = await sql.query<User>(
-      `INSERT INTO users (name, first_name, last_name, email) VALUES ($1, $2, $3, $4) RETURNING ${USER_COLUMNS}`,
-      [user.name, user.firstName, user.lastName, user.email],
+    const { rows } = await sql.query<OwnedUser>(
+      `INSERT INTO users (name, first_name, last_name, email, owner_subject) VALUES ($1, $2, $3, $4, $5)
+       RETURNING ${USER_COLUMNS}`,
+      [user.name, user.firstName, user.lastName, user.email, ownerSubject],
     );
     return rows[0]!;
   } catch (error) {
@@ -26,8 +41,8 @@ export async function insertUser(sql: Sql, user: NewUser, field = 'email'): Prom
 }
 
 /** The live user, locked until the transaction ends. */
-export async function lockUser(sql: Sql, id: number): Promise<User | undefined> {
-  const { rows } = await sql.query<User>(
+export async function lockUser(sql: Sql, id: number): Promise<OwnedUser | undefined> {
+  const { rows } = await sql.query<OwnedUser>(
     `SELECT ${USER_COLUMNS} FROM users WHERE id = $1 AND deleted_at IS NULL FOR UPDATE`,
     [id],
   );
@@ -40,6 +55,18 @@ export async function userExists(sql: Sql, id: number): Promise<boolean> {
     id,
   ]);
   return rowCount === 1;
+}
+
+/**
+ * The live user's owner: `{ ownerSubject }` (null: nobody's), or undefined when there is no such
+ * user; share-locked so that the user cannot be deleted before the transaction commits.
+ */
+export async function userOwner(sql: Sql, id: number): Promise<{ ownerSubject: string | null } | undefined> {
+  const { rows } = await sql.query<{ ownerSubject: string | null }>(
+    'SELECT owner_subject AS "ownerSubject" FROM users WHERE id = $1 AND deleted_at IS NULL FOR SHARE',
+    [id],
+  );
+  return rows[0];
 }
 
 export async function updateUserRow(sql: Sql, user: User, at: Date): Promise<void> {

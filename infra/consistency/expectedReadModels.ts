@@ -94,11 +94,17 @@ export async function expectedInvoices(sql: pg.Pool): Promise<ExpectedItems> {
 
 export async function expectedDirectory(sql: pg.Pool): Promise<ExpectedItems> {
   const items: ExpectedItems = new Map();
-  const users = await sql.query('SELECT id, name, email, deleted_at IS NOT NULL AS deleted FROM users');
+  // the byOwner key each item must carry (directoryProjection's ownerKey), none for nobody's
+  const owned = (kind: string, owner: unknown) => (owner === null ? undefined : `${kind}#${owner}`);
+  const users = await sql.query(
+    'SELECT id, name, email, owner_subject, deleted_at IS NOT NULL AS deleted FROM users',
+  );
   for (const row of users.rows) {
     items.set(
       itemId(`USER#${row.id}`, 'USER'),
-      row.deleted ? { deleted: true } : { kind: 'USER', name: row.name, email: row.email },
+      row.deleted
+        ? { deleted: true, owner: undefined }
+        : { kind: 'USER', name: row.name, email: row.email, owner: owned('USER', row.owner_subject) },
     );
   }
   const accounts = await sql.query('SELECT id, user_id, city FROM accounts');
@@ -107,6 +113,7 @@ export async function expectedDirectory(sql: pg.Pool): Promise<ExpectedItems> {
       kind: 'ACCOUNT',
       userId: Number(row.user_id),
       city: row.city,
+      owner: owned('ACCOUNT', Number(row.user_id)),
     });
   }
   const orders = await sql.query('SELECT id, customer_id, total_cents FROM orders');
@@ -115,17 +122,27 @@ export async function expectedDirectory(sql: pg.Pool): Promise<ExpectedItems> {
       kind: 'ORDER',
       customerId: Number(row.customer_id),
       totalCents: Number(row.total_cents),
+      owner: owned('ORDER', Number(row.customer_id)),
     });
   }
   const products = await sql.query('SELECT id, name, stock FROM products');
   for (const row of products.rows) {
     items.set(itemId(`PRODUCT#${row.id}`, 'PRODUCT'), { kind: 'PRODUCT', name: row.name, stock: row.stock });
   }
-  const todos = await sql.query('SELECT id, title, completed, deleted_at IS NOT NULL AS deleted FROM todos');
+  const todos = await sql.query(
+    'SELECT id, title, completed, owner_subject, deleted_at IS NOT NULL AS deleted FROM todos',
+  );
   for (const row of todos.rows) {
     items.set(
       itemId(`TODO#${row.id}`, 'TODO'),
-      row.deleted ? { deleted: true } : { kind: 'TODO', title: row.title, completed: row.completed },
+      row.deleted
+        ? { deleted: true, owner: undefined }
+        : {
+            kind: 'TODO',
+            title: row.title,
+            completed: row.completed,
+            owner: owned('TODO', row.owner_subject),
+          },
     );
   }
   return items;

@@ -262,6 +262,8 @@ async function main(): Promise<void> {
     PG_POOL_MAX: '8',
     // the relay LISTENs here; a deployed stage wakes it with an asynchronous invoke instead
     RELAY_WAKE: 'notify',
+    // the Lambdas reach the token issuer themselves; in a deployed stage the VPC's ask issuerKeys
+    AUTH_KEYS_FROM: 'issuer',
     ...process.env,
     DYNAMODB_ENDPOINT: aws.dynamoDbEndpoint,
     SQS_ENDPOINT: aws.sqsEndpoint,

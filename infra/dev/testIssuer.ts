@@ -1,6 +1,7 @@
 // A token issuer for the local stack with authentication on (`LOCAL_AUTH=on npm run dev`) and for
 // the tests: an OpenID discovery document, its signing key as a JWKS, and `POST /token`, which signs
-// an RS256 access token for whatever subject is asked. It checks nobody: it stands in for a real
+// an RS256 access token for whatever subject and claims are asked (`{"sub": "ops",
+// "cognito:groups": ["admin"]}` makes an administrator). It checks nobody: it stands in for a real
 // identity provider (Amazon Cognito, Auth0…) on 127.0.0.1 only. The key is made at start, so tokens
 // do not outlive the process.
 import { randomUUID } from 'node:crypto';
@@ -64,7 +65,9 @@ export async function startTestIssuer(options: { port?: number; audience: string
       readJson(request)
         .then(async (body) => {
           const subject = typeof body.sub === 'string' && body.sub !== '' ? body.sub : 'developer';
-          const accessToken = await mintToken({ sub: subject });
+          // claims of the caller's choosing, but not those that say who issued it and for how long
+          const { iss: _iss, aud: _aud, exp: _exp, iat: _iat, nbf: _nbf, ...claims } = body;
+          const accessToken = await mintToken({ ...claims, sub: subject });
           send(response, 200, {
             access_token: accessToken,
             token_type: 'Bearer',

@@ -1,12 +1,14 @@
 // `npm run dev` with authentication on (LOCAL_AUTH=on: a local test issuer) and CORS restricted to one
-// origin. Every route serverless.yml gives the JWT authorizer refuses a request without a valid token
-// and writes nothing; public routes stay open; a token from the issuer opens the rest. (With
-// authentication off, the default, commands.e2e.test.ts and seedFlows.e2e.test.ts send no token.)
+// origin. Every route its contract does not make public refuses a request without a valid token and
+// writes nothing; public routes stay open; a token from the issuer opens the rest, each user to its
+// own (tests/support/ownerAccess.ts). (With authentication off, the default, commands.e2e.test.ts and
+// seedFlows.e2e.test.ts send no token.)
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiRoutes } from '../../functions/apiDocs/apiRoutes.ts';
 import { contractFetch } from '../support/apiContract.ts';
 import { startDevStack, type DevStack } from '../support/devStack.ts';
-import { isRouteEvent, writtenFunctions } from '../support/serverlessFunctions.ts';
+import { describeOwnerAccess } from '../support/ownerAccess.ts';
 
 const ALLOWED_ORIGIN = 'https://shop.example';
 let stack: DevStack;
@@ -22,23 +24,21 @@ beforeAll(async () => {
     AUTH_ISSUER_PORT: String(issuerPort),
     CORS_ALLOWED_ORIGINS: ALLOWED_ORIGIN,
   });
-  routes = Object.values(await writtenFunctions())
-    .flatMap((fn) => (fn.events ?? []).filter(isRouteEvent))
-    .map(({ httpApi }) => ({
-      method: httpApi.method,
-      path: httpApi.path.replace(/\{[^}]+\}/g, '1'),
-      protected: httpApi.authorizer?.name === 'jwt',
-    }));
+  routes = apiRoutes.map((route) => ({
+    method: route.method,
+    path: route.path.replace(/\{[^}]+\}/g, '1'),
+    protected: route.access !== 'public',
+  }));
 });
 
 afterAll(async () => {
   await stack?.stop();
 });
 
-async function tokenFor(subject: string): Promise<string> {
+async function tokenFor(subject: string, claims: Record<string, unknown> = {}): Promise<string> {
   const response = await fetch(`${issuerUrl}/token`, {
     method: 'POST',
-    body: JSON.stringify({ sub: subject }),
+    body: JSON.stringify({ ...claims, sub: subject }),
   });
   return ((await response.json()) as { access_token: string }).access_token;
 }
@@ -110,6 +110,12 @@ describe('with LOCAL_AUTH=on', () => {
     expect(stack.output()).not.toContain(authorization.Authorization.slice('Bearer '.length));
   });
 });
+
+describeOwnerAccess(
+  () => ({ baseUrl: stack.baseUrl, tokenFor: ({ sub, ...claims }) => tokenFor(String(sub), claims) }),
+  // LOCAL_AUTH's administrators: the Cognito group claim, as the foundation stack's user pool has it
+  { 'cognito:groups': ['admin'] },
+);
 
 describe('CORS', () => {
   const preflight = (origin: string) =>

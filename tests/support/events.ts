@@ -3,13 +3,29 @@ import { randomUUID } from 'node:crypto';
 import { latestVersions, type DomainEvent, type EventData, type EventType } from '../../events/contracts.ts';
 import { parseStoredEvent } from '../../events/storedEvents.ts';
 import type { OrderCreatedV1Data } from '../../events/versions/orderCreatedV1.ts';
+import type { TodoCreatedV1Data } from '../../events/versions/todoCreatedV1.ts';
+import type { UserCreatedV1Data } from '../../events/versions/userCreatedV1.ts';
 
-/** What a test may write: the latest payload, or order.created in its v1 shape (read back upcast). */
-export type StoredData<T extends EventType> = T extends 'order.created'
-  ? EventData<T> | OrderCreatedV1Data
+/** The v1 shapes a test may write instead of the latest (read back upcast). */
+interface OlderShapes {
+  'order.created': OrderCreatedV1Data;
+  'user.created': UserCreatedV1Data;
+  'todo.created': TodoCreatedV1Data;
+}
+
+/** What a test may write: the latest payload, or an older version's (read back upcast). */
+export type StoredData<T extends EventType> = T extends keyof OlderShapes
+  ? EventData<T> | OlderShapes[T]
   : EventData<T>;
 
-/** A stored envelope read back as consumers read it: order.created in its v1 shape comes back upcast. */
+/** The field each newer version added: without it, the data is the v1 shape. */
+const ADDED_IN_LATEST: Record<keyof OlderShapes, string> = {
+  'order.created': 'currency',
+  'user.created': 'ownerSubject',
+  'todo.created': 'ownerSubject',
+};
+
+/** A stored envelope read back as consumers read it: an older version's shape comes back upcast. */
 export function storedEvent<T extends EventType>(envelope: {
   eventId?: string;
   type: T;
@@ -24,7 +40,10 @@ export function storedEvent<T extends EventType>(envelope: {
     correlationId: 'test',
     ...envelope,
     version:
-      envelope.type === 'order.created' && !('currency' in envelope.data) ? 1 : latestVersions[envelope.type],
+      envelope.type in ADDED_IN_LATEST &&
+      !(ADDED_IN_LATEST[envelope.type as keyof OlderShapes] in (envelope.data as object))
+        ? 1
+        : latestVersions[envelope.type],
   });
   if (!parsed.success) throw parsed.error;
   return parsed.data;

@@ -3,6 +3,7 @@
 import { asSystemApiAccount } from '../../accounts/account.ts';
 import { listAccountsRoute } from '../../accounts/api.ts';
 import { queryRoute } from '../../shared/queries/queryRoute.ts';
+import { listScope } from './callerScope.ts';
 import type { StoredAccount } from './directoryItems.ts';
 import { byNumber, byText, byTime, entityList } from './listEntities.ts';
 
@@ -17,4 +18,6 @@ const listAccounts = entityList({
   },
 });
 
-export const handler = queryRoute(listAccountsRoute, ({ query }) => listAccounts(query));
+export const handler = queryRoute(listAccountsRoute, async ({ query, caller }) =>
+  listAccounts(query, await listScope(caller, 'ACCOUNT')),
+);

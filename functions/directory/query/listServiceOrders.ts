@@ -3,6 +3,7 @@
 import { listServiceOrdersRoute } from '../../orders/api.ts';
 import { fromCents } from '../../shared/money.ts';
 import { queryRoute } from '../../shared/queries/queryRoute.ts';
+import { listScope } from './callerScope.ts';
 import type { StoredOrder } from './directoryItems.ts';
 import { byNumber, byTime, entityList } from './listEntities.ts';
 
@@ -21,4 +22,6 @@ const listServiceOrders = entityList({
   },
 });
 
-export const handler = queryRoute(listServiceOrdersRoute, ({ query }) => listServiceOrders(query));
+export const handler = queryRoute(listServiceOrdersRoute, async ({ query, caller }) =>
+  listServiceOrders(query, await listScope(caller, 'ORDER')),
+);

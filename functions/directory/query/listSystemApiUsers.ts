@@ -1,5 +1,6 @@
 // GET /system-api/users?limit&offset&order_by&cursor → [{id, name, email, created_at, updated_at}]
 import { queryRoute } from '../../shared/queries/queryRoute.ts';
+import { listScope } from './callerScope.ts';
 import { listSystemApiUsersRoute } from '../../users/api.ts';
 import { asSystemApiUser } from '../../users/user.ts';
 import type { StoredUser } from './directoryItems.ts';
@@ -18,4 +19,6 @@ const listSystemApiUsers = entityList({
   },
 });
 
-export const handler = queryRoute(listSystemApiUsersRoute, ({ query }) => listSystemApiUsers(query));
+export const handler = queryRoute(listSystemApiUsersRoute, async ({ query, caller }) =>
+  listSystemApiUsers(query, await listScope(caller, 'USER')),
+);

@@ -1,5 +1,6 @@
 // GET /todos → [{id, title, completed}] in id order; deleted todos are tombstones outside the index.
 import { queryRoute } from '../../shared/queries/queryRoute.ts';
+import { listScope } from './callerScope.ts';
 import { listTodosRoute } from '../../todos/api.ts';
 import type { StoredTodo } from './directoryItems.ts';
 import { entityList } from './listEntities.ts';
@@ -9,4 +10,6 @@ const listTodos = entityList({
   sortableColumns: {},
 });
 
-export const handler = queryRoute(listTodosRoute, ({ query }) => listTodos(query));
+export const handler = queryRoute(listTodosRoute, async ({ query, caller }) =>
+  listTodos(query, await listScope(caller, 'TODO')),
+);

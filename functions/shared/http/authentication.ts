@@ -1,59 +1,78 @@
-// Who may call a route. A route is `authenticated` unless it says it is `public`. In the cloud the
-// HTTP API's JWT authorizer verifies the bearer token before the Lambda runs; the Lambda still refuses
-// a protected route that arrives without the authorizer's claims, so a route that lost its authorizer
-// in serverless.yml fails closed. Locally, with AUTH_ISSUER_URL set, the Lambda verifies the token
-// itself with the authorizer's checks (bearerToken.ts); without it the local stack is open, so that
-// the seeds' curl examples work as written.
+// Who may call a route, and who is calling. A route is `public`, `authenticated` (any valid bearer
+// token) or `administrator` (a token whose admin claim, named in configuration, holds the admin
+// value). The Lambda verifies the token itself (bearerToken.ts), in the cloud as locally: API
+// Gateway's JWT authorizer would answer its own 401 body, not problem details. With no issuer
+// configured the local stack is open (the seeds' curl examples work as written); in the cloud a
+// missing issuer closes every protected route. The caller (callers.ts) goes to the route, which
+// decides per owner what it may read and change.
 import type middy from '@middy/core';
+import type { JSONWebKeySet } from 'jose';
+import { ANYONE, isAdministrator, type Caller } from '../callers.ts';
 import { runsInTheCloud, settings } from '../config.ts';
-import { UnauthorizedError } from '../errors.ts';
+import { ForbiddenError, ServiceUnavailableError, UnauthorizedError } from '../errors.ts';
 import { logger } from '../logger.ts';
+import { fetchIssuerKeys } from './issuerKeySet.ts';
 import { bearerTokenVerifier, type BearerTokenVerifier } from './bearerToken.ts';
 import type { HttpEvent, HttpResult, RouteContext } from './middlewares.ts';
 
-export type RouteAccess = 'public' | 'authenticated';
-
-type Claims = Record<string, unknown>;
-
-/** What API Gateway puts in the event after its JWT authorizer accepted the token. */
-function authorizerClaims(event: HttpEvent): Claims | undefined {
-  const authorizer = (event.requestContext as { authorizer?: { jwt?: { claims?: Claims } } }).authorizer;
-  return authorizer?.jwt?.claims;
-}
+export type RouteAccess = 'public' | 'authenticated' | 'administrator';
 
 export interface AuthenticationMode {
-  cloud: boolean;
-  /** set when the local stack checks tokens itself */
+  /** how to check a token; none: signing in is off */
   verify?: BearerTokenVerifier;
+  /** a protected route without a verifier refuses rather than opens (the cloud) */
+  closedWithoutIssuer: boolean;
+  admin: { claim: string; value: string };
 }
 
-const localVerifier = settings.AUTH_ISSUER_URL
-  ? bearerTokenVerifier({ issuerUrl: settings.AUTH_ISSUER_URL, audience: settings.AUTH_AUDIENCE })
-  : undefined;
+let modeOfThisProcess: AuthenticationMode | undefined;
 
-export const authenticationModeOfThisProcess = (): AuthenticationMode => ({
-  cloud: runsInTheCloud(process.env),
-  verify: localVerifier,
-});
+/** This process's mode, from the checked config: made once, so the issuer's keys are cached once. */
+export function authenticationModeOfThisProcess(): AuthenticationMode {
+  modeOfThisProcess ??= {
+    ...(settings.AUTH_ISSUER_URL && {
+      verify: bearerTokenVerifier(
+        { issuerUrl: settings.AUTH_ISSUER_URL, audience: settings.AUTH_AUDIENCE },
+        settings.AUTH_KEYS_FROM === 'function'
+          ? { keySet: (): Promise<JSONWebKeySet> => fetchIssuerKeys() }
+          : {},
+      ),
+    }),
+    closedWithoutIssuer: runsInTheCloud(process.env),
+    admin: { claim: settings.AUTH_ADMIN_CLAIM, value: settings.AUTH_ADMIN_VALUE },
+  };
+  return modeOfThisProcess;
+}
 
 export function authentication(
   access: RouteAccess,
   mode: AuthenticationMode,
 ): middy.MiddlewareObj<HttpEvent, HttpResult, Error, RouteContext> {
   return {
-    before: async ({ event }) => {
+    before: async ({ event, context }) => {
+      context.caller = ANYONE;
       if (access === 'public') return;
-      let claims: Claims | undefined;
-      if (mode.cloud) {
-        claims = authorizerClaims(event);
-        if (!claims) {
-          logger.error('a protected route was reached without the JWT authorizer: check serverless.yml');
-          throw UnauthorizedError.missingToken();
-        }
-      } else if (mode.verify) {
-        claims = await mode.verify(event.headers?.authorization);
+      if (!mode.verify) {
+        if (!mode.closedWithoutIssuer) return;
+        logger.error(
+          'no token issuer is configured (the jwtIssuerUrl parameter): protected routes are closed',
+        );
+        throw new ServiceUnavailableError('signing in is not configured', 60);
       }
-      if (typeof claims?.sub === 'string') logger.appendKeys({ subject: claims.sub });
+      const claims = await mode.verify(event.headers?.authorization);
+      // API Gateway's authorizer does not require a subject; ownership does
+      const subject = typeof claims.sub === 'string' && claims.sub !== '' ? claims.sub : undefined;
+      if (!subject) throw new UnauthorizedError('invalid_token', 'the token names no subject (sub)');
+      const caller: Caller = {
+        signedIn: true,
+        subject,
+        administrator: isAdministrator(claims, mode.admin.claim, mode.admin.value),
+      };
+      logger.appendKeys({ subject, ...(caller.administrator && { administrator: true }) });
+      if (access === 'administrator' && !caller.administrator) {
+        throw new ForbiddenError('only an administrator may do this');
+      }
+      context.caller = caller;
     },
   };
 }

@@ -1,13 +1,17 @@
-// Verifies a bearer token the way an HTTP API JWT authorizer does, for the local stack with
-// authentication on (in the cloud API Gateway does it before the Lambda runs): the issuer's signing
-// keys come from its OpenID discovery document; the token needs a `kid` naming one of them and an RSA
-// signature; `iss` must equal the issuer; `aud` (or `client_id` when there is no `aud`) must name the
-// audience; `exp` must be to come, `nbf` and `iat` past.
+// Verifies a bearer token with the checks of an HTTP API JWT authorizer, in the Lambda itself, in the
+// cloud as locally (so that a refusal is a problem details like every other error, which API
+// Gateway's own 401 is not): the issuer's signing keys come from its OpenID discovery document; the
+// token needs a `kid` naming one of them and an RSA signature; `iss` must equal the issuer; `aud` (or
+// `client_id` when there is no `aud`) must name the audience; `exp` must be to come, `nbf` and `iat`
+// past. A function that cannot reach the issuer (one inside the VPC, which has no route out) gets the
+// keys from elsewhere instead (`keySet`: the issuerKeys function).
 import {
+  createLocalJWKSet,
   createRemoteJWKSet,
   errors,
   jwtVerify,
   type FlattenedJWSInput,
+  type JSONWebKeySet,
   type JWSHeaderParameters,
   type JWTPayload,
 } from 'jose';
@@ -24,7 +28,8 @@ export interface TokenIssuer {
 
 export type BearerTokenVerifier = (authorization: string | undefined) => Promise<JWTPayload>;
 
-async function discoverJwksUri(issuerUrl: string): Promise<URL> {
+/** Where the issuer publishes its signing keys, from its OpenID discovery document. */
+export async function discoverJwksUri(issuerUrl: string): Promise<URL> {
   const discoveryUrl = `${issuerUrl.replace(/\/$/, '')}/.well-known/openid-configuration`;
   const response = await fetch(discoveryUrl, { signal: AbortSignal.timeout(5_000) });
   if (!response.ok) throw new Error(`${discoveryUrl} answered ${response.status}`);
@@ -48,13 +53,52 @@ function describeFailure(error: unknown): string {
   return 'the token cannot be read';
 }
 
-export function bearerTokenVerifier(issuer: TokenIssuer): BearerTokenVerifier {
-  // the keys are fetched on first use, cached, and fetched again for a kid not seen before
+type SigningKey = (
+  header: JWSHeaderParameters,
+  token: FlattenedJWSInput,
+) => ReturnType<ReturnType<typeof createLocalJWKSet>>;
+
+/** The issuer's keys from its own JWKS endpoint: fetched on first use, cached, fetched again for a kid not seen. */
+function remoteSigningKey(issuerUrl: string): SigningKey {
   let keys: ReturnType<typeof createRemoteJWKSet> | undefined;
-  const signingKey = async (header: JWSHeaderParameters, token: FlattenedJWSInput) => {
-    if (!header.kid) throw invalid('the token has no kid');
-    keys ??= createRemoteJWKSet(await discoverJwksUri(issuer.issuerUrl));
+  return async (header, token) => {
+    keys ??= createRemoteJWKSet(await discoverJwksUri(issuerUrl));
     return keys(header, token);
+  };
+}
+
+/** Do not ask for the keys again within this time for an unknown kid: a forged kid must not cost a fetch each. */
+const KEY_REFRESH_COOLDOWN_MS = 30_000;
+
+/** The issuer's keys from `keySet`: fetched on first use, and again (at most every 30 s) for a kid not seen. */
+function suppliedSigningKey(keySet: () => Promise<JSONWebKeySet>): SigningKey {
+  let keys: ReturnType<typeof createLocalJWKSet> | undefined;
+  let fetchedAt = 0;
+  const refresh = async () => {
+    keys = createLocalJWKSet(await keySet());
+    fetchedAt = Date.now();
+    return keys;
+  };
+  return async (header, token) => {
+    const current = keys ?? (await refresh());
+    try {
+      return await current(header, token);
+    } catch (error) {
+      if (!(error instanceof errors.JWKSNoMatchingKey) || Date.now() - fetchedAt < KEY_REFRESH_COOLDOWN_MS)
+        throw error;
+      return (await refresh())(header, token);
+    }
+  };
+}
+
+export function bearerTokenVerifier(
+  issuer: TokenIssuer,
+  options: { keySet?: () => Promise<JSONWebKeySet> } = {},
+): BearerTokenVerifier {
+  const keyOf = options.keySet ? suppliedSigningKey(options.keySet) : remoteSigningKey(issuer.issuerUrl);
+  const signingKey: SigningKey = async (header, token) => {
+    if (!header.kid) throw invalid('the token has no kid');
+    return keyOf(header, token);
   };
 
   return async (authorization) => {

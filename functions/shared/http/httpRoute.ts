@@ -3,6 +3,7 @@ import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpSecurityHeaders from '@middy/http-security-headers';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { ANYONE, type Caller } from '../callers.ts';
 import { settings } from '../config.ts';
 import { logger } from '../logger.ts';
 import { authentication, authenticationModeOfThisProcess } from './authentication.ts';
@@ -43,6 +44,8 @@ export interface RouteRequest<B, P, Q> {
   /** the path as asked, e.g. `/users/7` */
   path: string;
   correlationId: string;
+  /** who calls: a signed-in subject, or anyone when signing in is off (callers.ts) */
+  caller: Caller;
 }
 
 function serialize(response: HttpResponse): HttpResult {
@@ -93,6 +96,7 @@ export function httpRoute<B = undefined, P = undefined, Q = undefined>(
       method: event.requestContext.http.method,
       path: event.rawPath,
       correlationId: context.correlationId!,
+      caller: context.caller ?? ANYONE,
     };
     return serialize(await handle(request));
   });

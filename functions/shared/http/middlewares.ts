@@ -11,12 +11,17 @@ import {
   ServiceUnavailableError,
   UnsupportedMediaTypeError,
 } from '../errors.ts';
+import type { Caller } from '../callers.ts';
 import { logger } from '../logger.ts';
 import { PROBLEM_MEDIA_TYPE, problemDetails } from './problemDetails.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2 & { parsedBody?: unknown };
 export type HttpResult = APIGatewayProxyStructuredResultV2;
-export type RouteContext = Context & { correlationId?: string };
+export type RouteContext = Context & {
+  correlationId?: string;
+  /** set by authentication() */
+  caller?: Caller;
+};
 type Request = middy.Request<HttpEvent, HttpResult, Error, RouteContext>;
 
 const CORRELATION_HEADER = 'x-correlation-id';

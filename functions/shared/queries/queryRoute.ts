@@ -24,9 +24,15 @@ export function queryRoute<P = undefined, Q = undefined>(
         'X-Min-Position',
       );
     }
-    const progress = await awaitPosition(projection, Number(wanted));
+    // a signed-in caller's own part is found through the directory (callerScope.ts): wait for it too
+    const { caller } = request;
+    const throughDirectory = projection !== 'directory' && caller.signedIn && !caller.administrator;
+    const [progress, directory] = await Promise.all([
+      awaitPosition(projection, Number(wanted)),
+      throughDirectory ? awaitPosition('directory', Number(wanted)) : undefined,
+    ]);
     const consistency = {
-      'X-Consistency': progress.reached ? 'fresh' : 'stale',
+      'X-Consistency': progress.reached && (directory?.reached ?? true) ? 'fresh' : 'stale',
       'X-Projection-Position': String(progress.position),
     };
     try {

@@ -1,11 +1,14 @@
 // POST /todos/{id}/complete → 200 {message, id}
+import { requireAccess } from '../../shared/callers.ts';
 import { commandRoute } from '../../shared/commands/commandRoute.ts';
 import { completeTodoRoute } from '../api.ts';
 import { completeTodo } from '../todo.ts';
 import { lockTodo, markTodoCompleted } from '../todoStore.ts';
 
-export const handler = commandRoute(completeTodoRoute, async ({ params }, sql, now) => {
-  const event = completeTodo(await lockTodo(sql, params.id), params.id);
+export const handler = commandRoute(completeTodoRoute, async ({ params, caller }, sql, now) => {
+  const todo = await lockTodo(sql, params.id);
+  requireAccess(caller, todo?.ownerSubject, `todo ${params.id}`, 'id');
+  const event = completeTodo(todo, params.id);
   await markTodoCompleted(sql, params.id, now);
   return {
     statusCode: 200,

@@ -1,10 +1,15 @@
-// POST /users {first_name, last_name, email} → 201 the user with id
+// POST /users {first_name, last_name, email} → 201 the user with id, tied to the signed-in subject
+import { ownerOfNewUser } from '../../shared/callers.ts';
 import { commandRoute } from '../../shared/commands/commandRoute.ts';
 import { registerUserRoute } from '../api.ts';
 import { asUsersDemoUser, userCreated, userFromNameParts } from '../user.ts';
 import { insertUser } from '../userStore.ts';
 
-export const handler = commandRoute(registerUserRoute, async ({ body }, sql) => {
-  const user = await insertUser(sql, userFromNameParts(body.first_name, body.last_name, body.email));
+export const handler = commandRoute(registerUserRoute, async ({ body, caller }, sql) => {
+  const user = await insertUser(
+    sql,
+    userFromNameParts(body.first_name, body.last_name, body.email),
+    ownerOfNewUser(caller),
+  );
   return { statusCode: 201, body: asUsersDemoUser(user), events: [userCreated(user)] };
 });
