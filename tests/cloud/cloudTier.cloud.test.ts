@@ -15,6 +15,8 @@ import {
   expectedInvoices,
 } from '../../infra/consistency/expectedReadModels.ts';
 import { projectionCatalog, projectionNames } from '../../functions/projectors/catalog.ts';
+import { contractFetch } from '../support/apiContract.ts';
+import { describeOwnerAccess } from '../support/ownerAccess.ts';
 import { describeSeedFlows } from '../support/seedFlows.ts';
 import { roleAllows } from './support/awsEndpoint.ts';
 import { startCloudStack, type CloudStack } from './support/cloudStack.ts';
@@ -76,6 +78,30 @@ describe('prepareBackend after a first deploy', () => {
 
 describe('the seed flows through the HTTP API of the template', () => {
   describeSeedFlows(() => stack);
+});
+
+describe('per-owner access through the HTTP API of the template', () => {
+  // the foundation stack's administrators: its Cognito group, as the template's default adminClaim reads
+  describeOwnerAccess(() => stack, { 'cognito:groups': ['admin'] });
+});
+
+describe('signing in, checked by the Lambdas', () => {
+  it('answers a missing or refused token with a 401 problem details, not API Gateway’s message', async () => {
+    for (const headers of [{}, { Authorization: 'Bearer not-a-token' }]) {
+      const response = await contractFetch(`${stack.baseUrl}/todos`, { headers });
+      expect(response.status).toBe(401);
+      expect(response.headers.get('content-type')).toBe('application/problem+json');
+      expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    }
+  });
+
+  it('gives the functions the issuer’s keys through the issuerKeys function, for those in the VPC', () => {
+    const asked = stack.calls.filter(
+      (call) => call.action === 'lambda:InvokeFunction' && call.resource === fn('issuerKeys').arn,
+    );
+    expect(asked.map((call) => call.functionName)).toContain(fn('createTodo').name);
+    expect(stack.denials).toEqual([]);
+  });
 });
 
 describe('a request no route of the template takes', () => {

@@ -7,7 +7,7 @@
 // - the tables and the queue created from the template's resources, as CloudFormation would;
 // - PostgreSQL and RabbitMQ behind TLS, as RDS and Amazon MQ (tlsEndpoints.ts), on a database and a
 //   virtual host of their own, empty until `prepareBackend` runs, as after a first deploy;
-// - the HTTP API from the template's routes and JWT authorizer (httpApi.ts);
+// - the HTTP API from the template's routes (httpApi.ts), the token issuer a test issuer;
 // - each Amazon MQ event source mapping with the template's queue, batch size and window, at its
 //   documented worst: a failed batch goes back to the broker whole and comes again redelivered, and
 //   a batch may come twice;
@@ -231,7 +231,11 @@ export async function startCloudStack(options: CloudStackOptions = {}) {
       runtime,
       invoke,
       issuer,
-      authorization: async () => `Bearer ${await issuer.mintToken({ sub: 'cloud-tier-user' })}`,
+      /** an administrator's bearer token (the seed flows act for customers with no user) */
+      authorization: async () =>
+        `Bearer ${await issuer.mintToken({ sub: 'cloud-tier-operator', 'cognito:groups': ['admin'] })}`,
+      /** a token of the issuer with these claims */
+      tokenFor: (claims: Record<string, unknown>) => issuer.mintToken(claims),
       /** `prepareBackend`, as after a deploy; then the event sources start */
       async prepare() {
         prepared = await invoke(named('prepareBackend').name, {});

@@ -46,7 +46,6 @@ export interface CloudRoute {
   /** e.g. `/users/{id}`, or `$default` for the route that takes what no other does */
   path: string;
   functionName: string;
-  jwt?: { issuer: string; audience: string[] };
 }
 
 export interface CloudMapping {
@@ -231,21 +230,11 @@ export async function readCloudService(packageDirectory: string, stack: string):
         : ((p.RouteKey as string).split(' ') as [string, string]);
     const written = template.Resources[id]!.Properties!;
     const integration = resolved[referenced(written.Target)!]!;
-    const authorizerId = referenced(written.AuthorizerId);
-    const authorizer = authorizerId ? resolved[authorizerId] : undefined;
-    return {
-      method,
-      path,
-      functionName: functionNamed(integration.Properties.IntegrationUri),
-      ...(p.AuthorizationType === 'JWT' && authorizer
-        ? {
-            jwt: {
-              issuer: authorizer.Properties.JwtConfiguration.Issuer,
-              audience: authorizer.Properties.JwtConfiguration.Audience,
-            },
-          }
-        : {}),
-    };
+    // the Lambdas check tokens themselves (docs/decisions.md); this tier models no authorizer
+    if ((p.AuthorizationType ?? 'NONE') !== 'NONE') {
+      throw new Error(`${p.RouteKey}: the template has an authorizer, which the cloud tier does not model`);
+    }
+    return { method, path, functionName: functionNamed(integration.Properties.IntegrationUri) };
   });
 
   const mappings: CloudMapping[] = ofType('AWS::Lambda::EventSourceMapping').map(([, { Properties: p }]) => {

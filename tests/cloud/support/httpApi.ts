@@ -1,12 +1,10 @@
 // The cloud tier's API Gateway HTTP API: the template's routes, each an AWS_PROXY integration with
-// payload format 2.0, with the JWT authorizer where the route names one. It builds the event as API
-// Gateway documents it ("Working with AWS Lambda proxy integrations for HTTP APIs"), maps the result
-// back the same way, answers 401 for a token the authorizer refuses, 404 for a route it lacks and 500
-// when the function fails.
+// payload format 2.0 and no authorizer (the Lambdas check tokens). It builds the event as API Gateway
+// documents it ("Working with AWS Lambda proxy integrations for HTTP APIs"), maps the result back the
+// same way, answers 404 for a route it lacks and 500 when the function fails.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import { ACCOUNT, REGION, type CloudRoute } from './cloudTemplate.ts';
 
 interface Match {
@@ -64,40 +62,13 @@ function matchDeclared(routes: CloudRoute[], method: string, path: string): Matc
 const routeKey = (route: CloudRoute) =>
   route.path === '$default' ? '$default' : `${route.method} ${route.path}`;
 
-/** How API Gateway passes claims: every value as a string, arrays as `[a b]`. */
-const claimValue = (value: unknown) =>
-  Array.isArray(value) ? `[${value.join(' ')}]` : typeof value === 'string' ? value : JSON.stringify(value);
-
 export interface HttpApiOptions {
   routes: CloudRoute[];
   invoke: (functionName: string, event: unknown) => Promise<unknown>;
 }
 
 export async function startHttpApi(options: HttpApiOptions) {
-  const keySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
   const apiId = 'cloudtier';
-
-  async function authorize(route: CloudRoute, header: string | undefined): Promise<JWTPayload | undefined> {
-    const token = /^Bearer (.+)$/i.exec(header ?? '')?.[1];
-    if (!token || !route.jwt) return undefined;
-    const { issuer, audience } = route.jwt;
-    let keys = keySets.get(issuer);
-    if (!keys) {
-      const discovery = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as {
-        jwks_uri: string;
-      };
-      keys = createRemoteJWKSet(new URL(discovery.jwks_uri));
-      keySets.set(issuer, keys);
-    }
-    try {
-      const { payload } = await jwtVerify(token, keys, { issuer });
-      // the audience is `aud`, or `client_id` for a token without one (Cognito access tokens)
-      const audiences = payload.aud === undefined ? [payload.client_id] : [payload.aud].flat();
-      return audiences.some((candidate) => audience.includes(String(candidate))) ? payload : undefined;
-    } catch {
-      return undefined;
-    }
-  }
 
   async function handle(request: IncomingMessage, response: ServerResponse) {
     const chunks: Buffer[] = [];
@@ -111,12 +82,6 @@ export async function startHttpApi(options: HttpApiOptions) {
     };
     const match = matchRoute(options.routes, method, url.pathname);
     if (!match) return send(404, { message: 'Not Found' });
-
-    let claims: JWTPayload | undefined;
-    if (match.route.jwt) {
-      claims = await authorize(match.route, request.headers.authorization);
-      if (!claims) return send(401, { message: 'Unauthorized' }, { 'www-authenticate': 'Bearer' });
-    }
 
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(request.headers)) {
@@ -161,16 +126,6 @@ export async function startHttpApi(options: HttpApiOptions) {
         stage: '$default',
         time: now.toISOString(),
         timeEpoch: now.getTime(),
-        ...(claims
-          ? {
-              authorizer: {
-                jwt: {
-                  claims: Object.fromEntries(Object.entries(claims).map(([k, v]) => [k, claimValue(v)])),
-                  scopes: typeof claims.scope === 'string' ? claims.scope.split(' ') : null,
-                },
-              },
-            }
-          : {}),
       },
       ...(body.length ? { body: textual ? body.toString() : body.toString('base64') } : {}),
       isBase64Encoded: body.length > 0 && !textual,
