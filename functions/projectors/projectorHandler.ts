@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { dynamoDb } from '../shared/aws.ts';
 import { logger } from '../shared/logger.ts';
+import { emitMetrics, metricNames, MetricUnit } from '../shared/metrics.ts';
 import type { AmazonMqRabbitEvent } from './amazonMqEvent.ts';
 import { applyBatch, type BatchResult } from './applyBatch.ts';
 import type { ParkedEvent } from './parkedEvent.ts';
@@ -71,6 +72,15 @@ export function projectorHandler<Item extends object>(projection: Projection<Ite
       }),
     };
     logger.info('applied a batch', { projector: projection.name, ...summary });
+    // how far it is behind, and what it holds, the relay measures: it does so even when this stands still
+    emitMetrics(
+      { projector: projection.name },
+      {
+        [metricNames.appliedEvents]: [MetricUnit.Count, result.applied],
+        [metricNames.duplicateEvents]: [MetricUnit.Count, result.duplicates],
+        [metricNames.parkedEvents]: [MetricUnit.Count, result.parked.length],
+      },
+    );
     return summary;
   };
 }

@@ -17,6 +17,7 @@ import {
   type HttpResult,
   type RouteContext,
 } from './middlewares.ts';
+import { observability } from './observability.ts';
 import { parseOrThrow } from './validation.ts';
 
 // The middleware would send an empty Reporting-Endpoints header (this API has no reporting endpoint);
@@ -62,6 +63,7 @@ export function httpRoute<B = undefined, P = undefined, Q = undefined>(
     .use(httpSecurityHeaders(securityHeaderOptions))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(correlationIds())
+    .use(observability())
     .use(accessLog())
     .use(errorResponses())
     .use(authentication(access, authenticationModeOfThisProcess()));
