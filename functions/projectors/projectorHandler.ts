@@ -8,6 +8,7 @@ import type { Context } from 'aws-lambda';
 import { dynamoDb } from '../shared/aws.ts';
 import { logger } from '../shared/logger.ts';
 import { emitMetrics, metricNames, MetricUnit } from '../shared/metrics.ts';
+import { traced } from '../shared/tracer.ts';
 import type { AmazonMqRabbitEvent } from './amazonMqEvent.ts';
 import { applyBatch, type BatchResult } from './applyBatch.ts';
 import type { ParkedEvent } from './parkedEvent.ts';
@@ -42,7 +43,7 @@ export function projectorHandler<Item extends object>(projection: Projection<Ite
     await parkEvents(projection.name, parked);
   };
 
-  return async (batch: AmazonMqRabbitEvent, context?: Pick<Context, 'getRemainingTimeInMillis'>) => {
+  return traced(async (batch: AmazonMqRabbitEvent, context?: Pick<Context, 'getRemainingTimeInMillis'>) => {
     const deadline =
       Date.now() + (context?.getRemainingTimeInMillis() ?? DEFAULT_TIME_LEFT_MS) - DEADLINE_SAFETY_MS;
     // read per batch: a rebuild may switch the table between two batches
@@ -82,5 +83,5 @@ export function projectorHandler<Item extends object>(projection: Projection<Ite
       },
     );
     return summary;
-  };
+  });
 }

@@ -12,6 +12,7 @@ import {
 import { brokerUrl, settings } from '../shared/config.ts';
 import { logger } from '../shared/logger.ts';
 import { emitMetrics, metricNames, MetricUnit } from '../shared/metrics.ts';
+import { traced } from '../shared/tracer.ts';
 import { postgresPool } from '../shared/postgres.ts';
 import { readCheckpoint } from '../shared/queries/projectionProgress.ts';
 import { rabbitPublisher } from './eventPublisher.ts';
@@ -91,34 +92,38 @@ async function healOnDemand({ projectors }: HealRequest['heal']) {
   return { healed: await heal(true, projectors) };
 }
 
-export const handler = async (
-  input?: Partial<RedriveRequest & HealRequest>,
-): Promise<(RelayResult & { healed: HealedRange[] }) | { requeued: number } | { healed: HealedRange[] }> => {
-  if (input?.redrive) return requeueForRedrive(input.redrive);
-  if (input?.heal) return healOnDemand(input.heal);
-  const result = await relayEvents(await postgresPool(), publisher, settings.RELAY_BATCH_SIZE, emitBatch);
-  if (result.published > 0) logger.info('relayed events', { ...result });
-  if (result.published > 0 || headOutdated) {
-    try {
-      await writeStreamHead(await readRelayProgress(await postgresPool()));
-      headOutdated = false;
-    } catch (error) {
-      headOutdated = true;
-      logger.warn('could not record the stream head; sync-status lags until the next run', {
-        reason: error instanceof Error ? error.message : String(error),
+export const handler = traced(
+  async (
+    input?: Partial<RedriveRequest & HealRequest>,
+  ): Promise<
+    (RelayResult & { healed: HealedRange[] }) | { requeued: number } | { healed: HealedRange[] }
+  > => {
+    if (input?.redrive) return requeueForRedrive(input.redrive);
+    if (input?.heal) return healOnDemand(input.heal);
+    const result = await relayEvents(await postgresPool(), publisher, settings.RELAY_BATCH_SIZE, emitBatch);
+    if (result.published > 0) logger.info('relayed events', { ...result });
+    if (result.published > 0 || headOutdated) {
+      try {
+        await writeStreamHead(await readRelayProgress(await postgresPool()));
+        headOutdated = false;
+      } catch (error) {
+        headOutdated = true;
+        logger.warn('could not record the stream head; sync-status lags until the next run', {
+          reason: error instanceof Error ? error.message : String(error),
+        });
+      }
+    }
+    let healed: HealedRange[] = [];
+    if (Date.now() - lastHealCheck >= HEAL_CHECK_INTERVAL_MS) {
+      lastHealCheck = Date.now();
+      // a failed look costs a heal its delay, never the relay its run
+      healed = await heal(false).catch((error: unknown) => {
+        logger.warn('could not look for gaps in the streams', {
+          reason: error instanceof Error ? error.message : String(error),
+        });
+        return [];
       });
     }
-  }
-  let healed: HealedRange[] = [];
-  if (Date.now() - lastHealCheck >= HEAL_CHECK_INTERVAL_MS) {
-    lastHealCheck = Date.now();
-    // a failed look costs a heal its delay, never the relay its run
-    healed = await heal(false).catch((error: unknown) => {
-      logger.warn('could not look for gaps in the streams', {
-        reason: error instanceof Error ? error.message : String(error),
-      });
-      return [];
-    });
-  }
-  return { ...result, healed };
-};
+    return { ...result, healed };
+  },
+);

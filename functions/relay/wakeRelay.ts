@@ -3,6 +3,7 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { settings } from '../shared/config.ts';
 import { logger } from '../shared/logger.ts';
+import { tracer } from '../shared/tracer.ts';
 
 let lambda: LambdaClient | undefined;
 
@@ -12,10 +13,12 @@ export async function wakeRelay(): Promise<void> {
     logger.warn('RELAY_WAKE=invoke but RELAY_FUNCTION_NAME is not set; the schedule will relay');
     return;
   }
-  lambda ??= new LambdaClient({
-    region: settings.AWS_REGION,
-    ...(settings.LAMBDA_ENDPOINT ? { endpoint: settings.LAMBDA_ENDPOINT } : {}),
-  });
+  lambda ??= tracer.captureAWSv3Client(
+    new LambdaClient({
+      region: settings.AWS_REGION,
+      ...(settings.LAMBDA_ENDPOINT ? { endpoint: settings.LAMBDA_ENDPOINT } : {}),
+    }),
+  );
   try {
     await lambda.send(
       new InvokeCommand({ FunctionName: settings.RELAY_FUNCTION_NAME, InvocationType: 'Event' }),

@@ -156,8 +156,37 @@ describe('the packaged template', () => {
     // plus health, the relay, prepareBackend and the fallback
     expect(functions).toHaveLength(commands.length + queries.length + projectors.length + 4);
     for (const [, fn] of functions) expect(fn.Properties.Runtime).toBe('nodejs24.x');
+    // 1.5 to 2.0 MB, source maps and the tracer's X-Ray SDK included
     for (const file of (await readdir(packageDirectory)).filter((name) => name.endsWith('.zip'))) {
-      expect((await stat(`${packageDirectory}/${file}`)).size, file).toBeLessThan(2_000_000);
+      expect((await stat(`${packageDirectory}/${file}`)).size, file).toBeLessThan(2_500_000);
+    }
+  });
+
+  it('traces every function with X-Ray, each role allowing it to send its segments and nothing more inherited', () => {
+    const functions = ofType('AWS::Lambda::Function');
+    for (const [name, fn] of functions) expect(fn.Properties.TracingConfig, name).toEqual({ Mode: 'Active' });
+    const tracing = {
+      Effect: 'Allow',
+      Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+      Resource: '*',
+    };
+    for (const name of [
+      ...commands,
+      ...queries,
+      ...projectors,
+      'health',
+      'relayEvents',
+      'prepareBackend',
+      'fallback',
+    ]) {
+      const statements = statementsOf(name);
+      expect(statements, name).toContainEqual(tracing);
+      // the fallback's own list is empty: logs and tracing are all it may do
+      if (name === 'fallback')
+        expect(statements.map((statement) => statement.Action[0])).toEqual([
+          'logs:CreateLogStream',
+          'xray:PutTraceSegments',
+        ]);
     }
   });
 

@@ -1,8 +1,10 @@
-// What the shared HTTP stack reports of each request beside its log line: its latency and outcome by
-// route, as metrics (functions/shared/metrics.ts). One middleware list, used once in httpRoute.ts.
+// What the shared HTTP stack reports of each request beside its log line: a trace of it (tracer.ts),
+// and its latency and outcome by route, as metrics (metrics.ts). One middleware list, used once in
+// httpRoute.ts.
 import type middy from '@middy/core';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { emitMetrics, metricNames, metrics as sharedMetrics, MetricUnit } from '../metrics.ts';
+import { traceInvocations } from '../tracer.ts';
 import type { HttpEvent, HttpResult, RouteContext } from './middlewares.ts';
 
 type Middleware = middy.MiddlewareObj<HttpEvent, HttpResult, Error, RouteContext>;
@@ -40,5 +42,5 @@ export function requestMetrics(metrics: Metrics = sharedMetrics): Middleware {
   };
 }
 
-/** The stack's observability, in the order it runs. */
-export const observability = (): Middleware[] => [requestMetrics()];
+/** The stack's observability, in the order it runs: the trace's subsegment encloses the rest. */
+export const observability = (): Middleware[] => [traceInvocations() as Middleware, requestMetrics()];
