@@ -5,7 +5,8 @@ import { defineConfig } from 'vitest/config';
 // packaged artifact of a cloud stage as Lambda runs it, *.e2e.test.ts drives the HTTP API of
 // `npm run dev`.
 // Metrics are EMF lines on stdout, for CloudWatch: in tests they would be noise (a test that checks
-// them turns them on for itself). The cloud tier's functions get their template's environment.
+// them turns them on for itself). The cloud tier's functions get their template's environment; the
+// end-to-end tests leave `npm run dev` to its own default (off unless --verbose), which they check.
 const env = { POWERTOOLS_METRICS_DISABLED: 'true' };
 
 export default defineConfig({
@@ -56,7 +57,6 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
-          env,
           include: ['tests/e2e/**/*.e2e.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
