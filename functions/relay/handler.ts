@@ -92,38 +92,36 @@ async function healOnDemand({ projectors }: HealRequest['heal']) {
   return { healed: await heal(true, projectors) };
 }
 
-export const handler = traced(
-  async (
-    input?: Partial<RedriveRequest & HealRequest>,
-  ): Promise<
-    (RelayResult & { healed: HealedRange[] }) | { requeued: number } | { healed: HealedRange[] }
-  > => {
-    if (input?.redrive) return requeueForRedrive(input.redrive);
-    if (input?.heal) return healOnDemand(input.heal);
-    const result = await relayEvents(await postgresPool(), publisher, settings.RELAY_BATCH_SIZE, emitBatch);
-    if (result.published > 0) logger.info('relayed events', { ...result });
-    if (result.published > 0 || headOutdated) {
-      try {
-        await writeStreamHead(await readRelayProgress(await postgresPool()));
-        headOutdated = false;
-      } catch (error) {
-        headOutdated = true;
-        logger.warn('could not record the stream head; sync-status lags until the next run', {
-          reason: error instanceof Error ? error.message : String(error),
-        });
-      }
-    }
-    let healed: HealedRange[] = [];
-    if (Date.now() - lastHealCheck >= HEAL_CHECK_INTERVAL_MS) {
-      lastHealCheck = Date.now();
-      // a failed look costs a heal its delay, never the relay its run
-      healed = await heal(false).catch((error: unknown) => {
-        logger.warn('could not look for gaps in the streams', {
-          reason: error instanceof Error ? error.message : String(error),
-        });
-        return [];
+async function run(
+  input?: Partial<RedriveRequest & HealRequest>,
+): Promise<(RelayResult & { healed: HealedRange[] }) | { requeued: number } | { healed: HealedRange[] }> {
+  if (input?.redrive) return requeueForRedrive(input.redrive);
+  if (input?.heal) return healOnDemand(input.heal);
+  const result = await relayEvents(await postgresPool(), publisher, settings.RELAY_BATCH_SIZE, emitBatch);
+  if (result.published > 0) logger.info('relayed events', { ...result });
+  if (result.published > 0 || headOutdated) {
+    try {
+      await writeStreamHead(await readRelayProgress(await postgresPool()));
+      headOutdated = false;
+    } catch (error) {
+      headOutdated = true;
+      logger.warn('could not record the stream head; sync-status lags until the next run', {
+        reason: error instanceof Error ? error.message : String(error),
       });
     }
-    return { ...result, healed };
-  },
-);
+  }
+  let healed: HealedRange[] = [];
+  if (Date.now() - lastHealCheck >= HEAL_CHECK_INTERVAL_MS) {
+    lastHealCheck = Date.now();
+    // a failed look costs a heal its delay, never the relay its run
+    healed = await heal(false).catch((error: unknown) => {
+      logger.warn('could not look for gaps in the streams', {
+        reason: error instanceof Error ? error.message : String(error),
+      });
+      return [];
+    });
+  }
+  return { ...result, healed };
+}
+
+export const handler = traced(run);
