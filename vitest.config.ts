@@ -4,12 +4,18 @@ import { defineConfig } from 'vitest/config';
 // RabbitMQ, *.chaos.test.ts proves behaviour under faults and hostile input, *.cloud.test.ts runs the
 // packaged artifact of a cloud stage as Lambda runs it, *.e2e.test.ts drives the HTTP API of
 // `npm run dev`.
+// Metrics are EMF lines on stdout, for CloudWatch: in tests they would be noise (a test that checks
+// them turns them on for itself). The cloud tier's functions get their template's environment; the
+// end-to-end tests leave `npm run dev` to its own default (off unless --verbose), which they check.
+const env = { POWERTOOLS_METRICS_DISABLED: 'true' };
+
 export default defineConfig({
   test: {
     projects: [
       {
         test: {
           name: 'unit',
+          env,
           include: ['{functions,infra,events,client}/**/*.test.ts', 'tests/support/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', '**/*.e2e.test.ts', '**/node_modules/**'],
         },
@@ -17,6 +23,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
+          env,
           include: ['{functions,infra,events,client}/**/*.int.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
@@ -29,6 +36,7 @@ export default defineConfig({
         test: {
           // faults and hostile input; `npm test` runs it short (CHAOS_PROFILE=short)
           name: 'chaos',
+          env,
           include: ['tests/chaos/**/*.chaos.test.ts'],
           testTimeout: 300_000,
           hookTimeout: 120_000,
@@ -39,6 +47,7 @@ export default defineConfig({
         test: {
           // the packaged artifact of a cloud stage, run as Lambda runs it (tests/cloud/support)
           name: 'cloud',
+          env,
           include: ['tests/cloud/**/*.cloud.test.ts'],
           testTimeout: 180_000,
           hookTimeout: 300_000,

@@ -6,13 +6,14 @@ import { setupTopology } from './brokerTopology.ts';
 import { MIGRATIONS_DIR, migrateDatabase } from './schemaMigrations.ts';
 import { brokerUrl, databaseUrl, settings } from '../shared/config.ts';
 import { logger } from '../shared/logger.ts';
+import { traced } from '../shared/tracer.ts';
 
 // the SQL files travel beside the bundle (serverless.yml's package patterns), not inside it
 const migrationsDirectory = process.env.LAMBDA_TASK_ROOT
   ? `${process.env.LAMBDA_TASK_ROOT}/infra/postgres/migrations`
   : MIGRATIONS_DIR;
 
-export const handler = async () => {
+export const handler = traced(async () => {
   const migrations = await migrateDatabase(
     await databaseUrl(),
     (message) => logger.info(message),
@@ -26,4 +27,4 @@ export const handler = async () => {
   }
   logger.info('backend prepared', { migrations });
   return { migrations, topology: 'ready' };
-};
+});

@@ -7,6 +7,8 @@ import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { dynamoDb } from '../shared/aws.ts';
 import { logger } from '../shared/logger.ts';
+import { emitMetrics, metricNames, MetricUnit } from '../shared/metrics.ts';
+import { traced } from '../shared/tracer.ts';
 import type { AmazonMqRabbitEvent } from './amazonMqEvent.ts';
 import { applyBatch, type BatchResult } from './applyBatch.ts';
 import type { ParkedEvent } from './parkedEvent.ts';
@@ -41,7 +43,7 @@ export function projectorHandler<Item extends object>(projection: Projection<Ite
     await parkEvents(projection.name, parked);
   };
 
-  return async (batch: AmazonMqRabbitEvent, context?: Pick<Context, 'getRemainingTimeInMillis'>) => {
+  return traced(async (batch: AmazonMqRabbitEvent, context?: Pick<Context, 'getRemainingTimeInMillis'>) => {
     const deadline =
       Date.now() + (context?.getRemainingTimeInMillis() ?? DEFAULT_TIME_LEFT_MS) - DEADLINE_SAFETY_MS;
     // read per batch: a rebuild may switch the table between two batches
@@ -71,6 +73,15 @@ export function projectorHandler<Item extends object>(projection: Projection<Ite
       }),
     };
     logger.info('applied a batch', { projector: projection.name, ...summary });
+    // how far it is behind, and what it holds, the relay measures: it does so even when this stands still
+    emitMetrics(
+      { projector: projection.name },
+      {
+        [metricNames.appliedEvents]: [MetricUnit.Count, result.applied],
+        [metricNames.duplicateEvents]: [MetricUnit.Count, result.duplicates],
+        [metricNames.parkedEvents]: [MetricUnit.Count, result.parked.length],
+      },
+    );
     return summary;
-  };
+  });
 }

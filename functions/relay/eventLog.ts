@@ -59,6 +59,20 @@ export async function readStream(
   return rows;
 }
 
+/** When the event numbered `sequence` in `stream` happened, if the stream has that number. */
+export async function occurredAtOf(
+  sql: pg.Pool | pg.PoolClient,
+  stream: string,
+  sequence: number,
+): Promise<Date | undefined> {
+  const { rows } = await sql.query<{ occurred_at: Date }>(
+    `SELECT e.occurred_at FROM stream_sequences q JOIN event_log e ON e.position = q.position
+     WHERE q.stream = $1 AND q.sequence = $2`,
+    [stream, sequence],
+  );
+  return rows[0]?.occurred_at;
+}
+
 export interface RelayProgress {
   headPosition: number;
   headOccurredAt: string | null;

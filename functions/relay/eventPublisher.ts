@@ -39,13 +39,34 @@ const headersOf = (event: DomainEvent, sequences: StreamSequences) => ({
   ),
 });
 
-/** `url` may be a function: the broker's credentials are fetched when the first message is sent. */
-export function rabbitPublisher(url: string | (() => Promise<string>), exchange: string): EventPublisher {
+/** How the broker answers credentials it does not take: `403 (ACCESS-REFUSED)` in the handshake. */
+const ACCESS_REFUSED = /\b403\b|ACCESS[-_]REFUSED/;
+
+/** Where the broker is, with credentials; `forceFetch` after the broker refused the last ones. */
+export type BrokerUrl = string | ((options?: { forceFetch?: boolean }) => Promise<string>);
+
+/** Connects with the current credentials; refused, once more with credentials fetched now (a rotation). */
+async function connect(url: BrokerUrl): Promise<ChannelModel> {
+  if (typeof url === 'string') return amqp.connect(url, { timeout: 3_000 });
+  try {
+    return await amqp.connect(await url(), { timeout: 3_000 });
+  } catch (error) {
+    if (!(error instanceof Error && ACCESS_REFUSED.test(error.message))) throw error;
+    return amqp.connect(await url({ forceFetch: true }), { timeout: 3_000 });
+  }
+}
+
+/**
+ * `url` may be a function: the broker's credentials are fetched when the first message is sent, and
+ * read again at each reconnection (after a rotation, the broker may close connections and refuse
+ * the old password).
+ */
+export function rabbitPublisher(url: BrokerUrl, exchange: string): EventPublisher {
   let connecting: Promise<{ connection: ChannelModel; channel: ConfirmChannel }> | undefined;
 
   const open = () => {
     connecting ??= (async () => {
-      const connection = await amqp.connect(typeof url === 'string' ? url : await url(), { timeout: 3_000 });
+      const connection = await connect(url);
       const forget = () => {
         connecting = undefined;
       };

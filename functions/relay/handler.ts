@@ -11,12 +11,15 @@ import {
 } from '../projectors/catalog.ts';
 import { brokerUrl, settings } from '../shared/config.ts';
 import { logger } from '../shared/logger.ts';
+import { emitMetrics, metricNames, MetricUnit } from '../shared/metrics.ts';
+import { traced } from '../shared/tracer.ts';
 import { postgresPool } from '../shared/postgres.ts';
 import { readCheckpoint } from '../shared/queries/projectionProgress.ts';
 import { rabbitPublisher } from './eventPublisher.ts';
 import { healGaps, newHealMemory, type HealedRange } from './healGaps.ts';
 import { readRelayProgress } from './eventLog.ts';
-import { relayEvents, type RelayResult } from './relayEvents.ts';
+import type { ProjectorLag } from './projectorLag.ts';
+import { relayEvents, type OnPublished, type RelayResult } from './relayEvents.ts';
 import { writeStreamHead } from './streamHead.ts';
 
 /** What `npm run dlq -- redrive` sends: one projector's parked event bodies. */
@@ -47,6 +50,27 @@ async function requeueForRedrive({ projector, events }: RedriveRequest['redrive'
   return { requeued: events.length };
 }
 
+const emitBatch: OnPublished = ({ size, publishMs }) =>
+  emitMetrics(
+    {},
+    {
+      [metricNames.relayBatchSize]: [MetricUnit.Count, size],
+      [metricNames.relayPublishLatency]: [MetricUnit.Milliseconds, Math.round(publishMs)],
+    },
+  );
+
+// at every look, caught up or not: a projector's lag alarm treats a minute without a value as a
+// problem (the relay has stopped looking), so zeros are news too
+const emitLag = ({ projection, eventsBehind, secondsBehind, heldEvents }: ProjectorLag) =>
+  emitMetrics(
+    { projector: projection },
+    {
+      [metricNames.eventsBehind]: [MetricUnit.Count, eventsBehind],
+      [metricNames.secondsBehind]: [MetricUnit.Seconds, Math.round(secondsBehind)],
+      [metricNames.heldEvents]: [MetricUnit.Count, heldEvents],
+    },
+  );
+
 const heal = async (force: boolean, projections: readonly ProjectionName[] = projectionNames) =>
   healGaps(
     {
@@ -55,6 +79,7 @@ const heal = async (force: boolean, projections: readonly ProjectionName[] = pro
       readCheckpoint,
       memory: healMemory,
       log: (message, details) => logger.info(message, details),
+      observeLag: emitLag,
     },
     { healAfterMs: settings.HEAL_GAPS_AFTER_MS, limit: settings.HEAL_GAPS_LIMIT, force },
     projections,
@@ -67,12 +92,12 @@ async function healOnDemand({ projectors }: HealRequest['heal']) {
   return { healed: await heal(true, projectors) };
 }
 
-export const handler = async (
+async function run(
   input?: Partial<RedriveRequest & HealRequest>,
-): Promise<(RelayResult & { healed: HealedRange[] }) | { requeued: number } | { healed: HealedRange[] }> => {
+): Promise<(RelayResult & { healed: HealedRange[] }) | { requeued: number } | { healed: HealedRange[] }> {
   if (input?.redrive) return requeueForRedrive(input.redrive);
   if (input?.heal) return healOnDemand(input.heal);
-  const result = await relayEvents(await postgresPool(), publisher, settings.RELAY_BATCH_SIZE);
+  const result = await relayEvents(await postgresPool(), publisher, settings.RELAY_BATCH_SIZE, emitBatch);
   if (result.published > 0) logger.info('relayed events', { ...result });
   if (result.published > 0 || headOutdated) {
     try {
@@ -97,4 +122,6 @@ export const handler = async (
     });
   }
   return { ...result, healed };
-};
+}
+
+export const handler = traced(run);

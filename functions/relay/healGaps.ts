@@ -8,7 +8,8 @@ import type pg from 'pg';
 import { projectionCatalog, projectionNames, type ProjectionName } from '../projectors/catalog.ts';
 import type { Checkpoint } from '../projectors/projection.ts';
 import type { EventPublisher } from './eventPublisher.ts';
-import { readRelayProgress, readStream, toPublication } from './eventLog.ts';
+import { occurredAtOf, readRelayProgress, readStream, toPublication } from './eventLog.ts';
+import { projectorLag, type ProjectorLag } from './projectorLag.ts';
 
 export interface StreamProgress {
   stream: string;
@@ -92,9 +93,14 @@ export interface HealDependencies {
   memory: HealMemory;
   now?: () => number;
   log?: (message: string, details: Record<string, unknown>) => void;
+  /** told how far each projector looked at is behind, at every look (the relay emits it as metrics) */
+  observeLag?: (lag: ProjectorLag) => void;
 }
 
-/** Looks at every stream (or those given) and re-publishes what is missing; returns what it sent. */
+/**
+ * Looks at every stream (or those given), tells `observeLag` how far each projector is behind, and
+ * re-publishes what is missing; returns what it sent.
+ */
 export async function healGaps(
   dependencies: HealDependencies,
   options: HealOptions,
@@ -108,6 +114,11 @@ export async function healGaps(
     const stream = projectionCatalog[projection].queue;
     const head = publishedSequences[stream] ?? 0;
     const checkpoint = await dependencies.readCheckpoint(projection);
+    if (dependencies.observeLag) {
+      const applied = checkpoint?.sequence ?? 0;
+      const oldest = head > applied ? await occurredAtOf(pool, stream, applied + 1) : undefined;
+      dependencies.observeLag(projectorLag(projection, head, checkpoint, oldest, now()));
+    }
     if (head <= (checkpoint?.sequence ?? 0)) {
       memory.stuck.delete(stream);
       continue;

@@ -17,6 +17,7 @@ import { createTestDatabase, type TestDatabase } from '../../tests/support/testD
 import type { Checkpoint } from '../projectors/projection.ts';
 import { rabbitPublisher, type EventPublisher } from './eventPublisher.ts';
 import { healGaps, newHealMemory } from './healGaps.ts';
+import type { ProjectorLag } from './projectorLag.ts';
 import { readRelayProgress } from './eventLog.ts';
 import { relayEvents } from './relayEvents.ts';
 
@@ -140,6 +141,20 @@ describe('publication order', () => {
     });
     expect(after.headPosition).toBeGreaterThan(before.headPosition);
     expect(await publishedTitles()).toEqual(['once']);
+  });
+
+  it('tells of each batch the broker confirmed: its size and how long publishing it took', async () => {
+    for (const title of ['b1', 'b2', 'b3', 'b4', 'b5']) {
+      const tx = await openTransaction();
+      await tx.append(title);
+      await tx.commit();
+    }
+    const batches: { size: number; publishMs: number }[] = [];
+    const run = await relayEvents(pool, publisher, 2, (batch) => batches.push(batch));
+    expect(run.published).toBe(5);
+    expect(batches.map((batch) => batch.size)).toEqual([2, 2, 1]);
+    for (const batch of batches) expect(batch.publishMs).toBeGreaterThan(0);
+    expect(await publishedTitles()).toEqual(['b1', 'b2', 'b3', 'b4', 'b5']);
   });
 });
 
@@ -278,17 +293,34 @@ describe('gaps', () => {
     const numbers = published.map((message) => Number(message.headers['x-sequence-directory']));
     // the directory projector applied all but the last three; the broker lost those
     const checkpoint = { sequence: numbers[1]!, heldCount: 0 } as Checkpoint;
+    const lags: ProjectorLag[] = [];
+    const now = Date.now() + 60_000;
     const healed = await healGaps(
       {
         pool,
         publisher,
         readCheckpoint: async (name) => (name === 'directory' ? checkpoint : undefined),
         memory: newHealMemory(),
+        now: () => now,
+        observeLag: (lag) => lags.push(lag),
       },
       { healAfterMs: 0, limit: 100 },
       ['directory'],
     );
     expect(healed).toEqual([{ stream: 'directory', from: numbers[2], to: numbers[4], cut: false }]);
+    // how far behind it was, from the stream's head and the time of the first event it lacks
+    const { rows } = await pool.query<{ occurred_at: Date }>(
+      'SELECT occurred_at FROM event_log WHERE position = $1',
+      [published[2]!.headers.position],
+    );
+    expect(lags).toEqual([
+      {
+        projection: 'directory',
+        eventsBehind: 3,
+        secondsBehind: (now - rows[0]!.occurred_at.getTime()) / 1000,
+        heldEvents: 0,
+      },
+    ]);
     const again = await drainMessages<DomainEvent>(broker.url, 'directory');
     expect(again.map((message) => message.body)).toEqual(published.slice(2).map((message) => message.body));
     expect(again.map((message) => message.headers)).toEqual(

@@ -126,14 +126,24 @@ async function numberReadyEvents(client: pg.PoolClient, batchSize: number): Prom
   });
 }
 
-async function drain(client: pg.PoolClient, publisher: Publisher, batchSize: number): Promise<number> {
+/** Told of each batch the broker confirmed: its size, and the milliseconds from publish to confirms. */
+export type OnPublished = (batch: { size: number; publishMs: number }) => void;
+
+async function drain(
+  client: pg.PoolClient,
+  publisher: Publisher,
+  batchSize: number,
+  onPublished?: OnPublished,
+): Promise<number> {
   let published = 0;
   for (;;) {
     const numbered = await numberReadyEvents(client, batchSize);
     const { rows } = await client.query<NumberedEventRow>(TO_PUBLISH, [batchSize]);
     if (rows.length === 0 && numbered === 0) return published;
     if (rows.length === 0) continue;
+    const started = performance.now();
     await publisher.publish(rows.map(toPublication));
+    onPublished?.({ size: rows.length, publishMs: performance.now() - started });
     await markPublished(client, rows);
     published += rows.length;
   }
@@ -178,6 +188,7 @@ export async function relayEvents(
   pool: pg.Pool,
   publisher: Publisher,
   batchSize = 500,
+  onPublished?: OnPublished,
 ): Promise<RelayResult> {
   let published = 0;
   const client = await pool.connect();
@@ -188,7 +199,7 @@ export async function relayEvents(
       ]);
       if (!rows[0]!.locked) return { published, skipped: true };
       try {
-        published += await drain(client, publisher, batchSize);
+        published += await drain(client, publisher, batchSize, onPublished);
       } finally {
         await client.query('SELECT pg_advisory_unlock($1)', [RELAY_LOCK_KEY]);
       }

@@ -1,11 +1,13 @@
-// The AWS clients, created once per container from the checked config. Locally they point at the
-// embedded dynalite and sqslite (or LocalStack) through *_ENDPOINT settings.
+// The AWS clients, created once per container from the checked config, each captured by the tracer
+// (a no-op where tracing is off). Locally they point at the embedded dynalite and sqslite (or
+// LocalStack) through *_ENDPOINT settings.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
 import { AwsQueryProtocol } from '@aws-sdk/config/protocol';
 import { settings } from './config.ts';
+import { tracer } from './tracer.ts';
 
 /** Emulators accept any key; only the cloud needs real credentials (from the Lambda role). */
 const localCredentials = (endpoint: string | undefined) =>
@@ -30,12 +32,14 @@ let functionClient: LambdaClient | undefined;
 export function dynamoDb(): DynamoDBDocumentClient {
   documentClient ??= withoutSdkLogging(
     DynamoDBDocumentClient.from(
-      withoutSdkLogging(
-        new DynamoDBClient({
-          region: settings.AWS_REGION,
-          ...(settings.DYNAMODB_ENDPOINT ? { endpoint: settings.DYNAMODB_ENDPOINT } : {}),
-          ...localCredentials(settings.DYNAMODB_ENDPOINT),
-        }),
+      tracer.captureAWSv3Client(
+        withoutSdkLogging(
+          new DynamoDBClient({
+            region: settings.AWS_REGION,
+            ...(settings.DYNAMODB_ENDPOINT ? { endpoint: settings.DYNAMODB_ENDPOINT } : {}),
+            ...localCredentials(settings.DYNAMODB_ENDPOINT),
+          }),
+        ),
       ),
       { marshallOptions: { removeUndefinedValues: true } },
     ),
@@ -45,24 +49,28 @@ export function dynamoDb(): DynamoDBDocumentClient {
 
 export function sqs(): SQSClient {
   // sqslite speaks only the Query protocol; AWS and LocalStack accept it too (architecture.md)
-  queueClient ??= withoutSdkLogging(
-    new SQSClient({
-      protocol: AwsQueryProtocol,
-      region: settings.AWS_REGION,
-      ...(settings.SQS_ENDPOINT ? { endpoint: settings.SQS_ENDPOINT } : {}),
-      ...localCredentials(settings.SQS_ENDPOINT),
-    } as SQSClientConfig),
+  queueClient ??= tracer.captureAWSv3Client(
+    withoutSdkLogging(
+      new SQSClient({
+        protocol: AwsQueryProtocol,
+        region: settings.AWS_REGION,
+        ...(settings.SQS_ENDPOINT ? { endpoint: settings.SQS_ENDPOINT } : {}),
+        ...localCredentials(settings.SQS_ENDPOINT),
+      } as SQSClientConfig),
+    ),
   );
   return queueClient;
 }
 
 /** Invokes the project's other functions: the relay's wake-up, the issuer's keys. */
 export function lambda(): LambdaClient {
-  functionClient ??= withoutSdkLogging(
-    new LambdaClient({
-      region: settings.AWS_REGION,
-      ...(settings.LAMBDA_ENDPOINT ? { endpoint: settings.LAMBDA_ENDPOINT } : {}),
-    }),
+  functionClient ??= tracer.captureAWSv3Client(
+    withoutSdkLogging(
+      new LambdaClient({
+        region: settings.AWS_REGION,
+        ...(settings.LAMBDA_ENDPOINT ? { endpoint: settings.LAMBDA_ENDPOINT } : {}),
+      }),
+    ),
   );
   return functionClient;
 }

@@ -2,10 +2,18 @@
 // environment alone: a bad setting fails at cold start with its name instead of half-way through a
 // request. Locally there are defaults for this machine; in the cloud nothing falls back to a local
 // default, and the database and broker credentials come from Secrets Manager, each fetched when a
-// function first connects (databaseUrl, brokerUrl): a function that never connects, like every
-// query, needs no secret and its role grants none.
+// function first connects (databaseUrl, brokerUrl) and again after a rotation (secrets.ts): a
+// function that never connects, like every query, needs no secret and its role grants none.
 import { z } from 'zod';
-import { brokerUrlFromSecret, databaseUrlFromSecret, fetchSecretJson, unsetIfEmpty } from './secrets.ts';
+import {
+  brokerUrlFromSecret,
+  databasePasswordFromSecret,
+  databaseUrlFromSecret,
+  fetchSecretJson,
+  unsetIfEmpty,
+  type FetchOptions,
+  type PasswordSource,
+} from './secrets.ts';
 
 const optionalUrl = z.preprocess(unsetIfEmpty, z.string().url().optional());
 
@@ -103,16 +111,31 @@ function required(value: string | undefined, name: string, alternative: string):
   return value;
 }
 
-/** The PostgreSQL connection string: built from DATABASE_SECRET_ARN's secret if set, else DATABASE_URL. */
-export const databaseUrl = loadedOnce(async () =>
+/**
+ * The PostgreSQL connection string: built from DATABASE_SECRET_ARN's current secret if set (kept for
+ * a few minutes; `forceFetch` fetches it now), else DATABASE_URL.
+ */
+export const databaseUrl = async (options?: FetchOptions): Promise<string> =>
   process.env.DATABASE_SECRET_ARN
-    ? databaseUrlFromSecret(process.env, fetchSecretJson)
-    : required(settings.DATABASE_URL, 'DATABASE_URL', 'DATABASE_SECRET_ARN'),
-);
+    ? databaseUrlFromSecret(process.env, fetchSecretJson, options)
+    : required(settings.DATABASE_URL, 'DATABASE_URL', 'DATABASE_SECRET_ARN');
 
-/** The RabbitMQ connection string: built from BROKER_SECRET_ARN's secret if set, else RABBITMQ_URL. */
-export const brokerUrl = loadedOnce(async () =>
+/**
+ * Where a pool connects, and, from a secret, where each new connection takes its password: the
+ * secret's current one, so that connections opened after a rotation sign in with the new password.
+ */
+export async function databaseConnection(): Promise<{ url: string; password?: PasswordSource }> {
+  const url = await databaseUrl();
+  return process.env.DATABASE_SECRET_ARN
+    ? { url, password: databasePasswordFromSecret(process.env, fetchSecretJson) }
+    : { url };
+}
+
+/**
+ * The RabbitMQ connection string: built from BROKER_SECRET_ARN's current secret and BROKER_ENDPOINT if
+ * set (`forceFetch` after the broker refused the last one), else RABBITMQ_URL.
+ */
+export const brokerUrl = async (options?: FetchOptions): Promise<string> =>
   process.env.BROKER_SECRET_ARN
-    ? brokerUrlFromSecret(process.env, fetchSecretJson)
-    : required(settings.RABBITMQ_URL, 'RABBITMQ_URL', 'BROKER_SECRET_ARN'),
-);
+    ? brokerUrlFromSecret(process.env, fetchSecretJson, options)
+    : required(settings.RABBITMQ_URL, 'RABBITMQ_URL', 'BROKER_SECRET_ARN');

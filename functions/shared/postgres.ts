@@ -1,22 +1,76 @@
 // The PostgreSQL pool, created once per Lambda container, and the one way to run a transaction.
 import pg from 'pg';
-import { databaseUrl, loadedOnce, settings } from './config.ts';
+import { parseIntoClientConfig } from 'pg-connection-string';
+import { databaseConnection, loadedOnce, settings } from './config.ts';
 import { logger } from './logger.ts';
 import { ServiceUnavailableError } from './errors.ts';
+import type { PasswordSource } from './secrets.ts';
 
 // BIGINT ids and positions stay below 2^53, so numbers are safe and simpler than strings.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
 export type Sql = pg.PoolClient;
 
-export function createPool(connectionString: string, max = settings.PG_POOL_MAX): pg.Pool {
-  const pool = new pg.Pool({
-    connectionString,
+/** SQLSTATE invalid_password: the server refused the password (also for an unknown role). */
+const AUTHENTICATION_FAILED = '28P01';
+
+type ConnectCallback = (
+  error: Error | undefined,
+  client: pg.PoolClient | undefined,
+  done: () => void,
+) => void;
+
+/**
+ * A pool whose every new connection asks `password` for the password (node-postgres calls it per
+ * connection), and, when the server refuses it, asks again with `forceFetch` and tries once more: a
+ * rotated secret is taken at once, not when the copy in hand expires. Connections already open
+ * keep working (PostgreSQL does not end a session when its role's password changes).
+ */
+class PoolWithPasswordSource extends pg.Pool {
+  readonly #password: PasswordSource;
+
+  constructor(config: pg.PoolConfig, password: PasswordSource) {
+    super({ ...config, password: () => password() });
+    this.#password = password;
+  }
+
+  // pool.query() checks out its client through connect(callback), so both forms come here
+  override connect(): Promise<pg.PoolClient>;
+  override connect(callback: ConnectCallback): void;
+  override connect(callback?: ConnectCallback): Promise<pg.PoolClient> | void {
+    const connecting = super.connect().catch(async (error: unknown) => {
+      if ((error as { code?: string }).code !== AUTHENTICATION_FAILED) throw error;
+      logger.warn('PostgreSQL refused the password; fetching the secret again');
+      await this.#password({ forceFetch: true });
+      return super.connect();
+    });
+    if (!callback) return connecting;
+    connecting.then(
+      (client) => callback(undefined, client, () => client.release()),
+      (error: Error) => callback(error, undefined, () => undefined),
+    );
+  }
+}
+
+/**
+ * A pool on `connectionString`; with `password`, each new connection signs in with what it gives
+ * instead of the string's password (the secret's current one, in the cloud).
+ */
+export function createPool(
+  connectionString: string,
+  max = settings.PG_POOL_MAX,
+  password?: PasswordSource,
+): pg.Pool {
+  const options: pg.PoolConfig = {
     max,
     connectionTimeoutMillis: 3_000,
     // a forgotten open transaction would hold back the relay's snapshot rule; never let one linger
     idle_in_transaction_session_timeout: 30_000,
-  });
+  };
+  // a connection string's password, even an empty one, would win over the function: parse it here
+  const pool = password
+    ? new PoolWithPasswordSource({ ...parseIntoClientConfig(connectionString), ...options }, password)
+    : new pg.Pool({ connectionString, ...options });
   // an idle client that loses its server must not crash the process; the next query reconnects
   // (message and code only: the error object carries the client, connection parameters included)
   pool.on('error', (error: Error & { code?: string }) =>
@@ -37,7 +91,10 @@ export function createPool(connectionString: string, max = settings.PG_POOL_MAX)
  * The container's pool, created on first use so that importing this file connects to nothing and
  * fetches no secret.
  */
-export const postgresPool = loadedOnce(async () => createPool(await databaseUrl()));
+export const postgresPool = loadedOnce(async () => {
+  const { url, password } = await databaseConnection();
+  return createPool(url, settings.PG_POOL_MAX, password);
+});
 
 const unreachableCodes = new Set([
   'ECONNREFUSED',

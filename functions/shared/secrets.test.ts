@@ -1,5 +1,11 @@
-import { describe, expect, it } from 'vitest';
-import { brokerUrlFromSecret, databaseUrlFromSecret } from './secrets.ts';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  brokerUrlFromSecret,
+  databasePasswordFromSecret,
+  databaseUrlFromSecret,
+  secretsManagerSecrets,
+} from './secrets.ts';
 
 const secrets: Record<string, unknown> = {
   'arn:db': { username: 'app', password: 'p@ss/word', host: 'db.internal', port: 5432, dbname: 'commerce' },
@@ -50,5 +56,81 @@ describe('connection strings from Secrets Manager', () => {
         fetchSecret,
       ),
     ).toBe('postgres://relay:s3cret@db.rds.internal:5432/commerce?sslmode=require');
+  });
+});
+
+/** A Secrets Manager client that answers from `values` and counts its calls: the network stands aside. */
+function fakeSecretsManager(values: Map<string, string>) {
+  const client = new SecretsManagerClient({ region: 'us-east-1' });
+  const calls: string[] = [];
+  vi.spyOn(client, 'send').mockImplementation(async (command: unknown) => {
+    const { SecretId } = (command as GetSecretValueCommand).input;
+    calls.push(SecretId!);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    return { SecretString: values.get(SecretId!) };
+  });
+  return { client: () => client, calls };
+}
+
+describe('a secret read through Powertools Parameters', () => {
+  const arn = 'arn:db';
+  const env = { DATABASE_SECRET_ARN: arn };
+  const secret = (password: string) =>
+    JSON.stringify({ username: 'app', password, host: 'db.internal', dbname: 'commerce' });
+
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('is fetched again once it is older than its maximum age, and not before', async () => {
+    const values = new Map([[arn, secret('first')]]);
+    const secretsManager = fakeSecretsManager(values);
+    const password = databasePasswordFromSecret(
+      env,
+      secretsManagerSecrets({ client: secretsManager.client, maxAgeSeconds: 300 }),
+    );
+    expect(await password()).toBe('first');
+    values.set(arn, secret('rotated'));
+    vi.advanceTimersByTime(299_000);
+    expect(await password()).toBe('first');
+    expect(secretsManager.calls).toHaveLength(1);
+    vi.advanceTimersByTime(2_000);
+    expect(await password()).toBe('rotated');
+    expect(secretsManager.calls).toHaveLength(2);
+  });
+
+  it('is fetched at once when the server refused the copy in hand (forceFetch)', async () => {
+    const values = new Map([[arn, secret('first')]]);
+    const secretsManager = fakeSecretsManager(values);
+    const fetchSecret = secretsManagerSecrets({ client: secretsManager.client });
+    expect(await databaseUrlFromSecret(env, fetchSecret)).toContain('app:first@');
+    values.set(arn, secret('rotated'));
+    expect(await databaseUrlFromSecret(env, fetchSecret)).toContain('app:first@');
+    expect(await databasePasswordFromSecret(env, fetchSecret)({ forceFetch: true })).toBe('rotated');
+    // and the fresh copy is the one kept
+    expect(await databaseUrlFromSecret(env, fetchSecret)).toContain('app:rotated@');
+    expect(secretsManager.calls).toEqual([arn, arn]);
+  });
+
+  it('is fetched once for connections opened together, by a function that never fetched it before', async () => {
+    const secretsManager = fakeSecretsManager(new Map([[arn, secret('first')]]));
+    const password = databasePasswordFromSecret(
+      env,
+      secretsManagerSecrets({ client: secretsManager.client }),
+    );
+    expect(await Promise.all([password(), password(), password(), password()])).toEqual(
+      Array(4).fill('first'),
+    );
+    expect(secretsManager.calls).toHaveLength(1);
+  });
+
+  it('that is not JSON fails without quoting it', async () => {
+    const secretsManager = fakeSecretsManager(new Map([[arn, 'hunter2 is not json']]));
+    const failure = databaseUrlFromSecret(env, secretsManagerSecrets({ client: secretsManager.client }));
+    await expect(failure).rejects.toThrow('Invalid configuration: the secret arn:db is not JSON');
+    await expect(failure).rejects.not.toThrow(/hunter2/);
   });
 });

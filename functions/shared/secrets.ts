@@ -1,8 +1,16 @@
 // In the cloud the database and broker credentials live in Secrets Manager (as RDS and Amazon MQ
 // keep them), not in the environment: the functions get the secrets' ARNs and build a connection
-// string when they first connect (config.ts), each from the one secret it needs.
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+// string when they first connect (config.ts), each from the one secret it needs. A secret is read
+// through Powertools Parameters and kept for SECRET_MAX_AGE_SECONDS: a connection opened after a
+// rotation takes the new password within that time, or at once when the server refuses the old one
+// (the caller fetches again with `forceFetch`).
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { z } from 'zod';
+import { tracer } from './tracer.ts';
+
+/** How long a fetched secret is used before the next connection fetches it again. */
+export const SECRET_MAX_AGE_SECONDS = 300;
 
 /**
  * RDS's secret shape. A secret RDS manages for its master user holds only the username and
@@ -20,22 +28,50 @@ const brokerSecret = z.object({ username: z.string(), password: z.string() });
 /** serverless.yml renders an unset variable as '' */
 export const unsetIfEmpty = <T>(value: T): T | undefined => (value === '' ? undefined : value);
 
-export type FetchSecret = (arn: string) => Promise<unknown>;
+export interface FetchOptions {
+  /** fetch now, whatever the age of the copy in hand: the server refused what it holds */
+  forceFetch?: boolean;
+}
 
-export const fetchSecretJson: FetchSecret = async (arn) => {
-  const client = new SecretsManagerClient({});
-  try {
-    const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: arn }));
+export type FetchSecret = (arn: string, options?: FetchOptions) => Promise<unknown>;
+
+/**
+ * Secrets Manager through Powertools Parameters, each secret kept `maxAgeSeconds`. Fetches of one
+ * secret at the same moment (a pool opening its connections together) share one call. `client`
+ * makes the SDK client, on first use: a function that never connects creates none.
+ */
+export function secretsManagerSecrets(
+  options: { client?: () => SecretsManagerClient; maxAgeSeconds?: number } = {},
+): FetchSecret {
+  const maxAge = options.maxAgeSeconds ?? SECRET_MAX_AGE_SECONDS;
+  let provider: SecretsProvider | undefined;
+  const inFlight = new Map<string, Promise<unknown>>();
+  const fetchNow = async (arn: string, forceFetch: boolean) => {
+    provider ??= new SecretsProvider(options.client ? { awsSdkV3Client: options.client() } : {});
+    const text = await provider.get(arn, { maxAge, forceFetch });
     try {
-      return JSON.parse(SecretString ?? '{}');
+      return JSON.parse(typeof text === 'string' ? text : '{}');
     } catch {
       // JSON.parse's message quotes the text it failed on: the secret itself
       throw new Error(`Invalid configuration: the secret ${arn} is not JSON`);
     }
-  } finally {
-    client.destroy();
-  }
-};
+  };
+  return (arn, { forceFetch = false } = {}) => {
+    // a forced fetch never joins one that may answer from the copy in hand
+    const key = `${forceFetch}:${arn}`;
+    let fetching = inFlight.get(key);
+    if (!fetching) {
+      fetching = fetchNow(arn, forceFetch).finally(() => inFlight.delete(key));
+      inFlight.set(key, fetching);
+    }
+    return fetching;
+  };
+}
+
+/** The container's secrets (in the cloud; locally nothing reads one). */
+export const fetchSecretJson: FetchSecret = secretsManagerSecrets({
+  client: () => tracer.captureAWSv3Client(new SecretsManagerClient({})),
+});
 
 function parseSecret<T>(schema: z.ZodType<T>, value: unknown, setting: string): T {
   const parsed = schema.safeParse(value);
@@ -47,16 +83,16 @@ function parseSecret<T>(schema: z.ZodType<T>, value: unknown, setting: string): 
   return parsed.data;
 }
 
+const readDatabaseSecret = async (env: NodeJS.ProcessEnv, fetchSecret: FetchSecret, options?: FetchOptions) =>
+  parseSecret(databaseSecret, await fetchSecret(env.DATABASE_SECRET_ARN!, options), 'DATABASE_SECRET_ARN');
+
 /** DATABASE_URL from DATABASE_SECRET_ARN, with DATABASE_HOST and DATABASE_NAME where the secret lacks them. */
 export async function databaseUrlFromSecret(
   env: NodeJS.ProcessEnv,
   fetchSecret: FetchSecret,
+  options?: FetchOptions,
 ): Promise<string> {
-  const secret = parseSecret(
-    databaseSecret,
-    await fetchSecret(env.DATABASE_SECRET_ARN!),
-    'DATABASE_SECRET_ARN',
-  );
+  const secret = await readDatabaseSecret(env, fetchSecret, options);
   const host = secret.host ?? unsetIfEmpty(env.DATABASE_HOST);
   if (!host) throw new Error('Invalid configuration: DATABASE_HOST: is not set (nor host in the secret)');
   const port = secret.port ?? (Number(unsetIfEmpty(env.DATABASE_PORT)) || 5432);
@@ -68,11 +104,28 @@ export async function databaseUrlFromSecret(
   return url.toString();
 }
 
+/** The password a new PostgreSQL connection signs in with; `forceFetch` after the server refused one. */
+export type PasswordSource = (options?: FetchOptions) => Promise<string>;
+
+/** DATABASE_SECRET_ARN's current password, for each new connection of a pool. */
+export const databasePasswordFromSecret =
+  (env: NodeJS.ProcessEnv, fetchSecret: FetchSecret): PasswordSource =>
+  async (options) =>
+    (await readDatabaseSecret(env, fetchSecret, options)).password;
+
 /** RABBITMQ_URL from BROKER_SECRET_ARN and BROKER_ENDPOINT (e.g. amqps://b-1234.mq.us-east-1.amazonaws.com:5671). */
-export async function brokerUrlFromSecret(env: NodeJS.ProcessEnv, fetchSecret: FetchSecret): Promise<string> {
+export async function brokerUrlFromSecret(
+  env: NodeJS.ProcessEnv,
+  fetchSecret: FetchSecret,
+  options?: FetchOptions,
+): Promise<string> {
   if (!unsetIfEmpty(env.BROKER_ENDPOINT))
     throw new Error('Invalid configuration: BROKER_ENDPOINT: is not set');
-  const secret = parseSecret(brokerSecret, await fetchSecret(env.BROKER_SECRET_ARN!), 'BROKER_SECRET_ARN');
+  const secret = parseSecret(
+    brokerSecret,
+    await fetchSecret(env.BROKER_SECRET_ARN!, options),
+    'BROKER_SECRET_ARN',
+  );
   const url = new URL(env.BROKER_ENDPOINT!);
   url.username = encodeURIComponent(secret.username);
   url.password = encodeURIComponent(secret.password);

@@ -21,10 +21,11 @@ describe('infra/aws/foundation.yml', () => {
     const serverlessParams = new Set(
       [...(await read('serverless.yml')).matchAll(/\bparam:(\w+)/g)].map((match) => match[1]),
     );
-    // which browser origins may call the API, and how patient the relay is with a gap, are the
-    // deployment's choices, not the foundation's
+    // which browser origins may call the API, how patient the relay is with a gap, and whom the
+    // alarms tell at which thresholds are the deployment's choices, not the foundation's
     serverlessParams.delete('corsAllowedOrigins');
     serverlessParams.delete('healGapsAfterMs');
+    for (const name of serverlessParams) if (name?.startsWith('alarm')) serverlessParams.delete(name);
     expect(Object.keys(template.Outputs).sort()).toEqual([...serverlessParams].sort());
   });
 

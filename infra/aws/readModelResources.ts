@@ -73,6 +73,9 @@ function tableProperties({ name, indexes }: Pick<TableShape, 'name' | 'indexes'>
 export const tableDefinitions = (prefix: string): CreateTableCommandInput[] =>
   tableShapes(prefix).map(tableProperties);
 
+/** CloudFormation's name for the projectors' dead-letter queue. */
+export const DEAD_LETTER_QUEUE_ID = 'ProjectorDeadLetterQueue';
+
 /** Names of the SQS queues: the projectors' dead-letter queue. */
 export const queueNames = (prefix: string): string[] => [deadLetterQueueName(prefix)];
 
@@ -96,7 +99,7 @@ export function cloudFormationResources(prefix: string, protectData: boolean): R
   );
   return {
     ...tables,
-    ProjectorDeadLetterQueue: {
+    [DEAD_LETTER_QUEUE_ID]: {
       Type: 'AWS::SQS::Queue',
       // two weeks, SQS's longest: parked events wait for a fix
       Properties: { QueueName: deadLetterQueueName(prefix), MessageRetentionPeriod: 1_209_600 },

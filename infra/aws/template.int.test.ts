@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { apiRoutes } from '../../functions/apiDocs/apiRoutes.ts';
-import { projectionCatalog } from '../../functions/projectors/catalog.ts';
+import { projectionCatalog, projectionNames } from '../../functions/projectors/catalog.ts';
 import { routeKey } from '../../functions/shared/http/routeContract.ts';
 import { packageService } from '../../tests/support/packageService.ts';
 import { isRouteEvent, writtenFunctions } from '../../tests/support/serverlessFunctions.ts';
@@ -27,11 +27,17 @@ let packageDirectory: string;
 const ISSUER = 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Example';
 const AUDIENCE = 'example-app-client';
 const ORIGINS = ['https://shop.example', 'https://admin.example'];
+const ALARM_EMAIL = 'oncall@shop.example';
 beforeAll(async () => {
   packageDirectory = await mkdtemp(`${tmpdir()}/package-`);
   template = (await packageService(packageDirectory, {
     stage: 'ci',
-    params: { jwtIssuerUrl: ISSUER, jwtAudience: AUDIENCE, corsAllowedOrigins: ORIGINS.join(',') },
+    params: {
+      jwtIssuerUrl: ISSUER,
+      jwtAudience: AUDIENCE,
+      corsAllowedOrigins: ORIGINS.join(','),
+      alarmEmail: ALARM_EMAIL,
+    },
   })) as typeof template;
   resources = template.Resources;
 }, 300_000);
@@ -129,8 +135,8 @@ describe('the packaged template', () => {
       expect.arrayContaining(['health', 'getSyncStatus', 'getProductSales', 'getOpenApiDocument']),
     );
     expect(declared.get('createProduct')).toBe('administrator');
-    // its logs, nothing else
-    expect(actionsOf('issuerKeys').filter((action) => !action.startsWith('logs:'))).toEqual([]);
+    // its logs and traces, nothing else
+    expect(actionsOf('issuerKeys').filter((action) => !/^(logs|xray):/.test(action))).toEqual([]);
     expect(issuerKeys[1].Properties).not.toHaveProperty('VpcConfig');
   });
 
@@ -149,10 +155,39 @@ describe('the packaged template', () => {
     // plus health, the relay, prepareBackend, the fallback, issuerKeys and the three of the API's description
     expect(functions).toHaveLength(commands.length + queries.length + projectors.length + 8);
     for (const [, fn] of functions) expect(fn.Properties.Runtime).toBe('nodejs24.x');
+    // 1.5 to 2.0 MB, source maps and the tracer's X-Ray SDK included
     for (const file of (await readdir(packageDirectory)).filter((name) => name.endsWith('.zip'))) {
-      // the reference page's assets carry Swagger UI (about 0.6 MB zipped)
-      const limit = file === 'getApiReferenceAsset.zip' ? 2_700_000 : 2_000_000;
+      // the reference page's assets carry Swagger UI too (about 0.6 MB zipped)
+      const limit = file === 'getApiReferenceAsset.zip' ? 3_100_000 : 2_500_000;
       expect((await stat(`${packageDirectory}/${file}`)).size, file).toBeLessThan(limit);
+    }
+  });
+
+  it('traces every function with X-Ray, each role allowing it to send its segments and nothing more inherited', () => {
+    const functions = ofType('AWS::Lambda::Function');
+    for (const [name, fn] of functions) expect(fn.Properties.TracingConfig, name).toEqual({ Mode: 'Active' });
+    const tracing = {
+      Effect: 'Allow',
+      Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+      Resource: '*',
+    };
+    for (const name of [
+      ...commands,
+      ...queries,
+      ...projectors,
+      'health',
+      'relayEvents',
+      'prepareBackend',
+      'fallback',
+    ]) {
+      const statements = statementsOf(name);
+      expect(statements, name).toContainEqual(tracing);
+      // the fallback's own list is empty: logs and tracing are all it may do
+      if (name === 'fallback')
+        expect(statements.map((statement) => statement.Action[0])).toEqual([
+          'logs:CreateLogStream',
+          'xray:PutTraceSegments',
+        ]);
     }
   });
 
@@ -229,6 +264,126 @@ describe('the packaged template', () => {
     expect(ofType('AWS::SQS::Queue').map(([, queue]) => queue.Properties.QueueName)).toEqual([
       `${PREFIX}-projector-dead-letters`,
     ]);
+  });
+
+  describe('alarms', () => {
+    const alarms = () => Object.fromEntries(ofType('AWS::CloudWatch::Alarm'));
+    const toTopic = { AlarmActions: [{ Ref: 'AlarmTopic' }], OKActions: [{ Ref: 'AlarmTopic' }] };
+
+    it('on any event waiting in the dead-letter queue', () => {
+      expect(alarms().DeadLetteredEventsAlarm!.Properties).toMatchObject({
+        ...toTopic,
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [
+          { Name: 'QueueName', Value: { 'Fn::GetAtt': ['ProjectorDeadLetterQueue', 'QueueName'] } },
+        ],
+        Statistic: 'Maximum',
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+      });
+    });
+
+    it('on each projector of the catalog falling behind, on the metric and dimensions the functions emit, and on the relay falling silent', () => {
+      const environment = (
+        resources.RelayEventsLambdaFunction!.Properties.Environment as { Variables: Record<string, string> }
+      ).Variables;
+      const lag = Object.values(alarms()).filter((alarm) => alarm.Properties.MetricName === 'SecondsBehind');
+      expect(lag).toHaveLength(projectionNames.length);
+      for (const projector of projectionNames) {
+        expect(lag.map((alarm) => alarm.Properties)).toContainEqual(
+          expect.objectContaining({
+            ...toTopic,
+            Namespace: environment.POWERTOOLS_METRICS_NAMESPACE,
+            Dimensions: [
+              { Name: 'service', Value: environment.POWERTOOLS_SERVICE_NAME },
+              { Name: 'projector', Value: projector },
+            ],
+            Statistic: 'Maximum',
+            Period: 60,
+            Threshold: 300,
+            EvaluationPeriods: 5,
+            DatapointsToAlarm: 5,
+            ComparisonOperator: 'GreaterThanThreshold',
+            TreatMissingData: 'breaching',
+          }),
+        );
+      }
+      expect(environment).toMatchObject({
+        POWERTOOLS_METRICS_NAMESPACE: 'cqrs-commerce',
+        POWERTOOLS_SERVICE_NAME: 'cqrs-commerce-ci',
+        POWERTOOLS_METRICS_DISABLED: 'false',
+      });
+    });
+
+    it('on the HTTP API answering more than 5% of its requests with 5xx', () => {
+      const { Metrics, ...rest } = alarms().HttpApiServerErrorsAlarm!.Properties as {
+        Metrics: { Id: string; MetricStat?: { Metric: Record<string, unknown> }; Expression?: string }[];
+      };
+      expect(rest).toMatchObject({ ...toTopic, Threshold: 5, ComparisonOperator: 'GreaterThanThreshold' });
+      const dimensions = [
+        { Name: 'ApiId', Value: { Ref: 'HttpApi' } },
+        { Name: 'Stage', Value: '$default' },
+      ];
+      expect(Metrics.find((metric) => metric.Id === 'errors')!.MetricStat!.Metric).toEqual({
+        Namespace: 'AWS/ApiGateway',
+        MetricName: '5xx',
+        Dimensions: dimensions,
+      });
+      expect(Metrics.find((metric) => metric.Id === 'requests')!.MetricStat!.Metric).toEqual({
+        Namespace: 'AWS/ApiGateway',
+        MetricName: 'Count',
+        Dimensions: dimensions,
+      });
+      expect(Metrics.find((metric) => metric.Expression)!.Expression).toBe(
+        'IF(requests >= 10, 100 * errors / requests, 0)',
+      );
+      // the stage the alarm watches is the HTTP API's one stage
+      expect(resources.HttpApiStage!.Properties.StageName).toBe('$default');
+    });
+
+    it('notify a topic of the stack’s own, which the alarmEmail parameter is subscribed to', () => {
+      expect(ofType('AWS::SNS::Topic')).toEqual([
+        [
+          'AlarmTopic',
+          expect.objectContaining({
+            Properties: expect.objectContaining({
+              Subscription: [{ Protocol: 'email', Endpoint: ALARM_EMAIL }],
+            }),
+          }),
+        ],
+      ]);
+    });
+
+    it('notify the topic of the alarmTopicArn parameter instead, at the thresholds of the stage parameters', async () => {
+      const topicArn = 'arn:aws:sns:us-east-1:123456789012:oncall';
+      const given = (await packageService(await mkdtemp(`${tmpdir()}/package-alarms-`), {
+        stage: 'ci',
+        params: {
+          alarmTopicArn: topicArn,
+          alarmLagSeconds: '120',
+          alarmLagMinutes: '3',
+          alarm5xxPercent: '1',
+        },
+      })) as { Resources: Record<string, Resource> };
+      const types = Object.values(given.Resources).map((resource) => resource.Type);
+      expect(types).not.toContain('AWS::SNS::Topic');
+      const alarms = Object.values(given.Resources).filter(
+        (resource) => resource.Type === 'AWS::CloudWatch::Alarm',
+      );
+      expect(alarms).toHaveLength(projectionNames.length + 2);
+      for (const alarm of alarms) {
+        expect(alarm.Properties).toMatchObject({ AlarmActions: [topicArn], OKActions: [topicArn] });
+      }
+      const lag = alarms.filter((alarm) => alarm.Properties.MetricName === 'SecondsBehind');
+      for (const alarm of lag)
+        expect(alarm.Properties).toMatchObject({
+          Threshold: 120,
+          EvaluationPeriods: 3,
+          DatapointsToAlarm: 3,
+        });
+      expect(given.Resources.HttpApiServerErrorsAlarm!.Properties.Threshold).toBe(1);
+    }, 300_000);
   });
 
   it('is accepted by the CloudFormation resource specification', async () => {

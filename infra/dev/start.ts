@@ -167,6 +167,8 @@ function startOffline(env: NodeJS.ProcessEnv, instance: OfflineInstance): ChildP
         BUNDLES: 'local',
         // serverless-offline's route boxes and per-invocation lines only with --verbose
         ...(options.verbose ? {} : { SLS_LOG_LEVEL: 'warning' }),
+        // the Lambdas' metric lines (EMF, for CloudWatch) too, unless asked for
+        POWERTOOLS_METRICS_DISABLED: env.POWERTOOLS_METRICS_DISABLED ?? String(!options.verbose),
       },
     },
   );

@@ -199,6 +199,87 @@ describe('the projectors, fed as the Amazon MQ mapping feeds them at its worst',
   });
 });
 
+describe('what the functions report', () => {
+  /** the metric lines (EMF) the functions printed, with who printed them */
+  const emfLines = () =>
+    stack.logs.flatMap(({ functionName, line }) => {
+      if (!line.startsWith('{"_aws"')) return [];
+      return [{ functionName, ...(JSON.parse(line) as Record<string, unknown>) }] as (Record<
+        string,
+        unknown
+      > & {
+        functionName: string;
+        _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][] }[] };
+      })[];
+    });
+
+  it('metrics in the namespace and with the service the template sets, by route and by projector', () => {
+    const lines = emfLines();
+    const service = `cqrs-commerce-${stack.stage}`;
+    for (const line of lines) {
+      expect(line._aws.CloudWatchMetrics[0]!.Namespace).toBe('cqrs-commerce');
+      expect(line.service).toBe(service);
+    }
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        functionName: fn('placeCatalogOrder').name,
+        route: 'POST /api/orders',
+        RequestLatency: expect.any(Number),
+        ServerErrors: 0,
+        ClientErrors: 0,
+      }),
+    );
+    // the relay measures every projector's lag, and each projector tells of its batches
+    for (const projector of projectionNames) {
+      expect(lines).toContainEqual(
+        expect.objectContaining({
+          functionName: fn('relayEvents').name,
+          projector,
+          EventsBehind: expect.any(Number),
+          SecondsBehind: expect.any(Number),
+          HeldEvents: expect.any(Number),
+        }),
+      );
+      expect(lines).toContainEqual(
+        expect.objectContaining({ projector, AppliedEvents: expect.any(Number), ParkedEvents: 0 }),
+      );
+    }
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        RelayBatchSize: expect.any(Number),
+        RelayPublishLatency: expect.any(Number),
+      }),
+    );
+  });
+
+  it('a trace of every invocation, with its AWS calls, under the trace header Lambda gave it', () => {
+    const roots = new Map(
+      stack.traces.map(({ functionName, traceId }) => [/Root=([^;]+)/.exec(traceId)![1]!, functionName]),
+    );
+    const handlerSegments = stack.segments.filter((segment) => segment.name.startsWith('## '));
+    expect(handlerSegments.length).toBeGreaterThan(0);
+    for (const segment of handlerSegments) expect(roots.has(segment.trace_id)).toBe(true);
+    // the functions whose calls a trace shows: a query's DynamoDB, a command's secret and wake-up
+    const callsOf = (name: string) =>
+      stack.segments
+        .filter((segment) => segment.namespace === 'aws' && roots.get(segment.trace_id) === fn(name).name)
+        .map((segment) => `${segment.name} ${segment.aws?.operation}`);
+    expect(callsOf('getSyncStatus')).toContain('DynamoDB BatchGetItem');
+    expect(callsOf('placeCatalogOrder')).toEqual(
+      expect.arrayContaining(['SecretsManager GetSecretValue', 'Lambda Invoke']),
+    );
+    // and the X-Ray SDK never complained (of an invocation without its trace data, say)
+    const xraySdkComplaints =
+      /Missing AWS Lambda trace data|cannot be called on an AWS Lambda segment|Failed to .*segment|context missing/i;
+    expect(stack.logs.filter(({ line }) => xraySdkComplaints.test(line))).toEqual([]);
+    // the log lines carry their invocation's trace
+    const logged = stack.logs.find(
+      ({ functionName, line }) => functionName === fn('relayEvents').name && line.includes('xray_trace_id'),
+    );
+    expect(roots.has((JSON.parse(logged!.line) as { xray_trace_id: string }).xray_trace_id)).toBe(true);
+  });
+});
+
 describe('the roles of the template', () => {
   it('refused no call any function made', () => {
     expect(stack.denials).toEqual([]);

@@ -247,6 +247,8 @@ describe('the output of npm run dev', () => {
     expect(stack.output()).toMatch(/\d\d:\d\d:\d\d GET \/health 200 \d+ ms e2e-quiet-output\n/);
     expect(stack.output()).not.toMatch(/[┌│└]/);
     expect(stack.output()).not.toContain('Warning');
+    // no metric lines (EMF) either: they are for CloudWatch
+    expect(stack.output()).not.toContain('"_aws"');
   });
 });
 

@@ -17,6 +17,7 @@ import {
   type HttpResult,
   type RouteContext,
 } from './middlewares.ts';
+import { observability } from './observability.ts';
 import { routeKey, type RouteContract, type RouteSpec } from './routeContract.ts';
 import { parseOrThrow } from './validation.ts';
 
@@ -81,6 +82,7 @@ export function httpRoute<B = undefined, P = undefined, Q = undefined>(
     .use(httpSecurityHeaders(securityHeaders))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(correlationIds())
+    .use(observability())
     .use(accessLog())
     .use(errorResponses())
     .use(authentication(access, authenticationModeOfThisProcess()));

@@ -31,6 +31,7 @@ import { ACCOUNT, readCloudService, REGION, type CloudFunction } from './cloudTe
 import { packageService } from '../../support/packageService.ts';
 import { startHttpApi } from './httpApi.ts';
 import { lambdaRuntime } from './lambdaRuntime.ts';
+import { startXrayDaemon } from './xrayDaemon.ts';
 import { amqpsEndpoint, makeCertificates, postgresTlsEndpoint } from './tlsEndpoints.ts';
 
 const SERVER = 'postgres://postgres@127.0.0.1:5432';
@@ -155,7 +156,10 @@ export async function startCloudStack(options: CloudStackOptions = {}) {
       invoke,
     });
     stoppers.push(aws.stop);
+    const xray = await startXrayDaemon();
+    stoppers.push(xray.stop);
     runtime = lambdaRuntime({
+      xrayDaemonAddress: xray.address,
       packageDirectory,
       workDirectory: `${workDirectory}/functions`,
       awsEndpoint: aws.url,
@@ -228,6 +232,9 @@ export async function startCloudStack(options: CloudStackOptions = {}) {
       calls: aws.calls as ApiCall[],
       denials: aws.denials as ApiCall[],
       logs,
+      /** the segments the functions sent to X-Ray, and the trace header each invocation had */
+      segments: xray.segments,
+      traces: runtime.traces,
       runtime,
       invoke,
       issuer,

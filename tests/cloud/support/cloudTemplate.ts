@@ -36,6 +36,8 @@ export interface CloudFunction {
   timeoutSeconds: number;
   memoryMb: number;
   environment: Record<string, string>;
+  /** X-Ray tracing: `Active` when Lambda traces the function */
+  tracing: string;
   role: { name: string; arn: string; statements: PolicyStatement[] };
   /** the zip osls wrote for it, by file name */
   zip: string;
@@ -203,6 +205,7 @@ export async function readCloudService(packageDirectory: string, stack: string):
       timeoutSeconds: p.Timeout ?? 3,
       memoryMb: p.MemorySize ?? 128,
       environment: p.Environment?.Variables ?? {},
+      tracing: p.TracingConfig?.Mode ?? 'PassThrough',
       role: {
         name: physicalName(stack, roleId['Fn::GetAtt'][0], role as Resource),
         arn: resolve(roleId) as string,

@@ -43,7 +43,10 @@ try {
 }
 process.send({ type: 'ready', initMs: performance.now() - started, error: initError && describe(initError) });
 
-process.on('message', async ({ id, event, deadline, functionArn }) => {
+process.on('message', async ({ id, event, deadline, functionArn, traceId }) => {
+  // the runtime sets the invocation's trace header in the environment, where the X-Ray SDK reads it
+  if (traceId) process.env._X_AMZN_TRACE_ID = traceId;
+  else delete process.env._X_AMZN_TRACE_ID;
   if (initError) {
     process.send({ type: 'result', id, error: describe(initError) });
     return;

@@ -4,7 +4,7 @@
 // what the Lambda runtime defines. One container per function, one invocation at a time, as Lambda
 // gives each container; a container that times out is killed, and the next invocation starts cold.
 import { fork, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +38,8 @@ export interface RuntimeOptions {
   accessKeyOf: (fn: CloudFunction) => string;
   /** the certificate authorities the runtime trusts, in place of /var/runtime/ca-cert.pem */
   caFile: string;
+  /** where a function with active tracing sends its segments (the X-Ray daemon's UDP address) */
+  xrayDaemonAddress: string;
   /** each line a function prints */
   log: (functionName: string, line: string) => void;
 }
@@ -83,6 +85,8 @@ export function lambdaRuntime(options: RuntimeOptions) {
   /** each function's invocations, one after another */
   const queues = new Map<string, Promise<unknown>>();
   const unpacked = new Map<string, Promise<string>>();
+  /** the trace header each invocation of a traced function was given */
+  const traces: { functionName: string; traceId: string }[] = [];
 
   const unpack = (fn: CloudFunction) => {
     let directory = unpacked.get(fn.name);
@@ -115,6 +119,13 @@ export function lambdaRuntime(options: RuntimeOptions) {
     };
     // the runtime's CA bundle, which the template points NODE_EXTRA_CA_CERTS at, is the tier's CA here
     if (env.NODE_EXTRA_CA_CERTS) env.NODE_EXTRA_CA_CERTS = options.caFile;
+    // with active tracing Lambda runs an X-Ray daemon beside the function and says where
+    if (fn.tracing === 'Active') {
+      env.AWS_XRAY_DAEMON_ADDRESS = options.xrayDaemonAddress;
+      env._AWS_XRAY_DAEMON_ADDRESS = options.xrayDaemonAddress.split(':')[0]!;
+      env._AWS_XRAY_DAEMON_PORT = options.xrayDaemonAddress.split(':')[1]!;
+      env.AWS_XRAY_CONTEXT_MISSING = 'LOG_ERROR';
+    }
     const child = fork(bootstrap, [], {
       cwd: taskRoot,
       env,
@@ -153,6 +164,13 @@ export function lambdaRuntime(options: RuntimeOptions) {
     }
     const id = randomUUID();
     const deadline = Date.now() + fn.timeoutSeconds * 1000;
+    // each invocation of a traced function has its trace header, sampled, as Lambda gives it
+    const traceId =
+      fn.tracing === 'Active'
+        ? `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')};` +
+          `Parent=${randomBytes(8).toString('hex')};Sampled=1`
+        : undefined;
+    if (traceId) traces.push({ functionName: fn.name, traceId });
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         cleanup();
@@ -191,11 +209,12 @@ export function lambdaRuntime(options: RuntimeOptions) {
       };
       container.child.on('message', onMessage);
       container.child.once('exit', onExit);
-      container.child.send({ id, event, deadline, functionArn: fn.arn });
+      container.child.send({ id, event, deadline, functionArn: fn.arn, traceId });
     });
   }
 
   return {
+    traces,
     /** Runs `event` through the function, after whatever its container is running now. */
     invoke(fn: CloudFunction, event: unknown): Promise<unknown> {
       const result = (queues.get(fn.name) ?? Promise.resolve()).then(() => invokeOnce(fn, event));

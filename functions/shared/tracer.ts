@@ -1,0 +1,27 @@
+// X-Ray tracing (Powertools Tracer), on where Lambda runs a function with active tracing
+// (serverless.yml: provider.tracing.lambda) and off anywhere else: Powertools turns it off outside a
+// Lambda execution environment (no AWS_EXECUTION_ENV: npm run dev, the tests, the tools). Each
+// invocation is a subsegment, and each AWS SDK client is captured where it is made (aws.ts,
+// secrets.ts, wakeRelay.ts), so a trace shows every DynamoDB, SQS, Secrets Manager and Lambda call.
+import middy from '@middy/core';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import type { Context } from 'aws-lambda';
+
+export const tracer = new Tracer({ serviceName: process.env.POWERTOOLS_SERVICE_NAME || 'cqrs-commerce' });
+
+/**
+ * The middleware that makes each invocation a subsegment. Responses stay out of the traces: they
+ * hold users' names, emails and orders, which X-Ray is no place for.
+ */
+export const traceInvocations = () => captureLambdaHandler(tracer, { captureResponse: false });
+
+/** A Lambda handler that is not an HTTP route (those go through httpRoute.ts), traced. */
+export function traced<E, R>(handler: (event: E, context?: Context) => Promise<R>) {
+  const wrapped = middy<E, R>((event: E, context: Context) => handler(event, context)).use(
+    traceInvocations(),
+  );
+  // a direct call (a test, a tool) gives no context; middy would make an empty one up
+  return (event: E, context?: Context): Promise<R> =>
+    context ? wrapped(event, context) : handler(event, context);
+}
