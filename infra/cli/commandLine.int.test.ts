@@ -2,6 +2,7 @@
 // no stack trace; `--help` with its usage and 0. Each runs as npm runs it (tsx), before it connects
 // to anything.
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -9,19 +10,16 @@ import { describe, expect, it } from 'vitest';
 const run = promisify(execFile);
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 
-const tools = {
-  dev: 'infra/dev/start.ts',
-  check: 'infra/cli/check.ts',
-  dlq: 'infra/cli/dlq.ts',
-  heal: 'infra/cli/heal.ts',
-  rebuild: 'infra/cli/rebuild.ts',
-  replay: 'infra/cli/replay.ts',
-  bench: 'infra/bench/bench.ts',
-  migrate: 'infra/postgres/migrate.ts',
-  topology: 'infra/rabbitmq/setupTopology.ts',
-  'events:schemas': 'events/generateJsonSchemas.ts',
-  'fixtures:generate': 'events/generateFixture.ts',
-};
+/** Every npm script that runs a tool of ours: the last .ts file it names (a preload comes before). */
+const scripts = (
+  JSON.parse(readFileSync(`${projectRoot}/package.json`, 'utf8')) as { scripts: Record<string, string> }
+).scripts;
+const tools = Object.fromEntries(
+  Object.entries(scripts).flatMap(([name, command]) => {
+    const file = command.match(/[\w./-]+\.ts\b/g)?.at(-1);
+    return file ? [[name, file.replace(/^\.\//, '')]] : [];
+  }),
+);
 
 async function runTool(file: string, ...args: string[]) {
   try {
@@ -37,6 +35,12 @@ async function runTool(file: string, ...args: string[]) {
 }
 
 describe('the command-line tools', () => {
+  it('are every tool npm runs', () => {
+    expect(Object.keys(tools)).toEqual(
+      expect.arrayContaining(['dev', 'check', 'dlq', 'heal', 'rebuild', 'replay', 'bench', 'openapi']),
+    );
+  });
+
   it.each(Object.entries(tools))(
     'npm run %s answers an unknown flag with its usage and exit code 2',
     async (name, file) => {
@@ -49,7 +53,7 @@ describe('the command-line tools', () => {
   );
 
   it('print their usage for --help and exit 0', async () => {
-    const result = await runTool(tools.heal, '--help');
+    const result = await runTool(tools.heal!, '--help');
     expect(result).toMatchObject({ code: 0, stdout: expect.stringContaining('Usage: npm run heal') });
   });
 });
