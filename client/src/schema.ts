@@ -665,7 +665,7 @@ export interface operations {
             header?: {
                 /** @description yours if you sent a sane one, else a new one; in every log line and event */
                 "X-Correlation-Id"?: string;
-                /** @description a retry with the same key and body gets the first answer again and writes nothing; the same key with another body is a 422 */
+                /** @description a retry with the same key and body gets the first answer again and writes nothing; the same key with another body is a 422. Scoped to the route and, signed in, to the caller */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -1089,7 +1089,7 @@ export interface operations {
             header?: {
                 /** @description yours if you sent a sane one, else a new one; in every log line and event */
                 "X-Correlation-Id"?: string;
-                /** @description a retry with the same key and body gets the first answer again and writes nothing; the same key with another body is a 422 */
+                /** @description a retry with the same key and body gets the first answer again and writes nothing; the same key with another body is a 422. Scoped to the route and, signed in, to the caller */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -1556,7 +1556,7 @@ export interface operations {
             header?: {
                 /** @description yours if you sent a sane one, else a new one; in every log line and event */
                 "X-Correlation-Id"?: string;
-                /** @description a retry with the same key and body gets the first answer again and writes nothing; the same key with another body is a 422 */
+                /** @description a retry with the same key and body gets the first answer again and writes nothing; the same key with another body is a 422. Scoped to the route and, signed in, to the caller */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -2231,7 +2231,7 @@ export interface operations {
             header?: {
                 /** @description yours if you sent a sane one, else a new one; in every log line and event */
                 "X-Correlation-Id"?: string;
-                /** @description a retry with the same key and body gets the first answer again and writes nothing; the same key with another body is a 422 */
+                /** @description a retry with the same key and body gets the first answer again and writes nothing; the same key with another body is a 422. Scoped to the route and, signed in, to the caller */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -2485,7 +2485,7 @@ export interface operations {
             header?: {
                 /** @description yours if you sent a sane one, else a new one; in every log line and event */
                 "X-Correlation-Id"?: string;
-                /** @description a retry with the same key and body gets the first answer again and writes nothing; the same key with another body is a 422 */
+                /** @description a retry with the same key and body gets the first answer again and writes nothing; the same key with another body is a 422. Scoped to the route and, signed in, to the caller */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -3586,7 +3586,7 @@ export interface operations {
             header?: {
                 /** @description yours if you sent a sane one, else a new one; in every log line and event */
                 "X-Correlation-Id"?: string;
-                /** @description a retry with the same key and body gets the first answer again and writes nothing; the same key with another body is a 422 */
+                /** @description a retry with the same key and body gets the first answer again and writes nothing; the same key with another body is a 422. Scoped to the route and, signed in, to the caller */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -3813,7 +3813,7 @@ export interface operations {
             header?: {
                 /** @description yours if you sent a sane one, else a new one; in every log line and event */
                 "X-Correlation-Id"?: string;
-                /** @description a retry with the same key and body gets the first answer again and writes nothing; the same key with another body is a 422 */
+                /** @description a retry with the same key and body gets the first answer again and writes nothing; the same key with another body is a 422. Scoped to the route and, signed in, to the caller */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -4063,7 +4063,7 @@ export interface operations {
             header?: {
                 /** @description yours if you sent a sane one, else a new one; in every log line and event */
                 "X-Correlation-Id"?: string;
-                /** @description a retry with the same key and body gets the first answer again and writes nothing; the same key with another body is a 422 */
+                /** @description a retry with the same key and body gets the first answer again and writes nothing; the same key with another body is a 422. Scoped to the route and, signed in, to the caller */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -4442,7 +4442,7 @@ export interface operations {
             header?: {
                 /** @description yours if you sent a sane one, else a new one; in every log line and event */
                 "X-Correlation-Id"?: string;
-                /** @description a retry with the same key and body gets the first answer again and writes nothing; the same key with another body is a 422 */
+                /** @description a retry with the same key and body gets the first answer again and writes nothing; the same key with another body is a 422. Scoped to the route and, signed in, to the caller */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -4897,7 +4897,7 @@ export interface operations {
             header?: {
                 /** @description yours if you sent a sane one, else a new one; in every log line and event */
                 "X-Correlation-Id"?: string;
-                /** @description a retry with the same key and body gets the first answer again and writes nothing; the same key with another body is a 422 */
+                /** @description a retry with the same key and body gets the first answer again and writes nothing; the same key with another body is a 422. Scoped to the route and, signed in, to the caller */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -5208,7 +5208,7 @@ export interface operations {
             header?: {
                 /** @description yours if you sent a sane one, else a new one; in every log line and event */
                 "X-Correlation-Id"?: string;
-                /** @description a retry with the same key and body gets the first answer again and writes nothing; the same key with another body is a 422 */
+                /** @description a retry with the same key and body gets the first answer again and writes nothing; the same key with another body is a 422. Scoped to the route and, signed in, to the caller */
                 "Idempotency-Key"?: string;
             };
             path: {

@@ -37,7 +37,7 @@ const requestHeaders = (contract: RouteContract) =>
         .optional()
         .meta({
           description:
-            'a retry with the same key and body gets the first answer again and writes nothing; the same key with another body is a 422',
+            'a retry with the same key and body gets the first answer again and writes nothing; the same key with another body is a 422. Scoped to the route and, signed in, to the caller',
           example: 'order-7f3c',
         }),
     }),

@@ -89,7 +89,7 @@ it('queries keep answering from DynamoDB', async () => {
 it('/health says PostgreSQL is down and the rest is up', async () => {
   const result = await callHandler(health, { method: 'GET', path: '/health' });
   expect(result.statusCode).toBe(503);
-  expect(result.headers?.['Content-Type']).toBe('application/problem+json');
+  expect(result.headers['content-type']).toBe('application/problem+json');
   expect(result.body).toMatchObject({
     status: 503,
     code: 'dependency_down',

@@ -165,6 +165,22 @@ export function describeOwnerAccess(
       ]);
     });
 
+    it('keeps an Idempotency-Key to the caller that sent it', async () => {
+      const retry = { body: { title: 'Same key' }, headers: { 'Idempotency-Key': 'owner-test-key' } };
+      const first = await alice().POST('/todos', retry);
+      const again = await alice().POST('/todos', retry);
+      expect(again.response.headers.get('idempotent-replayed')).toBe('true');
+      expect(again.data).toEqual(first.data);
+      // the same key and body from another caller: a write of its own, not alice's answer
+      const bobs = await bob().POST('/todos', retry);
+      expect(bobs.response.status).toBe(201);
+      expect(bobs.response.headers.get('idempotent-replayed')).toBeNull();
+      expect(bobs.data?.id).not.toBe(first.data?.id);
+      // gone again, so that the lists below hold what they say
+      await alice().DELETE('/todos/{id}', { params: { path: { id: String(first.data!.id) } } });
+      await bob().DELETE('/todos/{id}', { params: { path: { id: String(bobs.data!.id) } } });
+    });
+
     it('keeps each subject’s todos its own', async () => {
       const created = await alice().POST('/todos', { body: { title: 'Alice’s errand' } });
       ids.aliceTodo = created.data!.id;

@@ -1,5 +1,6 @@
 // An HTTP command: the shared middy stack, then one transaction with idempotency and events.
 import { z } from 'zod';
+import type { Caller } from '../callers.ts';
 import { BadRequestError } from '../errors.ts';
 import { httpRoute, type RouteRequest } from '../http/httpRoute.ts';
 import { routeKey, type CommandContract } from '../http/routeContract.ts';
@@ -9,12 +10,18 @@ import { runCommand, type CommandOutcome } from './runCommand.ts';
 
 const idempotencyKey = z.string().regex(/^[\x21-\x7e]{1,255}$/);
 
+/**
+ * Where an Idempotency-Key is unique: its route, and the signed-in subject, so that another caller's
+ * request with the same key neither replays the first answer nor learns the key is taken.
+ */
+export const idempotencyScope = (route: string, caller: Caller) =>
+  caller.signedIn ? `${route} as ${caller.subject}` : route;
+
 export function commandRoute<B = undefined, P = undefined>(
   contract: CommandContract<B, P>,
   decide: (request: RouteRequest<B, P, undefined>, sql: Sql, now: Date) => Promise<CommandOutcome>,
 ) {
-  // an Idempotency-Key is scoped to its route
-  const scope = routeKey(contract);
+  const route = routeKey(contract);
   return httpRoute(contract, async (request) => {
     const key = request.headers['idempotency-key'];
     if (key !== undefined && !idempotencyKey.safeParse(key).success) {
@@ -24,6 +31,7 @@ export function commandRoute<B = undefined, P = undefined>(
         'Idempotency-Key',
       );
     }
+    const scope = idempotencyScope(route, request.caller);
     return runCommand(
       {
         correlationId: request.correlationId,
