@@ -9,7 +9,8 @@ import { userCreatedV1Data } from './versions/userCreatedV1.ts';
 /** The subject (`sub` claim) of the token that owns the entity; null: nobody's (signing in off). */
 const ownerSubject = z.string().min(1).nullable();
 
-const userData = userCreatedV1Data;
+/** user.updated: the user's fields, as user.created v1 had them (the owner never changes) */
+const userUpdatedData = userCreatedV1Data;
 
 /** user.created v2: v1 plus the subject the user is tied to. */
 export const userCreatedV2Data = userCreatedV1Data.extend({ ownerSubject });
@@ -29,7 +30,7 @@ export const orderCreatedV2Data = orderCreatedV1Data.extend({
 /** The payload of every event type at its latest version; a published shape never changes. */
 export const eventDataSchemas = {
   'user.created': userCreatedV2Data,
-  'user.updated': userData,
+  'user.updated': userUpdatedData,
   'user.deleted': z.object({ userId: id }),
   'account.created': z.object({
     accountId: id,

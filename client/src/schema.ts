@@ -51,7 +51,7 @@ export interface paths {
         };
         /**
          * List orders
-         * @description Every order, whichever dialect placed it.
+         * @description Every order, whichever dialect placed it; signed in, the caller’s own (an administrator’s: all).
          */
         get: operations["listServiceOrders"];
         put?: never;
@@ -134,7 +134,7 @@ export interface paths {
         put?: never;
         /**
          * Place a catalog order
-         * @description Stock is checked and reserved in the order’s transaction: no oversell under any concurrency. The customer need not be a user.
+         * @description Stock is checked and reserved in the order’s transaction: no oversell under any concurrency. With signing in off the customer need not be a user (the analytics seed has none); on, it must be one, the caller’s own unless an administrator orders.
          */
         post: operations["placeCatalogOrder"];
         delete?: never;
@@ -1699,6 +1699,32 @@ export interface operations {
                     });
                 };
             };
+            /** @description Not Found: user_not_found */
+            404: {
+                headers: {
+                    /** @description yours if you sent a sane one, else a new one; in every log line and event */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "user not found",
+                     *       "instance": "/order-service/orders",
+                     *       "code": "user_not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "user_not_found";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
             /** @description Payload Too Large: payload_too_large */
             413: {
                 headers: {
@@ -2602,7 +2628,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description Not Found: product_not_found */
+            /** @description Not Found: product_not_found, user_not_found */
             404: {
                 headers: {
                     /** @description yours if you sent a sane one, else a new one; in every log line and event */
@@ -2622,7 +2648,7 @@ export interface operations {
                      */
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "product_not_found";
+                        code: "product_not_found" | "user_not_found";
                     } & {
                         [key: string]: unknown;
                     });

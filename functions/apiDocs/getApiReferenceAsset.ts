@@ -13,7 +13,8 @@ const START_SCRIPT = `window.ui = SwaggerUIBundle({
   url: new URL('openapi.json', document.baseURI).href,
   dom_id: '#reference',
   deepLinking: true,
-  persistAuthorization: true,
+  // a token typed into the page is forgotten with it, not kept in the browser's storage
+  persistAuthorization: false,
   displayRequestDuration: true,
 });
 `;

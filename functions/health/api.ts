@@ -35,4 +35,5 @@ export const healthRoute = operationContract({
       examples: { ok: { status: 'ok', dependencies: { postgres: up, rabbitmq: up, dynamodb: up } } },
     },
   },
+  errors: { 503: ['dependency_down'] },
 });

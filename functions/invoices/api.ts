@@ -76,7 +76,8 @@ export const getInvoiceRoute = queryContract({
   params: z.object({
     id: z
       .string()
-      .regex(/^[1-9]\d{0,15}-\d{4}-(0[1-9]|1[0-2])$/, 'must be an invoice id such as 1-2025-04')
+      // the user id has at most 15 digits, as every id: a safe integer
+      .regex(/^[1-9]\d{0,14}-\d{4}-(0[1-9]|1[0-2])$/, 'must be an invoice id such as 1-2025-04')
       .meta({ description: 'user id, year and month', example: '1-2026-02' }),
   }),
   responses: { 200: { description: 'the invoice', body: invoice, examples: { alice: alicesInvoice } } },

@@ -43,7 +43,7 @@ export const placeServiceOrdersRoute = commandContract({
       examples: { one: { id: 1, ...testPurchase, created_at: '2026-02-11T16:35:00.000Z' } },
     },
   },
-  errors: { 403: ['forbidden'] },
+  errors: { 403: ['forbidden'], 404: ['user_not_found'] },
 });
 
 export const listServiceOrdersRoute = queryContract({
@@ -52,7 +52,8 @@ export const listServiceOrdersRoute = queryContract({
   path: '/order-service/orders',
   tag: 'invoice demo',
   summary: 'List orders',
-  description: 'Every order, whichever dialect placed it.',
+  description:
+    'Every order, whichever dialect placed it; signed in, the caller’s own (an administrator’s: all).',
   access: 'authenticated',
   projection: 'directory',
   list: true,
@@ -88,7 +89,7 @@ export const placeCatalogOrderRoute = commandContract({
   tag: 'analytics',
   summary: 'Place a catalog order',
   description:
-    'Stock is checked and reserved in the order’s transaction: no oversell under any concurrency. The customer need not be a user.',
+    'Stock is checked and reserved in the order’s transaction: no oversell under any concurrency. With signing in off the customer need not be a user (the analytics seed has none); on, it must be one, the caller’s own unless an administrator orders.',
   access: 'authenticated',
   body: catalogOrderInput,
   bodyExamples: {
@@ -104,7 +105,7 @@ export const placeCatalogOrderRoute = commandContract({
   },
   errors: {
     403: ['forbidden'],
-    404: ['product_not_found'],
+    404: ['product_not_found', 'user_not_found'],
     409: ['insufficient_stock'],
     422: ['order_too_large'],
   },

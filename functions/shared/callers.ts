@@ -6,7 +6,8 @@
 import { ForbiddenError } from './errors.ts';
 
 export type Caller =
-  | { signedIn: false }
+  /** open: signing in is off, and anyone may do anything; else a public route's caller, who owns nothing */
+  | { signedIn: false; open: boolean }
   | {
       signedIn: true;
       /** the token's `sub` */
@@ -14,12 +15,19 @@ export type Caller =
       administrator: boolean;
     };
 
-/** Signing in is off: no one in particular. */
-export const ANYONE: Caller = { signedIn: false };
+/** Signing in is off: anyone, who may do anything. */
+export const ANYONE: Caller = { signedIn: false, open: true };
+
+/** Signing in is on, and nobody signed in (a public route): may touch nothing of anyone's. */
+export const NOBODY: Caller = { signedIn: false, open: false };
+
+/** Whether the caller sees everything: an administrator, or anyone with signing in off. */
+export const seesEverything = (caller: Caller): boolean =>
+  caller.signedIn ? caller.administrator : caller.open;
 
 /** Whether `caller` may read or change what `ownerSubject` owns (null: nobody). */
-export const mayAccess = (caller: Caller, ownerSubject: string | null | undefined): boolean =>
-  !caller.signedIn || caller.administrator || (ownerSubject != null && ownerSubject === caller.subject);
+const mayAccess = (caller: Caller, ownerSubject: string | null | undefined): boolean =>
+  seesEverything(caller) || (caller.signedIn && ownerSubject != null && ownerSubject === caller.subject);
 
 /** 403 unless `caller` may touch what `ownerSubject` owns; `what` names it in the answer. */
 export function requireAccess(
@@ -30,9 +38,6 @@ export function requireAccess(
 ): void {
   if (!mayAccess(caller, ownerSubject)) throw new ForbiddenError(`${what} is not yours`, field);
 }
-
-/** Whether the caller sees everything (an administrator, or anyone with signing in off). */
-export const seesEverything = (caller: Caller): boolean => !caller.signedIn || caller.administrator;
 
 /** What a new todo (or anything a caller creates for itself) belongs to: the caller's subject. */
 export const ownerOfNew = (caller: Caller): string | null => (caller.signedIn ? caller.subject : null);

@@ -7,7 +7,8 @@ import type { NewUser, OwnedUser, User } from './user.ts';
 const USER_COLUMNS =
   'id, name, first_name AS "firstName", last_name AS "lastName", email, owner_subject AS "ownerSubject"';
 
-function duplicateEmail(error: unknown, email: string, field: string): unknown {
+/** A unique index's refusal as the conflict it means: the email taken, or the subject's one user. */
+function uniqueViolation(error: unknown, email: string, field: string): unknown {
   if (error instanceof DatabaseError && error.code === '23505' && error.constraint === 'users_email_unique') {
     return new ConflictError('email_taken', `a user with email ${email} already exists`, field);
   }
@@ -36,7 +37,7 @@ export async function insertUser(
     );
     return rows[0]!;
   } catch (error) {
-    throw duplicateEmail(error, user.email, field);
+    throw uniqueViolation(error, user.email, field);
   }
 }
 
@@ -76,7 +77,7 @@ export async function updateUserRow(sql: Sql, user: User, at: Date): Promise<voi
       [user.id, user.name, user.firstName, user.lastName, user.email, at],
     );
   } catch (error) {
-    throw duplicateEmail(error, user.email, 'email');
+    throw uniqueViolation(error, user.email, 'email');
   }
 }
 

@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
 import { apiRoutes } from '../../functions/apiDocs/apiRoutes.ts';
-import { openApiDocument, problemsOf } from '../../functions/apiDocs/openApiDocument.ts';
+import { openApiDocument } from '../../functions/apiDocs/openApiDocument.ts';
+import { problemsOf } from '../../functions/apiDocs/sharedAnswers.ts';
 import { routeKey } from '../../functions/shared/http/routeContract.ts';
 import { apiClientFiles } from './apiClientFiles.ts';
 

@@ -208,7 +208,12 @@ export function describeOwnerAccess(
       expect((await alice().GET('/users/{id}', aliceUser)).data?.first_name).toBe('Alice');
     });
 
-    it('lets an administrator read and change everything', async () => {
+    it('lets an administrator read and change everything, but order only for a user', async () => {
+      // an order for an id nobody has yet would become whoever registers it next
+      const nobodys = await ops().POST('/api/orders', {
+        body: { customerId: 999_999, items: [{ productId: ids.product, quantity: 1 }] },
+      });
+      expect([nobodys.response.status, nobodys.error?.code]).toEqual([404, 'user_not_found']);
       const users = (
         await ops().GET('/users', { headers: { 'X-Min-Position': String(alice().lastEventPosition()) } })
       ).data;

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 
 export interface HttpApiEvent {
-  httpApi: { method: string; path: string; authorizer?: { name: string } };
+  httpApi: { method: string; path: string };
 }
 
 export interface WrittenFunction {

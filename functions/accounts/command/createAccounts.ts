@@ -1,7 +1,7 @@
 // POST /system-api/accounts {user_id, address1, address2?, city, state, zip} or an array → 201
 import { commandRoute } from '../../shared/commands/commandRoute.ts';
 import { NotFoundError } from '../../shared/errors.ts';
-import { requireOwnUser } from '../../users/userAccess.ts';
+import { requireUserForWrite } from '../../users/userAccess.ts';
 import { userExists } from '../../users/userStore.ts';
 import { accountCreated, asSystemApiAccount } from '../account.ts';
 import { createAccountsRoute } from '../api.ts';
@@ -11,8 +11,9 @@ export const handler = commandRoute(createAccountsRoute, async ({ body, caller }
   const accounts = [];
   for (const [index, item] of body.items.entries()) {
     const field = body.isArray ? `[${index}].user_id` : 'user_id';
-    await requireOwnUser(sql, caller, item.user_id, field);
-    if (!(await userExists(sql, item.user_id)))
+    await requireUserForWrite(sql, caller, item.user_id, field);
+    // signed in, requireUserForWrite settled it
+    if (!caller.signedIn && !(await userExists(sql, item.user_id)))
       throw new NotFoundError('user_not_found', `user ${item.user_id} does not exist`, field);
     accounts.push(
       await insertAccount(sql, {

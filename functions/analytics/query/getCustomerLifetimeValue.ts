@@ -1,5 +1,5 @@
 // GET /api/analytics/customers/{id}/lifetime-value → {customerId, totalSpent, orderCount, lastOrderDate}
-import { requireOwnUserId } from '../../directory/query/callerScope.ts';
+import { requireUserForRead } from '../../directory/query/callerScope.ts';
 import { NotFoundError } from '../../shared/errors.ts';
 import { fromCents } from '../../shared/money.ts';
 import { queryRoute } from '../../shared/queries/queryRoute.ts';
@@ -9,7 +9,7 @@ import { readAnalyticsItem } from './analyticsReader.ts';
 
 export const handler = queryRoute(getCustomerLifetimeValueRoute, async ({ params, caller }) => {
   // a signed-in customer reads only its own (a customer id is a user id)
-  await requireOwnUserId(caller, params.id, 'id');
+  await requireUserForRead(caller, params.id, 'id');
   const value = await readAnalyticsItem<CustomerLifetimeValue>(customerValueKey(params.id));
   if (!value) throw new NotFoundError('customer_not_found', `customer ${params.id} has no order`, 'id');
   return {

@@ -1,5 +1,6 @@
 // GET /order-service/orders?limit&offset&order_by&cursor → [{id, user_id, amount, description, created_at}]
-// Every order, whichever dialect placed it: one order model serves /order-service and /api.
+// Every order the caller may see, whichever dialect placed it: one order model serves /order-service
+// and /api.
 import { listServiceOrdersRoute } from '../../orders/api.ts';
 import { fromCents } from '../../shared/money.ts';
 import { queryRoute } from '../../shared/queries/queryRoute.ts';

@@ -1,23 +1,15 @@
 // GET /invoice-service/invoices?user_id&month&year: with all three, that one invoice (404 if none);
 // otherwise an array of the invoices that match. A signed-in caller reads only its own user's: without
 // user_id, those; with another user's, a 403.
-import { requireAccess, seesEverything } from '../../shared/callers.ts';
+import { userScope, userToRead } from '../../directory/query/callerScope.ts';
 import { NotFoundError } from '../../shared/errors.ts';
 import { queryRoute } from '../../shared/queries/queryRoute.ts';
-import { userIdOf } from '../../directory/query/callerScope.ts';
 import { getInvoicesRoute } from '../api.ts';
 import { findInvoices } from './invoiceReader.ts';
 
 export const handler = queryRoute(getInvoicesRoute, async ({ query, caller }) => {
-  let userId = query.user_id;
-  if (!seesEverything(caller) && caller.signedIn) {
-    const own = await userIdOf(caller.subject);
-    if (userId !== undefined && userId !== own) {
-      requireAccess(caller, undefined, `user ${userId}`, 'user_id');
-    }
-    if (own === undefined) return { statusCode: 200, body: [] };
-    userId = own;
-  }
+  const userId = userToRead(await userScope(caller), query.user_id, 'user_id');
+  if (userId === null) return { statusCode: 200, body: [] };
   const invoices = await findInvoices({ userId, month: query.month, year: query.year });
   if (query.user_id === undefined || query.month === undefined || query.year === undefined) {
     return { statusCode: 200, body: invoices };

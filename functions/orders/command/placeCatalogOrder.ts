@@ -1,15 +1,15 @@
 // POST /api/orders {customerId, items:[{productId, quantity, price}]} → 201 {orderId}
 // Stock is checked and reserved in the order's transaction, under row locks taken in id order.
 import { commandRoute } from '../../shared/commands/commandRoute.ts';
-import { requireOwnUser } from '../../users/userAccess.ts';
+import { requireUserForWrite } from '../../users/userAccess.ts';
 import { lockProducts, takeStock } from '../../products/productStore.ts';
 import { placeCatalogOrderRoute } from '../api.ts';
 import { orderCreated, priceCatalogOrder, requestedProducts } from '../order.ts';
 import { insertOrder } from '../orderStore.ts';
 
 export const handler = commandRoute(placeCatalogOrderRoute, async ({ body, caller }, sql, now) => {
-  // a customer need not be a user (the analytics seed has none); a signed-in one orders as its own
-  await requireOwnUser(sql, caller, body.customerId, 'customerId');
+  // signing in off, a customer need not be a user (the analytics seed has none); on, it must be one
+  await requireUserForWrite(sql, caller, body.customerId, 'customerId');
   const wanted = requestedProducts(body.items);
   const catalog = await lockProducts(
     sql,

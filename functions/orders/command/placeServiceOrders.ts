@@ -1,6 +1,6 @@
 // POST /order-service/orders {user_id, amount, description} or an array → 201 the created order(s)
 import { commandRoute } from '../../shared/commands/commandRoute.ts';
-import { requireOwnUser } from '../../users/userAccess.ts';
+import { requireUserForWrite } from '../../users/userAccess.ts';
 import { fromCents } from '../../shared/money.ts';
 import { placeServiceOrdersRoute } from '../api.ts';
 import { orderCreated, serviceOrder, type Order } from '../order.ts';
@@ -17,7 +17,7 @@ const asServiceOrder = (order: Order) => ({
 export const handler = commandRoute(placeServiceOrdersRoute, async ({ body, caller }, sql, now) => {
   const orders = [];
   for (const [index, item] of body.items.entries()) {
-    await requireOwnUser(sql, caller, item.user_id, body.isArray ? `[${index}].user_id` : 'user_id');
+    await requireUserForWrite(sql, caller, item.user_id, body.isArray ? `[${index}].user_id` : 'user_id');
     orders.push(await insertOrder(sql, serviceOrder(item.user_id, item.amount, item.description), now));
   }
   const created = orders.map(asServiceOrder);

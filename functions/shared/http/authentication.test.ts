@@ -41,7 +41,7 @@ describe('without an issuer', () => {
   it('is open locally, as anyone', async () => {
     const { answer, caller } = await route('authenticated', { closedWithoutIssuer: false, admin })(request());
     expect(answer.statusCode).toBe(200);
-    expect(caller).toEqual({ signedIn: false });
+    expect(caller).toEqual({ signedIn: false, open: true });
   });
 
   it('closes every protected route in the cloud with a 503, and says why in the log', async () => {

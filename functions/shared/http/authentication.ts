@@ -7,7 +7,7 @@
 // decides per owner what it may read and change.
 import type middy from '@middy/core';
 import type { JSONWebKeySet } from 'jose';
-import { ANYONE, isAdministrator, type Caller } from '../callers.ts';
+import { ANYONE, isAdministrator, NOBODY, type Caller } from '../callers.ts';
 import { runsInTheCloud, settings } from '../config.ts';
 import { ForbiddenError, ServiceUnavailableError, UnauthorizedError } from '../errors.ts';
 import { logger } from '../logger.ts';
@@ -50,7 +50,9 @@ export function authentication(
 ): middy.MiddlewareObj<HttpEvent, HttpResult, Error, RouteContext> {
   return {
     before: async ({ event, context }) => {
-      context.caller = ANYONE;
+      const signingInOn = Boolean(mode.verify) || mode.closedWithoutIssuer;
+      // a public route looks at no token: its caller is nobody in particular where signing in is on
+      context.caller = signingInOn ? NOBODY : ANYONE;
       if (access === 'public') return;
       if (!mode.verify) {
         if (!mode.closedWithoutIssuer) return;

@@ -3,8 +3,8 @@
 // Gateway's own 401 is not): the issuer's signing keys come from its OpenID discovery document; the
 // token needs a `kid` naming one of them and an RSA signature; `iss` must equal the issuer; `aud` (or
 // `client_id` when there is no `aud`) must name the audience; `exp` must be to come, `nbf` and `iat`
-// past. A function that cannot reach the issuer (one inside the VPC, which has no route out) gets the
-// keys from elsewhere instead (`keySet`: the issuerKeys function).
+// past. In a deployed stage every function gets the keys from the issuerKeys function instead
+// (`keySet`), because those inside the VPC have no route to the issuer (docs/decisions.md).
 import {
   createLocalJWKSet,
   createRemoteJWKSet,
@@ -40,6 +40,18 @@ export async function discoverJwksUri(issuerUrl: string): Promise<URL> {
 
 const invalid = (description: string) => new UnauthorizedError('invalid_token', description);
 
+/** What jose throws for a token that is wrong, as opposed to keys it could not get (a 503). */
+const TOKEN_FAULTS = [
+  errors.JWTClaimValidationFailed, // JWTExpired among them
+  errors.JWTInvalid,
+  errors.JWSInvalid,
+  errors.JWSSignatureVerificationFailed,
+  errors.JWKSNoMatchingKey,
+  errors.JWKSMultipleMatchingKeys,
+  errors.JOSEAlgNotAllowed,
+  errors.JOSENotSupported,
+];
+
 function describeFailure(error: unknown): string {
   if (error instanceof errors.JWTExpired) return 'the token has expired';
   if (error instanceof errors.JWTClaimValidationFailed) {
@@ -67,24 +79,29 @@ function remoteSigningKey(issuerUrl: string): SigningKey {
   };
 }
 
-/** Do not ask for the keys again within this time for an unknown kid: a forged kid must not cost a fetch each. */
+/** Do not ask for the keys again within this time for an unknown kid: a forged kid costs a fetch at most this often. */
 const KEY_REFRESH_COOLDOWN_MS = 30_000;
+/** Keys older than this are fetched again, so that one the issuer withdrew stops being trusted (jose's default too). */
+export const KEY_MAX_AGE_MS = 600_000;
 
-/** The issuer's keys from `keySet`: fetched on first use, and again (at most every 30 s) for a kid not seen. */
-function suppliedSigningKey(keySet: () => Promise<JSONWebKeySet>): SigningKey {
+/**
+ * The issuer's keys from `keySet`: fetched on first use, again once they are 10 minutes old, and
+ * again (at most every 30 s) for a kid not seen.
+ */
+function suppliedSigningKey(keySet: () => Promise<JSONWebKeySet>, now: () => number = Date.now): SigningKey {
   let keys: ReturnType<typeof createLocalJWKSet> | undefined;
   let fetchedAt = 0;
   const refresh = async () => {
     keys = createLocalJWKSet(await keySet());
-    fetchedAt = Date.now();
+    fetchedAt = now();
     return keys;
   };
   return async (header, token) => {
-    const current = keys ?? (await refresh());
+    const current = keys && now() - fetchedAt < KEY_MAX_AGE_MS ? keys : await refresh();
     try {
       return await current(header, token);
     } catch (error) {
-      if (!(error instanceof errors.JWKSNoMatchingKey) || Date.now() - fetchedAt < KEY_REFRESH_COOLDOWN_MS)
+      if (!(error instanceof errors.JWKSNoMatchingKey) || now() - fetchedAt < KEY_REFRESH_COOLDOWN_MS)
         throw error;
       return (await refresh())(header, token);
     }
@@ -93,9 +110,12 @@ function suppliedSigningKey(keySet: () => Promise<JSONWebKeySet>): SigningKey {
 
 export function bearerTokenVerifier(
   issuer: TokenIssuer,
-  options: { keySet?: () => Promise<JSONWebKeySet> } = {},
+  /** `now`: the clock of the supplied keys' cache (tests) */
+  options: { keySet?: () => Promise<JSONWebKeySet>; now?: () => number } = {},
 ): BearerTokenVerifier {
-  const keyOf = options.keySet ? suppliedSigningKey(options.keySet) : remoteSigningKey(issuer.issuerUrl);
+  const keyOf = options.keySet
+    ? suppliedSigningKey(options.keySet, options.now)
+    : remoteSigningKey(issuer.issuerUrl);
   const signingKey: SigningKey = async (header, token) => {
     if (!header.kid) throw invalid('the token has no kid');
     return keyOf(header, token);
@@ -113,8 +133,8 @@ export function bearerTokenVerifier(
       }));
     } catch (error) {
       if (error instanceof UnauthorizedError) throw error;
-      // the issuer's keys cannot be had: not the client's fault
-      if (error instanceof errors.JWKSTimeout || !(error instanceof errors.JOSEError)) {
+      // anything but the token's own fault (the issuer unreachable, its keys unreadable) is not the client's
+      if (!TOKEN_FAULTS.some((fault) => error instanceof fault)) {
         throw new ServiceUnavailableError('the token issuer cannot be reached');
       }
       throw invalid(describeFailure(error));

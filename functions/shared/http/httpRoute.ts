@@ -3,7 +3,7 @@ import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpSecurityHeaders from '@middy/http-security-headers';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { ANYONE, type Caller } from '../callers.ts';
+import { NOBODY, type Caller } from '../callers.ts';
 import { settings } from '../config.ts';
 import { logger } from '../logger.ts';
 import { authentication, authenticationModeOfThisProcess } from './authentication.ts';
@@ -98,7 +98,8 @@ export function httpRoute<B = undefined, P = undefined, Q = undefined>(
       method: event.requestContext.http.method,
       path: event.rawPath,
       correlationId: context.correlationId!,
-      caller: context.caller ?? ANYONE,
+      // authentication() always names one; were it missing, the caller would own nothing
+      caller: context.caller ?? NOBODY,
     };
     return serialize(await handle(request));
   });

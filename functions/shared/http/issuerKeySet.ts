@@ -1,6 +1,7 @@
-// The token issuer's public signing keys (its JWKS) for the functions inside the VPC, which have no
-// route to the issuer: they invoke the issuerKeys function, which runs outside the VPC, through the
-// VPC's Lambda endpoint (as commands wake the relay). The keys are public; nothing secret passes.
+// The token issuer's public signing keys (its JWKS), for the deployed functions: they invoke the
+// issuerKeys function, which runs outside the VPC, where the issuer is reachable; those inside the
+// VPC, which has no route out, reach it through the VPC's Lambda endpoint (as commands wake the
+// relay), and the others take the same path, for one path in the cloud. The keys are public.
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import type { JSONWebKeySet } from 'jose';
 import { z } from 'zod';

@@ -43,4 +43,4 @@ export function requestMetrics(metrics: Metrics = sharedMetrics): Middleware {
 }
 
 /** The stack's observability, in the order it runs: the trace's subsegment encloses the rest. */
-export const observability = (): Middleware[] => [traceInvocations() as Middleware, requestMetrics()];
+export const observability = (): Middleware[] => [...(traceInvocations() as Middleware[]), requestMetrics()];

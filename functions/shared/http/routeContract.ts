@@ -30,7 +30,7 @@ export interface ResponseContract {
 }
 
 /** Problem codes a route answers beyond those every route of its kind may (see openApiDocument.ts). */
-export type RouteErrors = Partial<Record<400 | 403 | 404 | 409 | 422, readonly string[]>>;
+export type RouteErrors = Partial<Record<400 | 403 | 404 | 409 | 422 | 503, readonly string[]>>;
 
 /** What httpRoute needs to parse a request: who may call, and the schemas of its parts. */
 export interface RouteSpec<B, P, Q> {
