@@ -42,7 +42,8 @@ const invalid = (description: string) => new UnauthorizedError('invalid_token', 
 
 /** What jose throws for a token that is wrong, as opposed to keys it could not get (a 503). */
 const TOKEN_FAULTS = [
-  errors.JWTClaimValidationFailed, // JWTExpired among them
+  errors.JWTClaimValidationFailed,
+  errors.JWTExpired,
   errors.JWTInvalid,
   errors.JWSInvalid,
   errors.JWSSignatureVerificationFailed,
