@@ -157,10 +157,17 @@ describe('the projectors, fed as the Amazon MQ mapping feeds them at its worst',
     });
     expect(product.status).toBe(201);
     const user = await post('/system-api/users', { name: 'Bea', email: 'bea@demo.com' });
+    // signed in, a customer is a user
+    const customers = await post('/system-api/users', [
+      { name: 'Cat', email: 'cat@demo.com' },
+      { name: 'Dan', email: 'dan@demo.com' },
+      { name: 'Eve', email: 'eve@demo.com' },
+    ]);
+    const customerIds = (customers.body as unknown as { id: number }[]).map((customer) => customer.id);
     for (let i = 0; i < 40; i++) {
       const results = await Promise.all([
         post('/api/orders', {
-          customerId: 7 + (i % 3),
+          customerId: customerIds[i % 3],
           items: [{ productId: product.body.productId, quantity: 1 + (i % 4), price: 99.99 }],
         }),
         post('/order-service/orders', { user_id: user.body.id, amount: 10 + i, description: `order ${i}` }),
