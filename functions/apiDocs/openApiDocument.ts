@@ -85,7 +85,6 @@ export function openApiDocument(routes: readonly RouteContract[] = apiRoutes) {
         version: packageJson.version,
         description:
           'A serverless CQRS commerce backend: commands write PostgreSQL and an event log, projectors keep DynamoDB read models, queries read them. Every error is RFC 9457 problem details (application/problem+json) with a stable `code`, and `field` when a field is wrong. Reads are eventually consistent: send a command’s X-Event-Position back as X-Min-Position to read your write. Where signing in is on, a bearer token’s subject owns the user it registers (one at most) and that user’s accounts, orders, invoices and lifetime value, and the todos it creates: a caller reads and changes only its own (403 otherwise; a list shows only its own), an administrator everything. The catalog analytics, health and this document are public.',
-        license: { name: 'UNLICENSED' },
       },
       servers: [{ url: '/', description: 'where this document is served' }],
       tags: Object.entries(API_TAGS).map(([name, description]) => ({ name, description })),
