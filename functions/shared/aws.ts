@@ -7,7 +7,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
 import { AwsQueryProtocol } from '@aws-sdk/config/protocol';
 import { settings } from './config.ts';
-import { tracer } from './tracer.ts';
+import { captureClient } from './tracer.ts';
 
 /** Emulators accept any key; only the cloud needs real credentials (from the Lambda role). */
 const localCredentials = (endpoint: string | undefined) =>
@@ -32,7 +32,7 @@ let functionClient: LambdaClient | undefined;
 export function dynamoDb(): DynamoDBDocumentClient {
   documentClient ??= withoutSdkLogging(
     DynamoDBDocumentClient.from(
-      tracer.captureAWSv3Client(
+      captureClient(
         withoutSdkLogging(
           new DynamoDBClient({
             region: settings.AWS_REGION,
@@ -49,7 +49,7 @@ export function dynamoDb(): DynamoDBDocumentClient {
 
 export function sqs(): SQSClient {
   // sqslite speaks only the Query protocol; AWS and LocalStack accept it too (architecture.md)
-  queueClient ??= tracer.captureAWSv3Client(
+  queueClient ??= captureClient(
     withoutSdkLogging(
       new SQSClient({
         protocol: AwsQueryProtocol,
@@ -64,7 +64,7 @@ export function sqs(): SQSClient {
 
 /** Invokes the project's other functions: the relay's wake-up, the issuer's keys. */
 export function lambda(): LambdaClient {
-  functionClient ??= tracer.captureAWSv3Client(
+  functionClient ??= captureClient(
     withoutSdkLogging(
       new LambdaClient({
         region: settings.AWS_REGION,

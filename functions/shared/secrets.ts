@@ -7,7 +7,7 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { z } from 'zod';
-import { tracer } from './tracer.ts';
+import { captureClient } from './tracer.ts';
 
 /** How long a fetched secret is used before the next connection fetches it again. */
 export const SECRET_MAX_AGE_SECONDS = 300;
@@ -70,7 +70,7 @@ export function secretsManagerSecrets(
 
 /** The container's secrets (in the cloud; locally nothing reads one). */
 export const fetchSecretJson: FetchSecret = secretsManagerSecrets({
-  client: () => tracer.captureAWSv3Client(new SecretsManagerClient({})),
+  client: () => captureClient(new SecretsManagerClient({})),
 });
 
 function parseSecret<T>(schema: z.ZodType<T>, value: unknown, setting: string): T {
