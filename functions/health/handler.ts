@@ -1,17 +1,20 @@
-// GET /health: 200 when every configured dependency answers; a 503 problem whose `dependencies` names
-// the one that does not (the one error format holds for this answer too).
+// GET /health: 200 when every configured dependency answers, `catching_up` rather than `ok` while the
+// read models apply what they lack; a 503 problem whose `dependencies` names the one that does not
+// answer (the one error format holds for this answer too).
 import { brokerUrl, settings } from '../shared/config.ts';
 import { ServiceUnavailableError } from '../shared/errors.ts';
 import { httpRoute } from '../shared/http/httpRoute.ts';
 import { postgresPool } from '../shared/postgres.ts';
 import { healthRoute } from './api.ts';
 import { checkHttpEndpoint, checkPostgres, checkRabbitMq } from './dependencyChecks.ts';
+import { readModelProgress } from './readModelProgress.ts';
 
 export const handler = httpRoute(healthRoute, async () => {
-  const [postgres, rabbitmq, dynamodb] = await Promise.all([
+  const [postgres, rabbitmq, dynamodb, readModels] = await Promise.all([
     checkPostgres(postgresPool),
     checkRabbitMq(brokerUrl, settings.EVENTS_EXCHANGE),
     checkHttpEndpoint(settings.DYNAMODB_ENDPOINT),
+    readModelProgress(),
   ]);
   const dependencies = { postgres, rabbitmq, dynamodb };
   const down = Object.entries(dependencies).filter(([, dependency]) => dependency.status === 'down');
@@ -24,5 +27,6 @@ export const handler = httpRoute(healthRoute, async () => {
     error.extensions.dependencies = dependencies;
     throw error;
   }
-  return { statusCode: 200, body: { status: 'ok', dependencies } };
+  const status = readModels.status === 'catching_up' ? 'catching_up' : 'ok';
+  return { statusCode: 200, body: { status, dependencies, readModels } };
 });

@@ -17,6 +17,10 @@ export function progressBar(label: string, total: number) {
       const seconds = Math.max(0.001, (Date.now() - started) / 1000);
       bar.update(done, { speed: Math.round(done / seconds) });
     },
+    /** the work grew while it was under way */
+    setTotal(total: number) {
+      bar.setTotal(total);
+    },
     stop() {
       bar.stop();
     },

@@ -13,7 +13,7 @@ export interface RelayWakeupOptions {
   log: (message: string) => void;
 }
 
-export function startRelayWakeup(options: RelayWakeupOptions): { stop(): Promise<void> } {
+export function startRelayWakeup(options: RelayWakeupOptions): { wake(): void; stop(): Promise<void> } {
   const lambda = new LambdaClient({
     endpoint: options.lambdaEndpoint,
     region: 'us-east-1',
@@ -75,6 +75,8 @@ export function startRelayWakeup(options: RelayWakeupOptions): { stop(): Promise
   void wake();
 
   return {
+    /** a run now (or one more after the one in flight) */
+    wake: () => void wake(),
     async stop() {
       stopped = true;
       clearInterval(timer);

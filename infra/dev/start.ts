@@ -1,10 +1,12 @@
 // `npm run dev`: the whole system on this machine with one command. Checks PostgreSQL and RabbitMQ,
-// applies the schema and the broker topology, starts DynamoDB and SQS (dynalite and sqslite, unless
-// endpoints are given) with the read-model tables, the HTTP API and the Lambdas on
-// serverless-offline, the relay wake-up, and one queue bridge per projector.
+// applies the schema and the broker topology, starts DynamoDB and SQS (DynamoDB Local keeping the read
+// models across restarts and sqslite, unless endpoints are given: readSide.ts) with the read-model
+// tables, the HTTP API and the Lambdas on serverless-offline, the relay wake-up, and one queue bridge
+// per projector; it says it is ready once the read models have applied the whole event log.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import amqp from 'amqplib';
 import { setupTopology } from '../../functions/operations/brokerTopology.ts';
@@ -12,8 +14,10 @@ import { migrateDatabase } from '../../functions/operations/schemaMigrations.ts'
 import { projectionCatalog, projectionNames } from '../../functions/projectors/catalog.ts';
 import { brokerUrl, databaseUrl, settings } from '../../functions/shared/config.ts';
 import { parseCommandLine } from '../cli/commandLine.ts';
+import { createPool } from '../../functions/shared/postgres.ts';
+import { waitUntilCurrent } from './catchUp.ts';
 import { presentLogLine } from './devLog.ts';
-import { createReadModelResources, startLocalAws } from './localAws.ts';
+import { startReadSide } from './readSide.ts';
 import {
   requireFreePorts,
   requirePostgres,
@@ -25,13 +29,19 @@ import { startRelayWakeup } from './relayWakeup.ts';
 import { startTestIssuer } from './testIssuer.ts';
 
 const { values: options } = parseCommandLine(
-  { options: { verbose: { type: 'boolean', default: false } } },
-  `Usage: npm run dev [-- --verbose]
+  {
+    options: {
+      verbose: { type: 'boolean', default: false },
+      fresh: { type: 'boolean', default: false },
+    },
+  },
+  `Usage: npm run dev [-- --verbose] [-- --fresh]
 
 Runs the whole system on this machine: http://localhost:3000 (HTTP_PORT), on the PostgreSQL of
 DATABASE_URL and the RabbitMQ of RABBITMQ_URL. Its settings are environment variables (the README's
 Configuration section). It prints a line per request and per projector batch; --verbose prints
-serverless-offline's own output and the Lambdas' JSON logs as they come.`,
+serverless-offline's own output and the Lambdas' JSON logs as they come. The read models are kept
+across restarts; --fresh drops them first, to be rebuilt from the event log.`,
 );
 
 const HTTP_PORT = Number(process.env.HTTP_PORT ?? 3000);
@@ -42,13 +52,9 @@ const EVENTS_LAMBDA_PORT = Number(process.env.EVENTS_LAMBDA_PORT ?? LAMBDA_PORT 
 const STAGE = process.env.STAGE ?? 'dev';
 const SERVICE = 'cqrs-commerce';
 const RELAY_SCHEDULE_MS = Number(process.env.RELAY_SCHEDULE_MS ?? 5_000);
-/**
- * dynalite's store: in memory unless a folder is given. On disk, dynalite sometimes answers a read
- * with an old version of an item while scans or queries run (measured: docs/decisions.md), and a
- * projector would build on it; in memory it has not. The read models are derived data: at each start
- * the relay re-publishes them from the event log.
- */
-const DYNALITE_PATH = process.env.DYNALITE_PATH || undefined;
+const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
+/** off: the relay does not re-publish what the read models lack at start, and ready does not wait */
+const HEAL_AT_START = process.env.HEAL_AT_START !== 'off';
 
 /** fixed by default so that the operator CLIs (npm run dlq) find them; 0 picks free ports */
 const LOCAL_DYNAMODB_PORT = Number(process.env.LOCAL_DYNAMODB_PORT ?? 4569);
@@ -96,15 +102,21 @@ async function prepareWriteSide(): Promise<void> {
 }
 
 async function prepareReadSide() {
-  const aws = await startLocalAws({
-    dynamoDbEndpoint: settings.DYNAMODB_ENDPOINT,
-    sqsEndpoint: settings.SQS_ENDPOINT,
-    dynamoDbPath: DYNALITE_PATH,
-    dynamoDbPort: LOCAL_DYNAMODB_PORT,
-    sqsPort: LOCAL_SQS_PORT,
-    region: settings.AWS_REGION,
-  });
-  await createReadModelResources(settings.RESOURCE_PREFIX, aws, settings.AWS_REGION);
+  const aws = await startReadSide(
+    {
+      projectRoot,
+      databaseUrl: await databaseUrl(),
+      prefix: settings.RESOURCE_PREFIX,
+      region: settings.AWS_REGION,
+      dynamoDbEndpoint: settings.DYNAMODB_ENDPOINT,
+      sqsEndpoint: settings.SQS_ENDPOINT,
+      dynamoDbPort: LOCAL_DYNAMODB_PORT,
+      sqsPort: LOCAL_SQS_PORT,
+      fresh: options.fresh,
+      log,
+    },
+    process.env,
+  );
   log(
     `read models: DynamoDB ${aws.dynamoDbEndpoint}, SQS ${aws.sqsEndpoint}, tables ${settings.RESOURCE_PREFIX}-*`,
   );
@@ -233,6 +245,33 @@ async function refillReadModels(lambdaEndpoint: string): Promise<void> {
 }
 
 /**
+ * Waits until the read models have applied every event of the log, with a progress bar. The relay is
+ * woken every second meanwhile: it re-publishes what a projector lacks in parts (HEAL_GAPS_LIMIT), the
+ * next as soon as the last is applied, which it sees only when it runs.
+ */
+async function catchUp(dynamoDbEndpoint: string, wakeRelay: () => void): Promise<void> {
+  const pool = createPool(await databaseUrl(), 2);
+  const nudge = setInterval(wakeRelay, 1_000);
+  try {
+    const { events, seconds } = await waitUntilCurrent({
+      pool,
+      dynamoDbEndpoint,
+      region: settings.AWS_REGION,
+      prefix: settings.RESOURCE_PREFIX,
+      log,
+    });
+    log(
+      events === 0
+        ? 'read models: current'
+        : `read models: current (${events} events applied in ${seconds.toFixed(1)} s)`,
+    );
+  } finally {
+    clearInterval(nudge);
+    await pool.end();
+  }
+}
+
+/**
  * With LOCAL_AUTH=on, a test issuer whose tokens protected routes then require, as in the cloud;
  * with AUTH_ISSUER_URL given, that issuer's; otherwise the local stack is open.
  */
@@ -302,17 +341,18 @@ async function main(): Promise<void> {
     waitForHttp(`http://127.0.0.1:${EVENTS_HTTP_PORT}/health`, offlines[1]!, 120_000),
   ]);
   const eventsLambdaEndpoint = `http://127.0.0.1:${EVENTS_LAMBDA_PORT}`;
-  companions.push(
-    startRelayWakeup({
-      databaseUrl: await databaseUrl(),
-      lambdaEndpoint: eventsLambdaEndpoint,
-      functionName: `${SERVICE}-${STAGE}-relayEvents`,
-      scheduleMs: RELAY_SCHEDULE_MS,
-      log,
-    }),
-    ...startProjectorBridges(eventsLambdaEndpoint, await brokerUrl()),
-  );
-  if (process.env.HEAL_AT_START !== 'off') await refillReadModels(eventsLambdaEndpoint);
+  const relay = startRelayWakeup({
+    databaseUrl: await databaseUrl(),
+    lambdaEndpoint: eventsLambdaEndpoint,
+    functionName: `${SERVICE}-${STAGE}-relayEvents`,
+    scheduleMs: RELAY_SCHEDULE_MS,
+    log,
+  });
+  companions.push(relay, ...startProjectorBridges(eventsLambdaEndpoint, await brokerUrl()));
+  if (HEAL_AT_START) {
+    await refillReadModels(eventsLambdaEndpoint);
+    await catchUp(aws.dynamoDbEndpoint, () => relay.wake());
+  }
   log(
     `ready: http://localhost:${HTTP_PORT}, ${routeCount()} routes, described at ` +
       `http://localhost:${HTTP_PORT}/openapi.json (a reference to try them: http://localhost:${HTTP_PORT}/docs)` +
