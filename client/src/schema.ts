@@ -337,8 +337,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Whether the dependencies answer
-         * @description 200 when every configured dependency answers; otherwise a 503 problem (code dependency_down) whose `dependencies` says which does not.
+         * Whether the dependencies answer and the read models are current
+         * @description 200 when every configured dependency answers: `status` is `ok` when the read models have applied every published event, `catching_up` while they apply what they lack (after a restart, an outage, a rebuild; `readModels` says how far), still a 200 since writes are taken and reads answer, older; otherwise a 503 problem (code dependency_down) whose `dependencies` says which does not answer.
          */
         get: operations["getHealth"];
         put?: never;
@@ -499,6 +499,17 @@ export interface components {
             status: "up" | "down" | "not_configured";
             latencyMs?: number;
             error?: string;
+        };
+        ReadModelProgress: {
+            /** @enum {string} */
+            status: "current" | "catching_up";
+            eventsBehind: number;
+            projectors: {
+                [key: string]: number;
+            };
+        } | {
+            /** @constant */
+            status: "unknown";
         };
     };
     responses: never;
@@ -5458,7 +5469,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description every dependency answers */
+            /** @description every dependency answers; the read models are current, or catching up */
             200: {
                 headers: {
                     /** @description yours if you sent a sane one, else a new one; in every log line and event */
@@ -5467,13 +5478,14 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        /** @constant */
-                        status: "ok";
+                        /** @enum {string} */
+                        status: "ok" | "catching_up";
                         dependencies: {
                             postgres: components["schemas"]["DependencyStatus"];
                             rabbitmq: components["schemas"]["DependencyStatus"];
                             dynamodb: components["schemas"]["DependencyStatus"];
                         };
+                        readModels: components["schemas"]["ReadModelProgress"];
                     };
                 };
             };
