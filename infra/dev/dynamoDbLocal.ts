@@ -2,6 +2,7 @@
 // native libraries) on the machine's Java: the store that keeps `npm run dev`'s read models across
 // restarts (docs/decisions.md, "npm run dev keeps its read models").
 import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { UnreachableDependencyError } from './preflight.ts';
@@ -11,6 +12,16 @@ function emulatorFolder(): string {
   const manifest = createRequire(import.meta.url).resolve('amplify-dynamodb-simulator/package.json');
   return join(dirname(manifest), 'emulator');
 }
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 
 function requireJava(): void {
   const probe = spawnSync('java', ['-version'], { stdio: 'ignore' });
@@ -32,6 +43,8 @@ export async function startDynamoDbLocal(
 ): Promise<{ endpoint: string; stop(): Promise<void> }> {
   requireJava();
   const emulator = emulatorFolder();
+  // DynamoDB Local takes no port 0: ask the system for a free one
+  if (port === 0) port = await freePort();
   const child = spawn(
     'java',
     [

@@ -76,7 +76,7 @@ const startStack = () =>
       RABBITMQ_URL: broker.url,
       HTTP_PORT: String(httpPort),
       LAMBDA_PORT: String(httpPort + 1),
-      LOCAL_DYNAMODB_PORT: String(httpPort + 3),
+      LOCAL_DYNAMODB_PORT: '0',
       LOCAL_SQS_PORT: '0',
       RESOURCE_PREFIX: prefix,
       RELAY_SCHEDULE_MS: '1000',
