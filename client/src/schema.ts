@@ -514,11 +514,11 @@ export interface operations {
             query?: {
                 /** @description how many rows, 1 to 1000 (default 100) */
                 limit?: string;
-                /** @description how many rows to skip first (0 with a cursor) */
+                /** @description how many rows to skip first: offset + limit at most 10000 (0 with a cursor; page deeper with the cursor) */
                 offset?: string;
                 /** @description one of id, name, email, created_at; prefixed by - for descending (default id) */
                 order_by?: string;
-                /** @description the X-Next-Cursor of the previous page (order_by id or -id) */
+                /** @description the X-Next-Cursor of the previous page, in the same order_by */
                 cursor?: string;
             };
             header?: {
@@ -925,11 +925,11 @@ export interface operations {
             query?: {
                 /** @description how many rows, 1 to 1000 (default 100) */
                 limit?: string;
-                /** @description how many rows to skip first (0 with a cursor) */
+                /** @description how many rows to skip first: offset + limit at most 10000 (0 with a cursor; page deeper with the cursor) */
                 offset?: string;
                 /** @description one of id, user_id, city, state, zip, created_at; prefixed by - for descending (default id) */
                 order_by?: string;
-                /** @description the X-Next-Cursor of the previous page (order_by id or -id) */
+                /** @description the X-Next-Cursor of the previous page, in the same order_by */
                 cursor?: string;
             };
             header?: {
@@ -1391,11 +1391,11 @@ export interface operations {
             query?: {
                 /** @description how many rows, 1 to 1000 (default 100) */
                 limit?: string;
-                /** @description how many rows to skip first (0 with a cursor) */
+                /** @description how many rows to skip first: offset + limit at most 10000 (0 with a cursor; page deeper with the cursor) */
                 offset?: string;
                 /** @description one of id, user_id, amount, created_at; prefixed by - for descending (default id) */
                 order_by?: string;
-                /** @description the X-Next-Cursor of the previous page (order_by id or -id) */
+                /** @description the X-Next-Cursor of the previous page, in the same order_by */
                 cursor?: string;
             };
             header?: {
@@ -3457,11 +3457,11 @@ export interface operations {
             query?: {
                 /** @description how many rows, 1 to 1000 (default 1000) */
                 limit?: string;
-                /** @description how many rows to skip first (0 with a cursor) */
+                /** @description how many rows to skip first: offset + limit at most 10000 (0 with a cursor; page deeper with the cursor) */
                 offset?: string;
                 /** @description one of id; prefixed by - for descending (default id) */
                 order_by?: string;
-                /** @description the X-Next-Cursor of the previous page (order_by id or -id) */
+                /** @description the X-Next-Cursor of the previous page, in the same order_by */
                 cursor?: string;
             };
             header?: {
@@ -4312,11 +4312,11 @@ export interface operations {
             query?: {
                 /** @description how many rows, 1 to 1000 (default 1000) */
                 limit?: string;
-                /** @description how many rows to skip first (0 with a cursor) */
+                /** @description how many rows to skip first: offset + limit at most 10000 (0 with a cursor; page deeper with the cursor) */
                 offset?: string;
                 /** @description one of id; prefixed by - for descending (default id) */
                 order_by?: string;
-                /** @description the X-Next-Cursor of the previous page (order_by id or -id) */
+                /** @description the X-Next-Cursor of the previous page, in the same order_by */
                 cursor?: string;
             };
             header?: {

@@ -7,6 +7,7 @@
 // projector applies them in that order whatever order they arrive in. A projection that outgrows one
 // consumer can later be split across several queues by item key, each its own stream.
 import { eventTypes, type EventType } from '../../events/contracts.ts';
+import { directoryIndexes } from '../directory/listOrder.ts';
 
 export interface IndexDefinition {
   name: string;
@@ -46,19 +47,8 @@ export const projectionCatalog = {
     queue: 'directory',
     batchSize: 500,
     maximumBatchingWindowSeconds: 0,
-    indexes: [
-      {
-        name: 'byKind',
-        partitionKey: { name: 'kind', type: 'S' },
-        sortKey: { name: 'id', type: 'N' },
-      },
-      // what one owner has, in id order: `USER#<subject>`, `TODO#<subject>`, `ACCOUNT#<user id>`…
-      {
-        name: 'byOwner',
-        partitionKey: { name: 'owner', type: 'S' },
-        sortKey: { name: 'id', type: 'N' },
-      },
-    ],
+    // every list the directory serves, in each order it accepts (listOrder.ts)
+    indexes: directoryIndexes,
   },
 } as const satisfies Record<string, ProjectionDefinition>;
 
