@@ -226,7 +226,7 @@ export interface paths {
         };
         /**
          * How far the read models have got
-         * @description The seed’s two fields describe the analytics projector; `projectors` shows each one against its stream’s head. lagSeconds is 0 when caught up.
+         * @description The seed’s two fields describe the analytics projector (its slowest partition); `projectors` shows each projector’s stream against its head, one entry a partition: `directory`, then `directory.1`… when a projection has several. lagSeconds is 0 when caught up.
          */
         get: operations["getSyncStatus"];
         put?: never;
@@ -3390,10 +3390,9 @@ export interface operations {
                         lastProcessedEventTimestamp: string | null;
                         lagSeconds: number;
                         headPosition: number;
+                        /** @description per stream: every projection’s, and each partition of a split one (`<name>.<n>`) */
                         projectors: {
-                            invoices: components["schemas"]["ProjectorProgress"];
-                            analytics: components["schemas"]["ProjectorProgress"];
-                            directory: components["schemas"]["ProjectorProgress"];
+                            [key: string]: components["schemas"]["ProjectorProgress"];
                         };
                     };
                 };

@@ -16,7 +16,13 @@ import { generateEvents } from '../../events/generatedStream.ts';
 import { memoryProjectionStore, memoryTable } from '../../tests/support/memoryProjectionStore.ts';
 import type { StoredItem } from './applyEvent.ts';
 import { applyBatch } from './applyBatch.ts';
-import { projectionCatalog, projectionNames, subscribes, type ProjectionName } from './catalog.ts';
+import {
+  projectionCatalog,
+  projectionNames,
+  subscribes,
+  type IndexDefinition,
+  type ProjectionName,
+} from './catalog.ts';
 import { keyString } from './projection.ts';
 import { projections } from './projections.ts';
 import type { ProjectionStore } from './projectionStore.ts';
@@ -36,7 +42,7 @@ function count(counts: WriteCounts, target: string, partition: unknown) {
 /** Wraps a store to count its writes per partition key value, in the table and in each index. */
 function countingStore(store: ProjectionStore, projection: ProjectionName, counts: WriteCounts) {
   const items = new Map<string, StoredItem>();
-  const indexes = projectionCatalog[projection].indexes;
+  const indexes: readonly IndexDefinition[] = projectionCatalog[projection].indexes;
   let checkpointWrites = 0;
   const counted: ProjectionStore = {
     ...store,
