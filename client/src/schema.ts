@@ -226,7 +226,7 @@ export interface paths {
         };
         /**
          * How far the read models have got
-         * @description The seed’s two fields describe the analytics projector; `projectors` shows each one against its stream’s head. lagSeconds is 0 when caught up.
+         * @description The seed’s two fields describe the analytics projector (its slowest partition); `projectors` shows each projector’s stream against its head, one entry a partition: `directory`, then `directory.1`… when a projection has several. lagSeconds is 0 when caught up.
          */
         get: operations["getSyncStatus"];
         put?: never;
@@ -525,11 +525,11 @@ export interface operations {
             query?: {
                 /** @description how many rows, 1 to 1000 (default 100) */
                 limit?: string;
-                /** @description how many rows to skip first (0 with a cursor) */
+                /** @description how many rows to skip first: offset + limit at most 10000 (0 with a cursor; page deeper with the cursor) */
                 offset?: string;
                 /** @description one of id, name, email, created_at; prefixed by - for descending (default id) */
                 order_by?: string;
-                /** @description the X-Next-Cursor of the previous page (order_by id or -id) */
+                /** @description the X-Next-Cursor of the previous page, in the same order_by */
                 cursor?: string;
             };
             header?: {
@@ -936,11 +936,11 @@ export interface operations {
             query?: {
                 /** @description how many rows, 1 to 1000 (default 100) */
                 limit?: string;
-                /** @description how many rows to skip first (0 with a cursor) */
+                /** @description how many rows to skip first: offset + limit at most 10000 (0 with a cursor; page deeper with the cursor) */
                 offset?: string;
                 /** @description one of id, user_id, city, state, zip, created_at; prefixed by - for descending (default id) */
                 order_by?: string;
-                /** @description the X-Next-Cursor of the previous page (order_by id or -id) */
+                /** @description the X-Next-Cursor of the previous page, in the same order_by */
                 cursor?: string;
             };
             header?: {
@@ -1402,11 +1402,11 @@ export interface operations {
             query?: {
                 /** @description how many rows, 1 to 1000 (default 100) */
                 limit?: string;
-                /** @description how many rows to skip first (0 with a cursor) */
+                /** @description how many rows to skip first: offset + limit at most 10000 (0 with a cursor; page deeper with the cursor) */
                 offset?: string;
                 /** @description one of id, user_id, amount, created_at; prefixed by - for descending (default id) */
                 order_by?: string;
-                /** @description the X-Next-Cursor of the previous page (order_by id or -id) */
+                /** @description the X-Next-Cursor of the previous page, in the same order_by */
                 cursor?: string;
             };
             header?: {
@@ -3401,10 +3401,9 @@ export interface operations {
                         lastProcessedEventTimestamp: string | null;
                         lagSeconds: number;
                         headPosition: number;
+                        /** @description per stream: every projection’s, and each partition of a split one (`<name>.<n>`) */
                         projectors: {
-                            invoices: components["schemas"]["ProjectorProgress"];
-                            analytics: components["schemas"]["ProjectorProgress"];
-                            directory: components["schemas"]["ProjectorProgress"];
+                            [key: string]: components["schemas"]["ProjectorProgress"];
                         };
                     };
                 };
@@ -3468,11 +3467,11 @@ export interface operations {
             query?: {
                 /** @description how many rows, 1 to 1000 (default 1000) */
                 limit?: string;
-                /** @description how many rows to skip first (0 with a cursor) */
+                /** @description how many rows to skip first: offset + limit at most 10000 (0 with a cursor; page deeper with the cursor) */
                 offset?: string;
                 /** @description one of id; prefixed by - for descending (default id) */
                 order_by?: string;
-                /** @description the X-Next-Cursor of the previous page (order_by id or -id) */
+                /** @description the X-Next-Cursor of the previous page, in the same order_by */
                 cursor?: string;
             };
             header?: {
@@ -4323,11 +4322,11 @@ export interface operations {
             query?: {
                 /** @description how many rows, 1 to 1000 (default 1000) */
                 limit?: string;
-                /** @description how many rows to skip first (0 with a cursor) */
+                /** @description how many rows to skip first: offset + limit at most 10000 (0 with a cursor; page deeper with the cursor) */
                 offset?: string;
                 /** @description one of id; prefixed by - for descending (default id) */
                 order_by?: string;
-                /** @description the X-Next-Cursor of the previous page (order_by id or -id) */
+                /** @description the X-Next-Cursor of the previous page, in the same order_by */
                 cursor?: string;
             };
             header?: {

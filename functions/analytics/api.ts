@@ -160,7 +160,7 @@ export const getSyncStatusRoute = queryContract({
   tag: 'analytics',
   summary: 'How far the read models have got',
   description:
-    'The seed’s two fields describe the analytics projector; `projectors` shows each one against its stream’s head. lagSeconds is 0 when caught up.',
+    'The seed’s two fields describe the analytics projector (its slowest partition); `projectors` shows each projector’s stream against its head, one entry a partition: `directory`, then `directory.1`… when a projection has several. lagSeconds is 0 when caught up.',
   access: 'public',
   projection: 'analytics',
   responses: {
@@ -170,7 +170,9 @@ export const getSyncStatusRoute = queryContract({
         lastProcessedEventTimestamp: answeredTime.nullable(),
         lagSeconds: z.number().nonnegative(),
         headPosition: z.int().nonnegative(),
-        projectors: z.object(Object.fromEntries(projectionNames.map((name) => [name, projectorProgress]))),
+        projectors: z.record(z.string(), projectorProgress).meta({
+          description: 'per stream: every projection’s, and each partition of a split one (`<name>.<n>`)',
+        }),
       }),
       examples: { caughtUp: syncStatusExample },
     },

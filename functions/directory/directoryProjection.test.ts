@@ -5,7 +5,8 @@ import { catalogOrder, eventFactory } from '../../tests/support/events.ts';
 import { foldProjection } from '../../tests/support/foldProjection.ts';
 import { itKeepsFoldProperties } from '../../tests/support/foldProperties.ts';
 import { PoisonEventError } from '../projectors/projection.ts';
-import { directoryProjection as projection, entityKey } from './directoryProjection.ts';
+import { directoryProjection as projection, entityKey, type DirectoryItem } from './directoryProjection.ts';
+import { listKeys } from './listOrder.ts';
 
 const T1 = '2025-04-10T12:00:00.000Z';
 const T2 = '2025-04-11T09:30:00.000Z';
@@ -58,6 +59,8 @@ const line = (productId: number, quantity: number, unitPriceCents = 100) => ({
   unitPriceCents,
 });
 const poison = (action: () => unknown) => expect(action).toThrow(PoisonEventError);
+/** A listed item as stored: its fields and the keys of the indexes it is listed from (listOrder.ts). */
+const listed = (item: DirectoryItem) => ({ ...item, ...listKeys(item) });
 
 describe('directory keysOf', () => {
   const event = eventFactory();
@@ -87,10 +90,16 @@ describe('directory evolve', () => {
   it('creates a user, keeps createdAt across an update and moves updatedAt', () => {
     const event = eventFactory();
     const created = projection.evolve(undefined, event('user.created', ada, T1), entityKey('USER', 1));
-    expect(created).toEqual({ kind: 'USER', id: 1, ...userFields(ada), createdAt: T1, updatedAt: T1 });
+    expect(created).toEqual(
+      listed({ kind: 'USER', id: 1, ...userFields(ada), createdAt: T1, updatedAt: T1 }),
+    );
     const renamed = { ...ada, name: 'Ada King', lastName: 'King', email: 'king@example.com' };
     const updated = projection.evolve(created, event('user.updated', renamed, T2), entityKey('USER', 1));
-    expect(updated).toEqual({ kind: 'USER', id: 1, ...userFields(renamed), createdAt: T1, updatedAt: T2 });
+    expect(updated).toEqual(
+      listed({ kind: 'USER', id: 1, ...userFields(renamed), createdAt: T1, updatedAt: T2 }),
+    );
+    // renamed, the user moves in the lists ordered by name and email
+    expect(updated.s1).not.toEqual(created.s1);
   });
 
   it('names the owner of a user and of a todo, keeps it across an update and drops it with the item', () => {
@@ -142,15 +151,18 @@ describe('directory evolve', () => {
     const { accountId: _, ...accountFields } = account;
     expect(
       projection.evolve(undefined, event('account.created', account, T1), entityKey('ACCOUNT', 3)),
-    ).toEqual({
-      kind: 'ACCOUNT',
-      id: 3,
-      ...accountFields,
-      // its user's: what that user's lists show
-      owner: 'ACCOUNT#1',
-      createdAt: T1,
-      updatedAt: T1,
-    });
+    ).toEqual(
+      listed({
+        kind: 'ACCOUNT',
+        id: 3,
+        ...accountFields,
+        // its user's: what that user's lists show
+        owner: 'ACCOUNT#1',
+        createdAt: T1,
+        updatedAt: T1,
+      }),
+    );
+    // no list shows products: they are in no index
     const { productId: __, ...productFields } = product(4, 7);
     expect(
       projection.evolve(undefined, event('product.created', product(4, 7), T1), entityKey('PRODUCT', 4)),
@@ -218,15 +230,17 @@ describe('directory evolve', () => {
     const event = eventFactory();
     const key = entityKey('TODO', 5);
     const created = projection.evolve(undefined, event('todo.created', { todoId: 5, title: 'W' }, T1), key);
-    expect(created).toEqual({
-      kind: 'TODO',
-      id: 5,
-      title: 'W',
-      completed: false,
-      ownerSubject: null,
-      createdAt: T1,
-      updatedAt: T1,
-    });
+    expect(created).toEqual(
+      listed({
+        kind: 'TODO',
+        id: 5,
+        title: 'W',
+        completed: false,
+        ownerSubject: null,
+        createdAt: T1,
+        updatedAt: T1,
+      }),
+    );
     const completed = projection.evolve(created, event('todo.completed', { todoId: 5 }, T2), key);
     expect(completed).toEqual({ ...created, completed: true, updatedAt: T2 });
     const deleted = projection.evolve(completed, event('todo.deleted', { todoId: 5 }, T3), key);

@@ -3,8 +3,11 @@
 // byKind index but an old event can never bring them back. Each owned entity also names its owner
 // (`owner`, the byOwner index): a user and a todo their subject, an account and an order their user,
 // so that a signed-in caller's lists read only what is theirs. A tombstone has no owner either.
+// Every listed item also carries the keys of the indexes its lists are read from (listOrder.ts),
+// derived from its fields after each event.
 import type { DomainEvent, EventData } from '../../events/contracts.ts';
 import { PoisonEventError, type ItemKey, type Projection } from '../projectors/projection.ts';
+import { LIST_KEY_ATTRIBUTES, listKeys } from './listOrder.ts';
 
 export type EntityKind = 'USER' | 'ACCOUNT' | 'ORDER' | 'PRODUCT' | 'TODO';
 
@@ -58,74 +61,85 @@ export const directoryProjection: Projection<DirectoryItem> = {
   },
 
   evolve(current, event, key) {
-    const at = event.occurredAt;
-    const created = (kind: EntityKind, id: number, fields: object): DirectoryItem => ({
-      kind,
-      id,
-      ...fields,
-      createdAt: current?.createdAt ?? at,
-      updatedAt: at,
-    });
-    const existing = (): DirectoryItem => {
-      if (!current || current.deleted) {
-        throw new PoisonEventError(`${event.type} for ${key.pk}, which does not exist`);
-      }
-      return current;
-    };
-    switch (event.type) {
-      case 'user.created':
-        return created('USER', event.data.userId, {
-          ...userFields(event.data),
-          ownerSubject: event.data.ownerSubject,
-          ...ownedBy('USER', event.data.ownerSubject),
-        });
-      case 'user.updated': {
-        // the owner is the creation's, for good
-        const ownerSubject = (current?.ownerSubject as string | null | undefined) ?? null;
-        return created('USER', event.data.userId, {
-          ...userFields(event.data),
-          ownerSubject,
-          ...ownedBy('USER', ownerSubject),
-        });
-      }
-      case 'user.deleted':
-      case 'todo.deleted':
-        return { id: existing().id, deleted: true, createdAt: existing().createdAt, updatedAt: at };
-      case 'account.created': {
-        const { accountId, ...fields } = event.data;
-        return created('ACCOUNT', accountId, { ...fields, ...ownedBy('ACCOUNT', fields.userId) });
-      }
-      case 'product.created': {
-        const { productId, ...fields } = event.data;
-        return created('PRODUCT', productId, fields);
-      }
-      case 'order.created': {
-        if (key.sk === 'ORDER') {
-          const { orderId, ...fields } = event.data;
-          return created('ORDER', orderId, { ...fields, ...ownedBy('ORDER', fields.customerId) });
-        }
-        const product = existing();
-        const sold = event.data.lines
-          .filter((line) => key.pk === `PRODUCT#${line.productId}`)
-          .reduce((sum, line) => sum + line.quantity, 0);
-        const stock = Number(product.stock) - sold;
-        if (stock < 0) throw new PoisonEventError(`${key.pk} would have negative stock`);
-        return { ...product, stock, updatedAt: at };
-      }
-      case 'todo.created':
-        return created('TODO', event.data.todoId, {
-          title: event.data.title,
-          completed: false,
-          ownerSubject: event.data.ownerSubject,
-          ...ownedBy('TODO', event.data.ownerSubject),
-        });
-      case 'todo.completed':
-        return { ...existing(), completed: true, updatedAt: at };
-      default:
-        return assertNever(event);
-    }
+    return withListKeys(evolveEntity(current, event, key));
   },
 };
+
+/** The item with its list keys derived afresh from its fields (none on a tombstone or a product). */
+function withListKeys(item: DirectoryItem): DirectoryItem {
+  const fields: DirectoryItem = { ...item };
+  for (const attribute of LIST_KEY_ATTRIBUTES) delete fields[attribute];
+  return { ...fields, ...listKeys(fields) };
+}
+
+function evolveEntity(current: DirectoryItem | undefined, event: DomainEvent, key: ItemKey): DirectoryItem {
+  const at = event.occurredAt;
+  const created = (kind: EntityKind, id: number, fields: object): DirectoryItem => ({
+    kind,
+    id,
+    ...fields,
+    createdAt: current?.createdAt ?? at,
+    updatedAt: at,
+  });
+  const existing = (): DirectoryItem => {
+    if (!current || current.deleted) {
+      throw new PoisonEventError(`${event.type} for ${key.pk}, which does not exist`);
+    }
+    return current;
+  };
+  switch (event.type) {
+    case 'user.created':
+      return created('USER', event.data.userId, {
+        ...userFields(event.data),
+        ownerSubject: event.data.ownerSubject,
+        ...ownedBy('USER', event.data.ownerSubject),
+      });
+    case 'user.updated': {
+      // the owner is the creation's, for good
+      const ownerSubject = (current?.ownerSubject as string | null | undefined) ?? null;
+      return created('USER', event.data.userId, {
+        ...userFields(event.data),
+        ownerSubject,
+        ...ownedBy('USER', ownerSubject),
+      });
+    }
+    case 'user.deleted':
+    case 'todo.deleted':
+      return { id: existing().id, deleted: true, createdAt: existing().createdAt, updatedAt: at };
+    case 'account.created': {
+      const { accountId, ...fields } = event.data;
+      return created('ACCOUNT', accountId, { ...fields, ...ownedBy('ACCOUNT', fields.userId) });
+    }
+    case 'product.created': {
+      const { productId, ...fields } = event.data;
+      return created('PRODUCT', productId, fields);
+    }
+    case 'order.created': {
+      if (key.sk === 'ORDER') {
+        const { orderId, ...fields } = event.data;
+        return created('ORDER', orderId, { ...fields, ...ownedBy('ORDER', fields.customerId) });
+      }
+      const product = existing();
+      const sold = event.data.lines
+        .filter((line) => key.pk === `PRODUCT#${line.productId}`)
+        .reduce((sum, line) => sum + line.quantity, 0);
+      const stock = Number(product.stock) - sold;
+      if (stock < 0) throw new PoisonEventError(`${key.pk} would have negative stock`);
+      return { ...product, stock, updatedAt: at };
+    }
+    case 'todo.created':
+      return created('TODO', event.data.todoId, {
+        title: event.data.title,
+        completed: false,
+        ownerSubject: event.data.ownerSubject,
+        ...ownedBy('TODO', event.data.ownerSubject),
+      });
+    case 'todo.completed':
+      return { ...existing(), completed: true, updatedAt: at };
+    default:
+      return assertNever(event);
+  }
+}
 
 const userFields = (data: EventData<'user.updated'>) => ({
   name: data.name,

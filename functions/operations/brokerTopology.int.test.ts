@@ -72,10 +72,48 @@ it('replaces queues declared with a dead-letter exchange, and removes the old de
   expect(await exists(`${legacy}.dead-letter`)).toBe(false);
   for (const name of projectionNames) expect(await exists(projectionCatalog[name].queue)).toBe(true);
 
-  // the replaced queue is bound again: an event routed by its type reaches it
+  // the replaced queue is bound again, on its number: an event the relay numbered for it reaches it,
+  // and one of a type it subscribes to but numbered for no stream of it (a partition's) does not
   await onChannel(async (channel) => {
-    channel.publish('domain-events', 'todo.created', Buffer.from('{}'));
+    channel.publish('domain-events', 'todo.created', Buffer.from('{}'), {
+      headers: { 'x-sequence-directory': 1 },
+    });
+    channel.publish('domain-events', 'todo.created', Buffer.from('{}'), {
+      headers: { 'x-sequence-invoices': 1 },
+    });
     await new Promise((resolve) => setTimeout(resolve, 200));
   });
   expect(await onChannel(async (channel) => (await channel.checkQueue(legacy)).messageCount)).toBe(1);
+  expect(await onChannel(async (channel) => (await channel.checkQueue('invoices')).messageCount)).toBe(1);
+});
+
+it('routes each event to the partitions whose numbers it carries', async () => {
+  const partitions = 4;
+  const streams = Array.from({ length: partitions }, (_, partition) => ({
+    name: partition === 0 ? 'directory' : `directory.${partition}`,
+    projection: 'directory' as const,
+    partition,
+    partitions,
+  }));
+  const connection = await amqp.connect(broker.url);
+  try {
+    await setupTopology(connection, 'domain-events', () => undefined, streams);
+  } finally {
+    await connection.close();
+  }
+  await onChannel(async (channel) => {
+    for (const stream of streams) await channel.purgeQueue(stream.name);
+    // an order touching items of partitions 1 and 3, then one touching partition 0 alone
+    channel.publish('domain-events', 'order.created', Buffer.from('{}'), {
+      headers: { position: 1, 'x-sequence-directory.1': 7, 'x-sequence-directory.3': 2 },
+    });
+    channel.publish('domain-events', 'order.created', Buffer.from('{}'), {
+      headers: { position: 2, 'x-sequence-directory': 5 },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  });
+  const depths = await onChannel(async (channel) =>
+    Promise.all(streams.map(async (stream) => (await channel.checkQueue(stream.name)).messageCount)),
+  );
+  expect(depths).toEqual([1, 1, 0, 1]);
 });

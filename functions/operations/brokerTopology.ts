@@ -1,6 +1,10 @@
 // The broker topology the project owns, from the projection catalog: the `domain-events` topic
-// exchange and one durable quorum queue per projection, with a single active consumer, bound to the
-// event types the projection subscribes to.
+// exchange (routing key: the event type, for anyone who wants events by type), and behind it the
+// `domain-events.streams` headers exchange that routes each event to the streams that numbered it:
+// one durable quorum queue per stream (a projection's, or each partition's: streams.ts), with a
+// single active consumer, bound on the presence of its `x-sequence-<stream>` header. The relay's
+// numbering is then the routing: a stream receives exactly the events it has numbers for, which by
+// type alone a partition could not (it receives the events that touch its items).
 //
 // No dead-letter queue: a message delivered more than DELIVERY_LIMIT times is dropped by the broker,
 // and the gap it leaves in its stream is re-published from the event log by the relay
@@ -8,9 +12,12 @@
 // exchange) are replaced, and the earlier dead-letter queues removed: what they held had been lost to
 // the read models already (their checkpoints had moved past it); `npm run rebuild` restores it.
 import type { Channel, ChannelModel } from 'amqplib';
-import { projectionCatalog, projectionNames } from '../projectors/catalog.ts';
+import { projectionCatalog } from '../projectors/catalog.ts';
+import { allStreams, sequenceHeader, type Stream } from '../projectors/streams.ts';
 
 export const EVENTS_EXCHANGE = 'domain-events';
+/** The headers exchange behind the events exchange that routes by stream number. */
+export const streamsExchange = (exchange: string) => `${exchange}.streams`;
 /** deliveries of one message before the broker drops it instead of redelivering */
 export const DELIVERY_LIMIT = 10;
 
@@ -42,10 +49,15 @@ export async function setupTopology(
   connection: ChannelModel,
   exchange = EVENTS_EXCHANGE,
   log: (message: string) => void = () => {},
+  /** every projection's streams, by default as the catalog and PROJECTION_PARTITIONS say */
+  streams: readonly Stream[] = allStreams(),
 ): Promise<void> {
-  await onChannel(connection, (channel) => channel.assertExchange(exchange, 'topic', { durable: true }));
-  for (const name of projectionNames) {
-    const { queue, eventTypes } = projectionCatalog[name];
+  await onChannel(connection, async (channel) => {
+    await channel.assertExchange(exchange, 'topic', { durable: true });
+    await channel.assertExchange(streamsExchange(exchange), 'headers', { durable: true });
+    await channel.bindExchange(streamsExchange(exchange), exchange, '#');
+  });
+  for (const { name: queue, projection } of streams) {
     try {
       await onChannel(connection, (channel) =>
         channel.assertQueue(queue, { durable: true, arguments: QUEUE_ARGUMENTS }),
@@ -59,7 +71,15 @@ export async function setupTopology(
       });
     }
     await onChannel(connection, async (channel) => {
-      for (const eventType of eventTypes) await channel.bindQueue(queue, exchange, eventType);
+      // `any-with-x` (RabbitMQ 3.10 and later): the header starts with x-; no value: its presence
+      await channel.bindQueue(queue, streamsExchange(exchange), '', {
+        'x-match': 'any-with-x',
+        [sequenceHeader(queue)]: null,
+      });
+      // versions before partitions bound the queue by event type: a partition must not get those
+      for (const eventType of projectionCatalog[projection].eventTypes) {
+        await channel.unbindQueue(queue, exchange, eventType);
+      }
       await channel.deleteQueue(legacyDeadLetterQueue(queue));
     });
   }

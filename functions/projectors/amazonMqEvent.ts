@@ -47,6 +47,10 @@ export const REDRIVE_HEADER = 'x-redrive';
 
 export const queueKey = (queue: string, virtualHost = '/') => `${queue}::${virtualHost}`;
 
+/** The queues a batch came from (one, from an event source mapping). */
+export const queuesOf = (event: AmazonMqRabbitEvent): string[] =>
+  Object.keys(event.rmqMessagesByQueue).map((key) => key.slice(0, key.lastIndexOf('::')));
+
 /** Reads a string header (`{bytes: [...]}`) back into a string. */
 export function headerText(value: AmazonMqHeaderValue | undefined): string | undefined {
   if (value && typeof value === 'object' && 'bytes' in value)

@@ -160,7 +160,7 @@ async function applyUnderLease<Item extends object>(
           if (result.outcome === 'poison') {
             poisoned.push(parkedEvent(event, result.error));
             // its items never saw it: a redrive after a fix may apply it (applyRedrives.ts)
-            const marker = parkedMarker(event.position);
+            const marker = parkedMarker(event.position, store.partition);
             changed.set(keyString(marker), marker);
           } else applied++;
           if (result.outcome === 'applied')

@@ -10,17 +10,17 @@ import type { DomainEvent } from '../../events/contracts.ts';
 import { applyEvent, type ItemState, type StoredItem } from './applyEvent.ts';
 import { parkedEvent, type ParkedEvent } from './parkedEvent.ts';
 import { keyString, type ItemKey, type Projection } from './projection.ts';
-import { PARKED_PARTITION, type ProjectionStore } from './projectionStore.ts';
+import { parkedPartition, type ProjectionStore } from './projectionStore.ts';
 
-/** The marker of an event this projection parked as poison (a bookkeeping item, not a read item). */
-export const parkedMarker = (position: number): StoredItem => ({
-  pk: PARKED_PARTITION,
+/** The marker of an event a stream of this projection parked as poison (bookkeeping, not a read item). */
+export const parkedMarker = (position: number, partition = 0): StoredItem => ({
+  pk: parkedPartition(partition),
   sk: String(position).padStart(20, '0'),
   position,
 });
 
 export async function applyRedrives<Item extends object>(
-  store: Pick<ProjectionStore, 'readItems'>,
+  store: Pick<ProjectionStore, 'readItems' | 'partition'>,
   projection: Projection<Item>,
   state: ItemState,
   events: readonly DomainEvent[],
@@ -32,7 +32,7 @@ export async function applyRedrives<Item extends object>(
   const settledMarkers: ItemKey[] = [];
   let redriven = 0;
   let alreadyApplied = 0;
-  const markers = events.map((event) => parkedMarker(event.position));
+  const markers = events.map((event) => parkedMarker(event.position, store.partition));
   const wanted = [...events.flatMap((event) => projection.keysOf(event)), ...markers].filter(
     (key) => !state.has(keyString(key)),
   );

@@ -5,8 +5,9 @@
 //
 // Each queue is one sequence stream: the relay numbers the events it routes there 1, 2, 3… and the
 // projector applies them in that order whatever order they arrive in. A projection that outgrows one
-// consumer can later be split across several queues by item key, each its own stream.
+// consumer is split into partitions by item key, each a queue and a stream of its own (streams.ts).
 import { eventTypes, type EventType } from '../../events/contracts.ts';
+import { directoryIndexes } from '../directory/listOrder.ts';
 
 export interface IndexDefinition {
   name: string;
@@ -16,8 +17,14 @@ export interface IndexDefinition {
 
 export interface ProjectionDefinition {
   eventTypes: readonly EventType[];
-  /** the RabbitMQ queue that feeds the projector, and the name of its sequence stream */
+  /** the RabbitMQ queue that feeds the projector, and the name of its sequence stream (its first partition's) */
   queue: string;
+  /**
+   * how many partitions it is split into, each a queue, a stream and an event source mapping of its
+   * own (an Amazon MQ mapping runs one invocation at a time): streams.ts; changing it: the README's
+   * "Partitions" section. PROJECTION_PARTITIONS overrides it locally.
+   */
+  partitions: number;
   /** the most messages in one invocation (Amazon MQ allows up to 10,000; 500 is well under 6 MB) */
   batchSize: number;
   /** how long the event source mapping gathers a batch; 0: what is waiting, at once */
@@ -30,6 +37,7 @@ export const projectionCatalog = {
   invoices: {
     eventTypes: ['user.created', 'user.updated', 'user.deleted', 'account.created', 'order.created'],
     queue: 'invoices',
+    partitions: 1,
     batchSize: 500,
     maximumBatchingWindowSeconds: 0,
     indexes: [{ name: 'byInvoiceId', partitionKey: { name: 'invoiceId', type: 'S' } }],
@@ -37,6 +45,7 @@ export const projectionCatalog = {
   analytics: {
     eventTypes: ['product.created', 'order.created'],
     queue: 'analytics',
+    partitions: 1,
     batchSize: 500,
     maximumBatchingWindowSeconds: 0,
     indexes: [],
@@ -44,21 +53,11 @@ export const projectionCatalog = {
   directory: {
     eventTypes,
     queue: 'directory',
+    partitions: 1,
     batchSize: 500,
     maximumBatchingWindowSeconds: 0,
-    indexes: [
-      {
-        name: 'byKind',
-        partitionKey: { name: 'kind', type: 'S' },
-        sortKey: { name: 'id', type: 'N' },
-      },
-      // what one owner has, in id order: `USER#<subject>`, `TODO#<subject>`, `ACCOUNT#<user id>`…
-      {
-        name: 'byOwner',
-        partitionKey: { name: 'owner', type: 'S' },
-        sortKey: { name: 'id', type: 'N' },
-      },
-    ],
+    // every list the directory serves, in each order it accepts (listOrder.ts)
+    indexes: directoryIndexes,
   },
 } as const satisfies Record<string, ProjectionDefinition>;
 
@@ -71,10 +70,3 @@ export const isProjectionName = (name: unknown): name is ProjectionName =>
 /** Does the projection subscribe to events of this type? */
 export const subscribes = (projection: ProjectionName, type: string): boolean =>
   (projectionCatalog[projection].eventTypes as readonly string[]).includes(type);
-
-/** The queues (sequence streams) an event of this type is routed to. */
-export const streamsOf = (type: string): string[] =>
-  projectionNames.filter((name) => subscribes(name, type)).map((name) => projectionCatalog[name].queue);
-
-/** The AMQP header that carries an event's sequence number in one stream. */
-export const sequenceHeader = (stream: string) => `x-sequence-${stream}`;

@@ -1,6 +1,6 @@
 // The projectors' dead-letter queue in SQS: parked events with the error that parked them.
 import { GetQueueUrlCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import type { ProjectionName } from './catalog.ts';
+import type { Stream } from './streams.ts';
 import { deadLetterQueueName } from '../shared/resourceNames.ts';
 import { sqs } from '../shared/aws.ts';
 import { settings } from '../shared/config.ts';
@@ -21,14 +21,16 @@ export function deadLetterQueueUrl(): Promise<string> {
 
 const SEND_BATCH_LIMIT = 10;
 
-export async function parkEvents(projector: ProjectionName, parked: readonly ParkedEvent[]): Promise<void> {
+/** Parks events with the projector and the stream (its partition) that parked them: a redrive goes back there. */
+export async function parkEvents(stream: Stream, parked: readonly ParkedEvent[]): Promise<void> {
   const url = await deadLetterQueueUrl();
   for (let start = 0; start < parked.length; start += SEND_BATCH_LIMIT) {
     const entries = parked.slice(start, start + SEND_BATCH_LIMIT).map((event, index) => ({
       Id: String(index),
       MessageBody: event.body,
       MessageAttributes: {
-        projector: { DataType: 'String', StringValue: projector },
+        projector: { DataType: 'String', StringValue: stream.projection },
+        stream: { DataType: 'String', StringValue: stream.name },
         error: { DataType: 'String', StringValue: event.error.slice(0, 1_000) },
         ...(event.position === undefined
           ? {}

@@ -12,7 +12,7 @@ import {
   type AmazonMqRabbitEvent,
   type AmazonMqRabbitMessage,
 } from './amazonMqEvent.ts';
-import { sequenceHeader } from './catalog.ts';
+import { sequenceHeader } from './streams.ts';
 
 type Decoded = {
   event: DomainEvent;

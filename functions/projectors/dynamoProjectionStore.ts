@@ -8,8 +8,8 @@ import {
   type DynamoDBDocumentClient,
   type QueryCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
-import { CHECKPOINT_KEY, type Checkpoint, type ItemKey } from './projection.ts';
-import { HELD_PARTITION, LEASE_MARGIN_MS, LeaseHeldError, type ProjectionStore } from './projectionStore.ts';
+import { checkpointKey, type Checkpoint, type ItemKey } from './projection.ts';
+import { heldPartition, LEASE_MARGIN_MS, LeaseHeldError, type ProjectionStore } from './projectionStore.ts';
 import { readItems, writeItems } from './readItems.ts';
 
 /** Sorts as numbers: sequences stay below 10^16. */
@@ -27,9 +27,14 @@ export function dynamoProjectionStore(
     /** who writes: a lease held under this token is this writer's own (by default, a new one) */
     token?: string;
     now?: () => number;
+    /** the partition whose stream it keeps (streams.ts); 0 by default */
+    partition?: number;
   },
 ): ProjectionStore {
   const now = options.now ?? Date.now;
+  const partition = options.partition ?? 0;
+  const CHECKPOINT_KEY = checkpointKey(partition);
+  const HELD_PARTITION = heldPartition(partition);
   const token = options.token ?? randomUUID();
   let holding = false;
   const beforeDeadline = (what: string) => {
@@ -82,6 +87,7 @@ export function dynamoProjectionStore(
   };
 
   return {
+    partition,
     async acquire() {
       try {
         const { Attributes } = await db.send(

@@ -28,7 +28,15 @@ export class PoisonEventError extends Error {
   override readonly name = 'PoisonEventError';
 }
 
-export const CHECKPOINT_KEY: ItemKey = { pk: 'CHECKPOINT', sk: 'CHECKPOINT' };
+/**
+ * The checkpoint of a stream of the projection (streams.ts), in the projection's table: partition 0's
+ * has the key a projection of one partition always had; each other partition's its own partition key,
+ * so that no key takes the writes of several streams.
+ */
+export const checkpointKey = (partition = 0): ItemKey => ({
+  pk: partition === 0 ? 'CHECKPOINT' : `CHECKPOINT#${partition}`,
+  sk: 'CHECKPOINT',
+});
 
 /**
  * The projector's progress in its stream, stored in its own table. Every event numbered up to

@@ -14,7 +14,7 @@
 // takes back at once a lease it could not give up (DynamoDB was unreachable). docs/decisions.md has
 // the measurements against per-item conditional writes and transactions.
 import type { ItemState, StoredItem } from './applyEvent.ts';
-import { CHECKPOINT_KEY, type Checkpoint, type ItemKey } from './projection.ts';
+import type { Checkpoint, ItemKey } from './projection.ts';
 
 /** An event beyond a gap in its stream, kept (and acknowledged) until the gap fills. */
 export interface HeldEvent {
@@ -30,6 +30,8 @@ export interface HeldSummary {
 }
 
 export interface ProjectionStore {
+  /** the partition of the projection whose stream this store keeps (its checkpoint, held events, markers) */
+  readonly partition: number;
   /** Takes the write lease and reads the checkpoint; throws LeaseHeldError if another writer holds it. */
   acquire(): Promise<Checkpoint | undefined>;
   readItems(keys: readonly ItemKey[]): Promise<ItemState>;
@@ -61,10 +63,11 @@ export class LeaseHeldError extends Error {
 /** How long a lease outlives its holder's deadline: covers a write sent just before the deadline. */
 export const LEASE_MARGIN_MS = 15_000;
 
-export const HELD_PARTITION = 'HELD';
-/** markers of the events a projection parked as poison (applyRedrives.ts) */
-export const PARKED_PARTITION = 'PARKED';
+/** Where a stream keeps the events it holds beyond a gap (partition 0: the key it always had). */
+export const heldPartition = (partition = 0) => (partition === 0 ? 'HELD' : `HELD#${partition}`);
+/** Where a stream keeps the markers of the events it parked as poison (applyRedrives.ts). */
+export const parkedPartition = (partition = 0) => (partition === 0 ? 'PARKED' : `PARKED#${partition}`);
 
-/** The checkpoint, held events and parked markers are the projector's bookkeeping, not read items. */
+/** The checkpoints, held events and parked markers are the projectors' bookkeeping, not read items. */
 export const isBookkeeping = (item: { pk?: unknown }) =>
-  item.pk === CHECKPOINT_KEY.pk || item.pk === HELD_PARTITION || item.pk === PARKED_PARTITION;
+  /^(CHECKPOINT|HELD|PARKED)(#\d+)?$/.test(String(item.pk));

@@ -9,10 +9,10 @@ import { dynamoDb } from '../shared/aws.ts';
 import { logger } from '../shared/logger.ts';
 import { emitMetrics, metricNames, MetricUnit } from '../shared/metrics.ts';
 import { traced } from '../shared/tracer.ts';
-import type { AmazonMqRabbitEvent } from './amazonMqEvent.ts';
+import { queuesOf, type AmazonMqRabbitEvent } from './amazonMqEvent.ts';
 import { applyBatch, type BatchResult } from './applyBatch.ts';
 import type { ParkedEvent } from './parkedEvent.ts';
-import { projectionCatalog } from './catalog.ts';
+import { streamNamed, streamsOf, partitionView, type Stream } from './streams.ts';
 import { parkEvents } from './deadLetters.ts';
 import { decodeMessages } from './decodeMessages.ts';
 import type { Projection } from './projection.ts';
@@ -24,23 +24,38 @@ const DEFAULT_TIME_LEFT_MS = 60_000;
 /** Stop writing this long before Lambda stops the invocation, so no write is cut off half-sent. */
 const DEADLINE_SAFETY_MS = 2_000;
 
+/**
+ * The stream a batch belongs to: the queue it came from (a projector has a mapping per partition, each
+ * on its partition's queue). A queue that is no partition of this projection is a wiring mistake: the
+ * batch fails, and comes again once the mapping is put right.
+ */
+function streamOf(batch: AmazonMqRabbitEvent, projection: Projection<object>): Stream {
+  const [queue, ...others] = queuesOf(batch);
+  if (queue === undefined) return streamsOf(projection.name)[0]!;
+  const stream = streamNamed(queue);
+  if (!stream || stream.projection !== projection.name || others.some((other) => other !== queue)) {
+    throw new Error(`the ${projection.name} projector was given a batch of ${queuesOf(batch).join(', ')}`);
+  }
+  return stream;
+}
+
 export function projectorHandler<Item extends object>(projection: Projection<Item>) {
-  const stream = projectionCatalog[projection.name].queue;
   // This container's name as a writer. Lambda runs one invocation at a time in a container, so when
   // one starts, the previous one has ended with nothing in flight: a lease it left behind (DynamoDB
   // unreachable when it gave up) is taken back at once. An invocation beside another in the same
   // process (serverless-offline runs them in-process) is a writer of its own.
   const containerToken = randomUUID();
   let invocationRunning = false;
-  const park = async (parked: readonly ParkedEvent[]) => {
+  const park = async (parked: readonly ParkedEvent[], stream: Stream) => {
     for (const event of parked) {
       logger.warn('parked an event', {
         projector: projection.name,
+        stream: stream.name,
         position: event.position,
         error: event.error,
       });
     }
-    await parkEvents(projection.name, parked);
+    await parkEvents(stream, parked);
   };
 
   return traced(async (batch: AmazonMqRabbitEvent, context?: Pick<Context, 'getRemainingTimeInMillis'>) => {
@@ -51,12 +66,25 @@ export function projectorHandler<Item extends object>(projection: Projection<Ite
     if (route.state === 'switching') {
       throw new Error(`${projection.name} is switching to a rebuilt table; the batch will come again`);
     }
+    const stream = streamOf(batch, projection as Projection<object>);
     const token = invocationRunning ? randomUUID() : containerToken;
     if (token === containerToken) invocationRunning = true;
     let result: BatchResult;
     try {
-      const store = dynamoProjectionStore(dynamoDb(), route.table, { deadline, token });
-      result = await applyBatch(store, projection, decodeMessages(batch, stream), { park, now: new Date() });
+      const store = dynamoProjectionStore(dynamoDb(), route.table, {
+        deadline,
+        token,
+        partition: stream.partition,
+      });
+      result = await applyBatch(
+        store,
+        partitionView(projection, stream),
+        decodeMessages(batch, stream.name),
+        {
+          park: (parked) => park(parked, stream),
+          now: new Date(),
+        },
+      );
     } finally {
       if (token === containerToken) invocationRunning = false;
     }
@@ -72,7 +100,7 @@ export function projectorHandler<Item extends object>(projection: Projection<Ite
         alreadyRedriven: result.alreadyRedriven,
       }),
     };
-    logger.info('applied a batch', { projector: projection.name, ...summary });
+    logger.info('applied a batch', { projector: projection.name, stream: stream.name, ...summary });
     // how far it is behind, and what it holds, the relay measures: it does so even when this stands still
     emitMetrics(
       { projector: projection.name },

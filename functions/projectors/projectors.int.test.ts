@@ -16,7 +16,7 @@ import { startTestAws } from '../../tests/support/localAwsForTests.ts';
 import type { LocalAws } from '../../infra/dev/localAws.ts';
 import { applyToTable, numbered } from '../../tests/support/projectorBatches.ts';
 import { queueKey, type AmazonMqRabbitEvent } from './amazonMqEvent.ts';
-import { sequenceHeader } from './catalog.ts';
+import { sequenceHeader } from './streams.ts';
 import { PoisonEventError } from './projection.ts';
 import { LeaseHeldError } from './projectionStore.ts';
 import { dynamoProjectionStore } from './dynamoProjectionStore.ts';

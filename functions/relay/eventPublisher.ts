@@ -4,7 +4,7 @@
 import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
 import type { DomainEvent } from '../../events/contracts.ts';
 import { REDRIVE_HEADER } from '../projectors/amazonMqEvent.ts';
-import { sequenceHeader } from '../projectors/catalog.ts';
+import { sequenceHeader } from '../projectors/streams.ts';
 import type { StreamSequences } from './sequencing.ts';
 
 /** An event as it goes out: with its number in each stream that receives it. */

@@ -3,12 +3,8 @@
 // the event log (healGaps.ts). It also serves two operator commands, as the one function that reaches
 // the broker wherever the operator runs the CLI: `npm run dlq -- redrive` (parked events back to
 // their projector's queue) and `npm run heal` (re-publish what a projector is missing, now).
-import {
-  isProjectionName,
-  projectionCatalog,
-  projectionNames,
-  type ProjectionName,
-} from '../projectors/catalog.ts';
+import { isProjectionName, projectionNames, type ProjectionName } from '../projectors/catalog.ts';
+import { streamNamed } from '../projectors/streams.ts';
 import { brokerUrl, settings } from '../shared/config.ts';
 import { logger } from '../shared/logger.ts';
 import { emitMetrics, metricNames, MetricUnit } from '../shared/metrics.ts';
@@ -22,9 +18,9 @@ import type { ProjectorLag } from './projectorLag.ts';
 import { relayEvents, type OnPublished, type RelayResult } from './relayEvents.ts';
 import { writeStreamHead } from './streamHead.ts';
 
-/** What `npm run dlq -- redrive` sends: one projector's parked event bodies. */
+/** What `npm run dlq -- redrive` sends: the event bodies one stream (a projector's partition) parked. */
 export interface RedriveRequest {
-  redrive: { projector: ProjectionName; events: unknown[] };
+  redrive: { stream: string; events: unknown[] };
 }
 
 /** What `npm run heal` sends: the projectors whose missing events to re-publish now (all if none). */
@@ -41,12 +37,18 @@ let lastHealCheck = 0;
 /** the stream head could not be copied to DynamoDB last time: try again even if nothing is new */
 let headOutdated = true;
 
-async function requeueForRedrive({ projector, events }: RedriveRequest['redrive']) {
-  if (!isProjectionName(projector) || !Array.isArray(events)) {
-    throw new Error('redrive: needs a projector name and an array of events');
+async function requeueForRedrive({ stream, events }: RedriveRequest['redrive']) {
+  const target = typeof stream === 'string' ? streamNamed(stream) : undefined;
+  if (!target || !Array.isArray(events)) {
+    throw new Error("redrive: needs a stream (a projector partition's queue) and an array of events");
   }
-  await publisher.requeueForRedrive(projectionCatalog[projector].queue, events);
-  logger.info('requeued parked events for redrive', { projector, count: events.length });
+  // back to the partition that parked them: the one whose items they were for
+  await publisher.requeueForRedrive(target.name, events);
+  logger.info('requeued parked events for redrive', {
+    projector: target.projection,
+    stream: target.name,
+    count: events.length,
+  });
   return { requeued: events.length };
 }
 
@@ -61,9 +63,10 @@ const emitBatch: OnPublished = ({ size, publishMs }) =>
 
 // at every look, caught up or not: a projector's lag alarm treats a minute without a value as a
 // problem (the relay has stopped looking), so zeros are news too
-const emitLag = ({ projection, eventsBehind, secondsBehind, heldEvents }: ProjectorLag) =>
+// per stream: a projection's partition, as its own lag alarm sees it
+const emitLag = ({ stream, eventsBehind, secondsBehind, heldEvents }: ProjectorLag) =>
   emitMetrics(
-    { projector: projection },
+    { projector: stream },
     {
       [metricNames.eventsBehind]: [MetricUnit.Count, eventsBehind],
       [metricNames.secondsBehind]: [MetricUnit.Seconds, Math.round(secondsBehind)],

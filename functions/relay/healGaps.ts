@@ -5,8 +5,9 @@
 // after commands, sees both in the checkpoints and re-publishes the missing numbers to that stream's
 // queue alone, with the numbers they had; a projector that already has them skips them.
 import type pg from 'pg';
-import { projectionCatalog, projectionNames, type ProjectionName } from '../projectors/catalog.ts';
+import { projectionNames, type ProjectionName } from '../projectors/catalog.ts';
 import type { Checkpoint } from '../projectors/projection.ts';
+import { streamsOf, type Stream } from '../projectors/streams.ts';
 import type { EventPublisher } from './eventPublisher.ts';
 import { occurredAtOf, readRelayProgress, readStream, toPublication } from './eventLog.ts';
 import { projectorLag, type ProjectorLag } from './projectorLag.ts';
@@ -89,7 +90,7 @@ export function gapToHeal(
 export interface HealDependencies {
   pool: pg.Pool;
   publisher: EventPublisher;
-  readCheckpoint: (projection: ProjectionName) => Promise<Checkpoint | undefined>;
+  readCheckpoint: (stream: Stream) => Promise<Checkpoint | undefined>;
   memory: HealMemory;
   now?: () => number;
   log?: (message: string, details: Record<string, unknown>) => void;
@@ -98,8 +99,8 @@ export interface HealDependencies {
 }
 
 /**
- * Looks at every stream (or those given), tells `observeLag` how far each projector is behind, and
- * re-publishes what is missing; returns what it sent.
+ * Looks at every stream of every projection (or of those given), tells `observeLag` how far each is
+ * behind, and re-publishes what is missing; returns what it sent.
  */
 export async function healGaps(
   dependencies: HealDependencies,
@@ -110,14 +111,14 @@ export async function healGaps(
   const now = dependencies.now ?? Date.now;
   const { publishedSequences } = await readRelayProgress(pool);
   const healed: HealedRange[] = [];
-  for (const projection of projections) {
-    const stream = projectionCatalog[projection].queue;
+  for (const of of projections.flatMap((name) => streamsOf(name))) {
+    const stream = of.name;
     const head = publishedSequences[stream] ?? 0;
-    const checkpoint = await dependencies.readCheckpoint(projection);
+    const checkpoint = await dependencies.readCheckpoint(of);
     if (dependencies.observeLag) {
       const applied = checkpoint?.sequence ?? 0;
       const oldest = head > applied ? await occurredAtOf(pool, stream, applied + 1) : undefined;
-      dependencies.observeLag(projectorLag(projection, head, checkpoint, oldest, now()));
+      dependencies.observeLag(projectorLag(stream, head, checkpoint, oldest, now()));
     }
     if (head <= (checkpoint?.sequence ?? 0)) {
       memory.stuck.delete(stream);
@@ -130,7 +131,8 @@ export async function healGaps(
     await publisher.republish(stream, rows.map(toPublication));
     memory.healed.set(stream, { from: range.from, to: range.to, at: now(), cut: range.cut });
     dependencies.log?.('re-published a gap from the event log', {
-      projector: projection,
+      projector: of.projection,
+      stream,
       from: range.from,
       to: range.to,
       held: checkpoint?.heldCount ?? 0,

@@ -9,7 +9,7 @@ const at = (sequence: number, heldCount = 0) => ({ sequence, heldCount }) as Che
 describe('projectorLag', () => {
   it('is nothing for a projector at its stream’s head, however old its last event', () => {
     expect(projectorLag('invoices', 40, at(40), undefined, NOW)).toEqual({
-      projection: 'invoices',
+      stream: 'invoices',
       eventsBehind: 0,
       secondsBehind: 0,
       heldEvents: 0,
@@ -19,7 +19,7 @@ describe('projectorLag', () => {
   it('is the age of the oldest event not applied: it grows while the projector stands still', () => {
     const oldest = new Date(NOW - 90_000);
     expect(projectorLag('analytics', 50, at(40, 3), oldest, NOW)).toEqual({
-      projection: 'analytics',
+      stream: 'analytics',
       eventsBehind: 10,
       secondsBehind: 90,
       heldEvents: 3,

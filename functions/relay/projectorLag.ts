@@ -1,11 +1,11 @@
 // How far a projector is behind its stream, as the relay measures it at each look for gaps
 // (healGaps.ts) from the stream's head and the projector's checkpoint: measured even while the
 // projector is stuck and never runs, which is when it matters.
-import type { ProjectionName } from '../projectors/catalog.ts';
 import type { Checkpoint } from '../projectors/projection.ts';
 
 export interface ProjectorLag {
-  projection: ProjectionName;
+  /** the stream: a projection's partition (streams.ts), named as its queue */
+  stream: string;
   /** numbers published in the stream and not yet applied */
   eventsBehind: number;
   /**
@@ -20,7 +20,7 @@ export interface ProjectorLag {
 
 /** Pure: `oldestUnappliedAt` is when the event numbered `checkpoint.sequence + 1` happened. */
 export function projectorLag(
-  projection: ProjectionName,
+  stream: string,
   head: number,
   checkpoint: Checkpoint | undefined,
   oldestUnappliedAt: Date | undefined,
@@ -29,5 +29,5 @@ export function projectorLag(
   const eventsBehind = Math.max(0, head - (checkpoint?.sequence ?? 0));
   const secondsBehind =
     eventsBehind > 0 && oldestUnappliedAt ? Math.max(0, (now - oldestUnappliedAt.getTime()) / 1000) : 0;
-  return { projection, eventsBehind, secondsBehind, heldEvents: checkpoint?.heldCount ?? 0 };
+  return { stream, eventsBehind, secondsBehind, heldEvents: checkpoint?.heldCount ?? 0 };
 }

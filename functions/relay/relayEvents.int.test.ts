@@ -299,7 +299,7 @@ describe('gaps', () => {
       {
         pool,
         publisher,
-        readCheckpoint: async (name) => (name === 'directory' ? checkpoint : undefined),
+        readCheckpoint: async (stream) => (stream.name === 'directory' ? checkpoint : undefined),
         memory: newHealMemory(),
         now: () => now,
         observeLag: (lag) => lags.push(lag),
@@ -315,7 +315,7 @@ describe('gaps', () => {
     );
     expect(lags).toEqual([
       {
-        projection: 'directory',
+        stream: 'directory',
         eventsBehind: 3,
         secondsBehind: (now - rows[0]!.occurred_at.getTime()) / 1000,
         heldEvents: 0,

@@ -9,9 +9,16 @@
 // again with the same numbers, and projectors skip them as duplicates.
 import type pg from 'pg';
 import { projectionCatalog, projectionNames } from '../projectors/catalog.ts';
+import { partitionCount, streamsOf } from '../projectors/streams.ts';
 import type { EventPublisher } from './eventPublisher.ts';
-import { EVENT_COLUMNS, toPublication, type NumberedEventRow } from './eventLog.ts';
-import { numberEvents, type StreamHeads } from './sequencing.ts';
+import {
+  EVENT_COLUMNS,
+  toEnvelope,
+  toPublication,
+  type EventRow,
+  type NumberedEventRow,
+} from './eventLog.ts';
+import { numberEvents, projectionStreamsReceiving, type StreamHeads } from './sequencing.ts';
 
 /** All the relay needs of a publisher: replay hands it one that invokes the projectors directly. */
 type Publisher = Pick<EventPublisher, 'publish'>;
@@ -28,9 +35,9 @@ export interface RelayResult {
 const IS_READY = 'transaction_id < pg_snapshot_xmin(pg_current_snapshot())';
 
 const UNSEQUENCED = `
-  SELECT position, type FROM event_log
-  WHERE NOT sequenced AND ${IS_READY}
-  ORDER BY position
+  SELECT ${EVENT_COLUMNS} FROM event_log e
+  WHERE NOT e.sequenced AND ${IS_READY}
+  ORDER BY e.position
   LIMIT $1`;
 
 const TO_PUBLISH = `
@@ -58,35 +65,83 @@ async function transaction<T>(client: pg.PoolClient, work: () => Promise<T>): Pr
   }
 }
 
+/** Rows of the log a new stream is numbered over, read this many at a time. */
+const NEW_STREAM_PAGE = 5_000;
+
 /**
- * A stream the catalog gained after events were logged (a new projection, or a queue renamed because
- * its subscriptions changed) is numbered over the log first, so that its numbers follow position
- * order like any other's. Its projector gets that history from a rebuild, or by healing.
+ * A stream the catalog gained after events were logged (a new projection, a queue renamed because its
+ * subscriptions changed, or a partition added) is numbered over the log first, so that its numbers
+ * follow position order like any other's. Its projector gets that history from a rebuild, or by
+ * healing. A projection of one partition is numbered in SQL, by type; the partitions of a split one
+ * by the items each event touches, a page of the log at a time.
  */
 async function numberNewStreams(
   client: pg.PoolClient,
   heads: { assigned: StreamHeads; published: StreamHeads },
 ): Promise<number> {
-  const fresh = projectionNames
-    .map((name) => projectionCatalog[name])
-    .filter(({ queue }) => heads.assigned[queue] === undefined);
-  for (const { queue, eventTypes } of fresh) {
-    const { rows } = await client.query<{ numbered: number; published: number | string | null }>(
-      `WITH numbered AS (
-         INSERT INTO stream_sequences (stream, sequence, position)
-         SELECT $1, row_number() OVER (ORDER BY position), position
-         FROM event_log WHERE sequenced AND type = ANY($2::text[])
-         RETURNING sequence, position
-       )
-       SELECT count(*)::int AS numbered,
-              max(n.sequence) FILTER (WHERE e.published_at IS NOT NULL) AS published
-       FROM numbered n JOIN event_log e ON e.position = n.position`,
-      [queue, eventTypes],
-    );
-    heads.assigned[queue] = rows[0]!.numbered;
-    heads.published[queue] = Math.max(heads.published[queue] ?? 0, Number(rows[0]!.published ?? 0));
+  let numbered = 0;
+  for (const projection of projectionNames) {
+    const fresh = streamsOf(projection).filter(({ name }) => heads.assigned[name] === undefined);
+    if (fresh.length === 0) continue;
+    numbered += fresh.length;
+    const { eventTypes } = projectionCatalog[projection];
+    if (partitionCount(projection) === 1) {
+      const queue = fresh[0]!.name;
+      const { rows } = await client.query<{ numbered: number; published: number | string | null }>(
+        `WITH numbered AS (
+           INSERT INTO stream_sequences (stream, sequence, position)
+           SELECT $1, row_number() OVER (ORDER BY position), position
+           FROM event_log WHERE sequenced AND type = ANY($2::text[])
+           RETURNING sequence, position
+         )
+         SELECT count(*)::int AS numbered,
+                max(n.sequence) FILTER (WHERE e.published_at IS NOT NULL) AS published
+         FROM numbered n JOIN event_log e ON e.position = n.position`,
+        [queue, eventTypes],
+      );
+      heads.assigned[queue] = rows[0]!.numbered;
+      heads.published[queue] = Math.max(heads.published[queue] ?? 0, Number(rows[0]!.published ?? 0));
+      continue;
+    }
+    const names = new Set(fresh.map(({ name }) => name));
+    for (const name of names) {
+      heads.assigned[name] = 0;
+      heads.published[name] ??= 0;
+    }
+    for (let after = -1; ;) {
+      const { rows } = await client.query<EventRow & { published: boolean }>(
+        `SELECT ${EVENT_COLUMNS}, e.published_at IS NOT NULL AS published FROM event_log e
+         WHERE e.sequenced AND e.type = ANY($1::text[]) AND e.position > $2
+         ORDER BY e.position LIMIT $3`,
+        [eventTypes, after, NEW_STREAM_PAGE],
+      );
+      if (rows.length === 0) break;
+      const entries: [string, number, string | number][] = [];
+      for (const row of rows) {
+        for (const stream of projectionStreamsReceiving(projection, toEnvelope(row))) {
+          if (!names.has(stream)) continue;
+          const sequence = ++heads.assigned[stream]!;
+          if (row.published) heads.published[stream] = sequence;
+          entries.push([stream, sequence, row.position]);
+        }
+      }
+      await insertSequences(client, entries);
+      after = Number(rows.at(-1)!.position);
+    }
   }
-  return fresh.length;
+  return numbered;
+}
+
+async function insertSequences(
+  client: pg.PoolClient,
+  entries: readonly (readonly [string, number, string | number])[],
+) {
+  if (entries.length === 0) return;
+  await client.query(
+    `INSERT INTO stream_sequences (stream, sequence, position)
+     SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[])`,
+    [entries.map((entry) => entry[0]), entries.map((entry) => entry[1]), entries.map((entry) => entry[2])],
+  );
 }
 
 /** Numbers the next ready events that have no numbers yet; how many it numbered. */
@@ -103,20 +158,16 @@ async function numberReadyEvents(client: pg.PoolClient, batchSize: number): Prom
         JSON.stringify(heads.published),
       ]);
     }
-    const { rows } = await client.query<{ position: number | string; type: string }>(UNSEQUENCED, [
-      batchSize,
-    ]);
+    const { rows } = await client.query<EventRow>(UNSEQUENCED, [batchSize]);
     if (rows.length === 0) return 0;
-    const { sequences, heads: assigned } = numberEvents(rows, heads.assigned);
-    const entries = rows.flatMap((row, index) =>
-      Object.entries(sequences[index]!).map(
-        ([stream, sequence]) => [stream, sequence, row.position] as const,
+    const { sequences, heads: assigned } = numberEvents(rows.map(toEnvelope), heads.assigned);
+    await insertSequences(
+      client,
+      rows.flatMap((row, index) =>
+        Object.entries(sequences[index]!).map(
+          ([stream, sequence]) => [stream, sequence, row.position] as const,
+        ),
       ),
-    );
-    await client.query(
-      `INSERT INTO stream_sequences (stream, sequence, position)
-       SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[])`,
-      [entries.map((entry) => entry[0]), entries.map((entry) => entry[1]), entries.map((entry) => entry[2])],
     );
     await client.query('UPDATE event_log SET sequenced = true WHERE position = ANY($1::bigint[])', [
       rows.map((row) => row.position),

@@ -5,6 +5,7 @@
 // function first connects (databaseUrl, brokerUrl) and again after a rotation (secrets.ts): a
 // function that never connects, like every query, needs no secret and its role grants none.
 import { z } from 'zod';
+import { partitionsSetting } from '../projectors/streams.ts';
 import {
   brokerUrlFromSecret,
   databasePasswordFromSecret,
@@ -38,6 +39,12 @@ const settingsSchema = z.object({
   HEAL_GAPS_AFTER_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
   /** the most events the relay re-publishes to one stream at a time */
   HEAL_GAPS_LIMIT: z.coerce.number().int().min(1).max(50_000).default(2_000),
+  /**
+   * How many partitions each projection has, instead of the catalog's: `4` (every projection) or
+   * `directory=4,invoices=2`. The template writes the counts it was built with here, so that the
+   * functions agree with the queues and mappings it made (functions/projectors/streams.ts).
+   */
+  PROJECTION_PARTITIONS: z.preprocess(unsetIfEmpty, partitionsSetting.optional()),
   LAMBDA_ENDPOINT: optionalUrl,
   /** local DynamoDB (dynalite, LocalStack); unset in the cloud */
   DYNAMODB_ENDPOINT: optionalUrl,

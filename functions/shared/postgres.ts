@@ -61,12 +61,11 @@ export function createPool(
   max = settings.PG_POOL_MAX,
   password?: PasswordSource,
 ): pg.Pool {
-  const options: pg.PoolConfig = {
-    max,
-    connectionTimeoutMillis: 3_000,
-    // a forgotten open transaction would hold back the relay's snapshot rule; never let one linger
-    idle_in_transaction_session_timeout: 30_000,
-  };
+  // Nothing here goes into the startup packet beyond the user and the database: RDS Proxy refuses a
+  // connection that sends other parameters (statement_timeout, options, ...) there, and a SET would
+  // pin the session. The idle-in-transaction timeout the relay's snapshot rule relies on is the
+  // database's own (migration 1764810000000_session-timeouts).
+  const options: pg.PoolConfig = { max, connectionTimeoutMillis: 3_000 };
   // a connection string's password, even an empty one, would win over the function: parse it here
   const pool = password
     ? new PoolWithPasswordSource({ ...parseIntoClientConfig(connectionString), ...options }, password)

@@ -57,6 +57,26 @@ describe('connection strings from Secrets Manager', () => {
       ),
     ).toBe('postgres://relay:s3cret@db.rds.internal:5432/commerce?sslmode=require');
   });
+
+  it('lets the host and database name given win over the secret’s: the proxy’s host, not the instance the secret names', async () => {
+    expect(
+      await databaseUrlFromSecret(
+        {
+          DATABASE_SECRET_ARN: 'arn:db',
+          DATABASE_HOST: 'shop.proxy-abc.rds.internal',
+          DATABASE_NAME: 'shop',
+        },
+        fetchSecret,
+      ),
+    ).toBe('postgres://app:p%40ss%2Fword@shop.proxy-abc.rds.internal:5432/shop?sslmode=require');
+    // an empty parameter (serverless.yml renders an unset one as '') leaves the secret's
+    expect(
+      await databaseUrlFromSecret(
+        { DATABASE_SECRET_ARN: 'arn:db', DATABASE_HOST: '', DATABASE_NAME: '' },
+        fetchSecret,
+      ),
+    ).toBe('postgres://app:p%40ss%2Fword@db.internal:5432/commerce?sslmode=require');
+  });
 });
 
 /** A Secrets Manager client that answers from `values` and counts its calls: the network stands aside. */

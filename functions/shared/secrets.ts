@@ -86,17 +86,22 @@ function parseSecret<T>(schema: z.ZodType<T>, value: unknown, setting: string): 
 const readDatabaseSecret = async (env: NodeJS.ProcessEnv, fetchSecret: FetchSecret, options?: FetchOptions) =>
   parseSecret(databaseSecret, await fetchSecret(env.DATABASE_SECRET_ARN!, options), 'DATABASE_SECRET_ARN');
 
-/** DATABASE_URL from DATABASE_SECRET_ARN, with DATABASE_HOST and DATABASE_NAME where the secret lacks them. */
+/**
+ * DATABASE_URL from DATABASE_SECRET_ARN. DATABASE_HOST and DATABASE_NAME, when set, win over the
+ * secret's `host` and `dbname`: the host a function is given says which way it goes (the commands
+ * through RDS Proxy, the relay to the instance itself), and a secret in the RDS format that names the
+ * instance must not quietly send the commands past the proxy.
+ */
 export async function databaseUrlFromSecret(
   env: NodeJS.ProcessEnv,
   fetchSecret: FetchSecret,
   options?: FetchOptions,
 ): Promise<string> {
   const secret = await readDatabaseSecret(env, fetchSecret, options);
-  const host = secret.host ?? unsetIfEmpty(env.DATABASE_HOST);
+  const host = unsetIfEmpty(env.DATABASE_HOST) ?? secret.host;
   if (!host) throw new Error('Invalid configuration: DATABASE_HOST: is not set (nor host in the secret)');
   const port = secret.port ?? (Number(unsetIfEmpty(env.DATABASE_PORT)) || 5432);
-  const name = secret.dbname ?? unsetIfEmpty(env.DATABASE_NAME) ?? 'postgres';
+  const name = unsetIfEmpty(env.DATABASE_NAME) ?? secret.dbname ?? 'postgres';
   const url = new URL(`postgres://${host}:${port}/${encodeURIComponent(name)}`);
   url.username = encodeURIComponent(secret.username);
   url.password = encodeURIComponent(secret.password);

@@ -1,9 +1,9 @@
-// The CloudWatch alarms of a stage, with one lag alarm per projection of the catalog: events parked
+// The CloudWatch alarms of a stage, with one lag alarm per stream (each projection's partition) of the catalog: events parked
 // in the dead-letter queue, a projector behind its stream, the HTTP API answering 5xx. Their
 // notifications go to an SNS topic the stack makes (an email subscribed if given) or to one given.
 // serverless.yml includes them through alarmsTemplate.cjs; the README's deploy guide says what each
 // means and what to do.
-import { projectionNames } from '../../functions/projectors/catalog.ts';
+import { catalogStreams } from '../../functions/projectors/streams.ts';
 import { metricNames } from '../../functions/shared/metrics.ts';
 import { DEAD_LETTER_QUEUE_ID } from './readModelResources.ts';
 import { logicalId } from './logicalIds.ts';
@@ -70,19 +70,19 @@ export function alarmResources(given: AlarmSettings): Record<string, unknown> {
       };
 
   const lagAlarms = Object.fromEntries(
-    projectionNames.map((projection) => [
-      lagAlarmId(projection),
+    catalogStreams().map(({ name: stream, projection, partitions }) => [
+      lagAlarmId(stream),
       alarm({
-        AlarmName: `${settings.prefix}-${projection}-projector-lag`,
+        AlarmName: `${settings.prefix}-${stream}-projector-lag`,
         AlarmDescription:
-          `The ${projection} read model has lacked a published event for more than ` +
+          `The ${projection} read model${partitions > 1 ? ` (its partition ${stream})` : ''} has lacked a published event for more than ` +
           `${settings.lagSeconds} s, in each of ${settings.lagMinutes} minutes, or the relay has ` +
           `stopped measuring (no data). README: Deploying to AWS, Alarms.`,
         Namespace: settings.metricsNamespace,
         MetricName: metricNames.secondsBehind,
         Dimensions: [
           { Name: 'service', Value: settings.metricsService },
-          { Name: 'projector', Value: projection },
+          { Name: 'projector', Value: stream },
         ],
         Statistic: 'Maximum',
         Period: 60,

@@ -1,5 +1,6 @@
 // serverless.yml's CloudWatch alarms (alarmResources.ts), from the stage parameters in its custom
-// section: `${file(./infra/aws/alarmsTemplate.cjs):resources}`. CommonJS because osls loads variable
+// section: `${file(./infra/aws/alarmsTemplate.cjs):resources}`, and its dashboard
+// (dashboardResources.ts): `:dashboard`. CommonJS because osls loads variable
 // files with require(); tsx's require loads the TypeScript they come from.
 const { require: requireTypeScript } = require('tsx/cjs/api');
 
@@ -21,4 +22,10 @@ module.exports = {
       serverErrorPercent: Number(await setting('serverErrorPercent')),
     });
   },
+  dashboard: async ({ resolveVariable }) =>
+    load('./dashboardResources.ts').dashboardResources({
+      prefix: await resolve(resolveVariable, 'self:custom.resourcePrefix'),
+      metricsNamespace: await resolve(resolveVariable, 'self:custom.metrics.namespace'),
+      metricsService: await resolve(resolveVariable, 'self:custom.metrics.service'),
+    }),
 };

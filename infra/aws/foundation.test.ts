@@ -4,8 +4,14 @@ import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { checkTemplate, refusedYamlFeatures } from './cloudFormationSpec.ts';
+import { connectionBudget, maxConnectionsAtMost, smallestMaxConnections } from './connectionBudget.ts';
 
 const read = (file: string) => readFile(new URL(`../../${file}`, import.meta.url), 'utf8');
+
+type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
+const foundation = async () =>
+  parse(await read('infra/aws/foundation.yml')) as { Resources: Resources; Outputs: Record<string, unknown> };
+const ref = (id: string) => ({ Ref: id });
 
 describe('infra/aws/foundation.yml', () => {
   it('is plain CloudFormation: no YAML anchors, aliases or merge keys, and valid by the resource specification', async () => {
@@ -25,6 +31,9 @@ describe('infra/aws/foundation.yml', () => {
     // alarms tell at which thresholds are the deployment's choices, not the foundation's
     serverlessParams.delete('corsAllowedOrigins');
     serverlessParams.delete('healGapsAfterMs');
+    // and how many containers and connections it allows itself (sized for the default instance class)
+    for (const name of ['pgPoolMax', 'commandConcurrency', 'healthConcurrency'])
+      serverlessParams.delete(name);
     for (const name of serverlessParams) if (name?.startsWith('alarm')) serverlessParams.delete(name);
     expect(Object.keys(template.Outputs).sort()).toEqual([...serverlessParams].sort());
   });
@@ -52,5 +61,113 @@ describe('infra/aws/foundation.yml', () => {
       expect(rule).not.toHaveProperty('CidrIp');
       expect(rule).toHaveProperty('SourceSecurityGroupId');
     }
+  });
+
+  it('puts RDS Proxy between the functions and PostgreSQL: TLS required, the RDS-managed secret through a role that reads it alone', async () => {
+    const { Resources, Outputs } = await foundation();
+    const secret = { 'Fn::GetAtt': ['Database', 'MasterUserSecret.SecretArn'] };
+    expect(Resources.DatabaseProxy).toMatchObject({
+      Type: 'AWS::RDS::DBProxy',
+      Properties: {
+        EngineFamily: 'POSTGRESQL',
+        RequireTLS: true,
+        RoleArn: { 'Fn::GetAtt': ['DatabaseProxyRole', 'Arn'] },
+        Auth: [{ AuthScheme: 'SECRETS', SecretArn: secret, IAMAuth: 'DISABLED' }],
+        VpcSecurityGroupIds: [ref('DatabaseProxySecurityGroup')],
+      },
+    });
+    const role = Resources.DatabaseProxyRole!.Properties as {
+      AssumeRolePolicyDocument: { Statement: { Principal: unknown; Action: string }[] };
+      Policies: { PolicyDocument: { Statement: unknown[] } }[];
+    };
+    expect(role.AssumeRolePolicyDocument.Statement).toEqual([
+      { Effect: 'Allow', Principal: { Service: 'rds.amazonaws.com' }, Action: 'sts:AssumeRole' },
+    ]);
+    expect(role.Policies.flatMap((policy) => policy.PolicyDocument.Statement)).toEqual([
+      { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: secret },
+    ]);
+    expect(Resources.DatabaseProxyTargets).toMatchObject({
+      Type: 'AWS::RDS::DBProxyTargetGroup',
+      Properties: {
+        DBProxyName: ref('DatabaseProxy'),
+        TargetGroupName: 'default',
+        DBInstanceIdentifiers: [ref('Database')],
+      },
+    });
+    // the commands get the proxy's endpoint, the relay and prepareBackend the instance's
+    expect(Outputs.databaseHost).toEqual({ Value: { 'Fn::GetAtt': ['DatabaseProxy', 'Endpoint'] } });
+    expect(Outputs.databaseDirectHost).toEqual({ Value: { 'Fn::GetAtt': ['Database', 'Endpoint.Address'] } });
+  });
+
+  it('lets the functions reach the proxy, and only the proxy and the direct clients reach the database', async () => {
+    const { Resources, Outputs } = await foundation();
+    const sources = (group: string, port: number) =>
+      [
+        ...((Resources[group]!.Properties.SecurityGroupIngress ?? []) as Record<string, unknown>[]),
+        ...Object.values(Resources)
+          .filter((resource) => resource.Type === 'AWS::EC2::SecurityGroupIngress')
+          .map((resource) => resource.Properties)
+          .filter((rule) => JSON.stringify(rule.GroupId) === JSON.stringify(ref(group))),
+      ]
+        .filter((rule) => rule.FromPort === port)
+        .map((rule) => rule.SourceSecurityGroupId);
+    expect(sources('DatabaseProxySecurityGroup', 5432)).toEqual([ref('FunctionSecurityGroup')]);
+    expect(sources('DatabaseSecurityGroup', 5432)).toEqual([
+      ref('DatabaseProxySecurityGroup'),
+      ref('DirectDatabaseClientSecurityGroup'),
+    ]);
+    // the proxy reads its secret through the VPC's Secrets Manager endpoint (there is no NAT)
+    expect(sources('EndpointSecurityGroup', 443)).toContainEqual(ref('DatabaseProxySecurityGroup'));
+    // the direct clients carry both groups: the broker and the endpoints admit the functions' group
+    expect(Outputs.directSecurityGroupIds).toEqual({
+      Value: { 'Fn::Join': [',', [ref('FunctionSecurityGroup'), ref('DirectDatabaseClientSecurityGroup')]] },
+    });
+  });
+
+  it('sizes the proxy’s pool so that the stage parameters’ defaults fit the default instance class', async () => {
+    const { Resources } = await foundation();
+    const pool = Resources.DatabaseProxyTargets!.Properties.ConnectionPoolConfigurationInfo as Record<
+      string,
+      number
+    >;
+    expect(pool.MaxIdleConnectionsPercent).toBeLessThanOrEqual(pool.MaxConnectionsPercent!);
+    // a command waits for a connection less than its own timeout (serverless.yml's 10 s)
+    expect(pool.ConnectionBorrowTimeout).toBeLessThan(10);
+    const serverless = await read('serverless.yml');
+    const defaultOf = (param: string) => Number(new RegExp(`param:${param}, '(\\d+)'`).exec(serverless)![1]);
+    const poolMax = defaultOf('pgPoolMax');
+    const plan = {
+      proxyMaxConnectionsPercent: pool.MaxConnectionsPercent!,
+      throughProxy: [
+        {
+          name: 'commands',
+          containers:
+            defaultOf('commandConcurrency') *
+            serverless.split('reservedConcurrency: ${self:custom.connections.commandConcurrency}').slice(1)
+              .length,
+          poolMax,
+        },
+        { name: 'health', containers: defaultOf('healthConcurrency'), poolMax },
+      ],
+      direct: [
+        { name: 'relay', containers: 1, poolMax },
+        { name: 'prepareBackend', containers: 1, poolMax },
+      ],
+    };
+    expect(
+      (parse(await read('infra/aws/foundation.yml')) as { Parameters: Record<string, { Default: string }> })
+        .Parameters.DatabaseInstanceClass!.Default,
+    ).toBe('db.t4g.micro');
+    // db.t4g.micro has 1 GiB: at most 112 connections by RDS's formula, fewer in fact; the defaults fit
+    // from 62 up, the figure the README's deploy guide names
+    expect(connectionBudget(plan, maxConnectionsAtMost(1)).fits).toBe(true);
+    expect(smallestMaxConnections(plan)).toBe(62);
+    expect(connectionBudget(plan, 62)).toEqual({
+      proxyLimit: 46,
+      throughProxy: 46,
+      direct: 5,
+      besideProxy: 16,
+      fits: true,
+    });
   });
 });

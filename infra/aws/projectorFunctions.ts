@@ -1,7 +1,9 @@
 // serverless.yml's projector functions, one per projection of the catalog: the Lambda, its role (its
 // own table, the event-stream table's routes, the dead-letter queue, what Amazon MQ's event source
-// mapping needs) and its `rabbitmq` event with the catalog's queue and batching.
+// mapping needs) and a `rabbitmq` event per partition (each its own queue and event source mapping,
+// so each partition runs an invocation at a time of its own: streams.ts), with the catalog's batching.
 import { projectionCatalog, projectionNames } from '../../functions/projectors/catalog.ts';
+import { catalogStreams } from '../../functions/projectors/streams.ts';
 import { logicalId } from './logicalIds.ts';
 
 /** What the functions refer to, resolved from serverless.yml's custom section. */
@@ -20,7 +22,10 @@ export const projectorFunctionName = (projection: string) => `${projection}Proje
 export function projectorFunctions(context: ProjectorTemplateContext) {
   return Object.fromEntries(
     projectionNames.map((name) => {
-      const { queue, batchSize, maximumBatchingWindowSeconds } = projectionCatalog[name];
+      const { batchSize, maximumBatchingWindowSeconds } = projectionCatalog[name];
+      const queues = catalogStreams()
+        .filter((stream) => stream.projection === name)
+        .map((stream) => stream.name);
       return [
         projectorFunctionName(name),
         {
@@ -71,18 +76,16 @@ export function projectorFunctions(context: ProjectorTemplateContext) {
               Resource: ['*'],
             },
           ],
-          events: [
-            {
-              rabbitmq: {
-                arn: context.brokerArn,
-                basicAuthArn: context.brokerSecretArn,
-                virtualHost: context.virtualHost,
-                queue,
-                batchSize,
-                maximumBatchingWindow: maximumBatchingWindowSeconds,
-              },
+          events: queues.map((queue) => ({
+            rabbitmq: {
+              arn: context.brokerArn,
+              basicAuthArn: context.brokerSecretArn,
+              virtualHost: context.virtualHost,
+              queue,
+              batchSize,
+              maximumBatchingWindow: maximumBatchingWindowSeconds,
             },
-          ],
+          })),
         },
       ];
     }),
@@ -95,13 +98,19 @@ export function projectorFunctions(context: ProjectorTemplateContext) {
  */
 export function projectorMappingExtensions() {
   return Object.fromEntries(
-    projectionNames.map((name) => {
-      const { queue, maximumBatchingWindowSeconds } = projectionCatalog[name];
-      const mapping = `${logicalId(projectorFunctionName(name))}EventSourceMappingRabbitMQ${logicalId(queue)}`;
-      return [mapping, { Properties: { MaximumBatchingWindowInSeconds: maximumBatchingWindowSeconds } }];
+    catalogStreams().map(({ name: queue, projection }) => {
+      const { maximumBatchingWindowSeconds } = projectionCatalog[projection];
+      return [
+        mappingId(projection, queue),
+        { Properties: { MaximumBatchingWindowInSeconds: maximumBatchingWindowSeconds } },
+      ];
     }),
   );
 }
+
+/** The logical id osls gives a projector's event source mapping on one queue. */
+export const mappingId = (projection: string, queue: string) =>
+  `${logicalId(projectorFunctionName(projection))}EventSourceMappingRabbitMQ${logicalId(queue)}`;
 
 /** Every projection's tables (a rebuild's too: `<table>-<id>`), as IAM resources for reading them. */
 export const projectionTableResources = (tableArn: string) =>

@@ -87,9 +87,10 @@ const { expectedAnalytics, expectedDirectory, expectedInvoices } =
 const { readRoute } = await import('../../functions/projectors/tableRoutes.ts');
 const { dynamoDb } = await import('../../functions/shared/aws.ts');
 const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
-const { CHECKPOINT_KEY } = await import('../../functions/projectors/projection.ts');
+const { checkpointKey } = await import('../../functions/projectors/projection.ts');
+const { allStreams } = await import('../../functions/projectors/streams.ts');
 const { EVENTS_EXCHANGE } = await import('../../functions/operations/brokerTopology.ts');
-const { projectionCatalog, projectionNames } = await import('../../functions/projectors/catalog.ts');
+const { projectionNames } = await import('../../functions/projectors/catalog.ts');
 const { createBenchBackend, startBenchStack } = await import('./benchStack.ts');
 const { benchClassifier, cpuBetween, snapshotCpu } = await import('./cpuProfile.ts');
 const { runLoad } = await import('./httpLoad.ts');
@@ -158,24 +159,25 @@ const orderOf = (products: readonly number[]) => ({
   },
 });
 
-/** Until every projector's checkpoint has reached the number of events of its types in the log. */
+/** Until every stream's checkpoint has reached the last number the relay gave out in it. */
 async function waitForProjections(pool: Pool): Promise<void> {
   const deadline = Date.now() + 10 * 60_000;
   for (;;) {
-    let behind = 0;
-    for (const projector of projectionNames) {
-      const { rows } = await pool.query<{ count: number }>(
-        'SELECT count(*)::int AS count FROM event_log WHERE type = ANY($1::text[])',
-        [projectionCatalog[projector].eventTypes],
-      );
+    const { rows } = await pool.query<{ assigned_sequences: Record<string, number>; pending: number }>(
+      `SELECT assigned_sequences,
+         (SELECT count(*)::int FROM event_log WHERE NOT sequenced OR published_at IS NULL) AS pending
+       FROM relay_progress`,
+    );
+    let behind = rows[0]!.pending;
+    for (const stream of allStreams()) {
       const { Item } = await dynamoDb().send(
         new GetCommand({
-          TableName: (await readRoute(projector)).table,
-          Key: CHECKPOINT_KEY,
+          TableName: (await readRoute(stream.projection)).table,
+          Key: checkpointKey(stream.partition),
           ConsistentRead: true,
         }),
       );
-      behind += rows[0]!.count - Number(Item?.sequence ?? 0);
+      behind += (rows[0]!.assigned_sequences[stream.name] ?? 0) - Number(Item?.sequence ?? 0);
     }
     if (behind <= 0) return;
     if (Date.now() > deadline) throw new Error(`projectors still ${behind} events behind after 10 min`);

@@ -3,17 +3,12 @@
 // projection is rebuilt from the same events in PostgreSQL. Both end compared, item by item, with an
 // in-memory fold of the events.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import amqp from 'amqplib';
 import cliProgress from 'cli-progress';
 import type pg from 'pg';
 import type { DomainEvent } from '../../events/contracts.ts';
-import {
-  projectionCatalog,
-  projectionNames,
-  subscribes,
-  type ProjectionName,
-} from '../../functions/projectors/catalog.ts';
-import { CHECKPOINT_KEY, type Checkpoint } from '../../functions/projectors/projection.ts';
+import { projectionNames, subscribes, type ProjectionName } from '../../functions/projectors/catalog.ts';
+import { checkpointKey, type Checkpoint } from '../../functions/projectors/projection.ts';
+import { allStreams, streamsOf, type Stream } from '../../functions/projectors/streams.ts';
 import { projections } from '../../functions/projectors/projections.ts';
 import { readRoute } from '../../functions/projectors/tableRoutes.ts';
 import { rabbitPublisher } from '../../functions/relay/eventPublisher.ts';
@@ -59,9 +54,9 @@ export async function loadEventLog(pool: pg.Pool, events: readonly DomainEvent[]
 
 /**
  * Publishes the events to the exchange as the relay would, with the numbers loadEventLog gives them,
- * to wait in the projector queues while the stack is down. With `only`, they reach that projector's
- * queue alone: the other queues' bindings are removed first, and the stack declares them again when
- * it starts.
+ * to wait in the projector queues while the stack is down. With `only`, they carry only that
+ * projection's numbers, and so reach its queues alone (a message goes where its numbers are:
+ * brokerTopology.ts).
  */
 export async function queueBacklog(
   rabbitmqUrl: string,
@@ -69,27 +64,21 @@ export async function queueBacklog(
   events: readonly DomainEvent[],
   only?: ProjectionName,
 ): Promise<void> {
-  if (only) {
-    const connection = await amqp.connect(rabbitmqUrl);
-    try {
-      const channel = await connection.createChannel();
-      for (const projector of projectionNames.filter((name) => name !== only)) {
-        for (const type of projectionCatalog[projector].eventTypes) {
-          await channel.unbindQueue(projector, exchange, type);
-        }
-      }
-      await channel.close();
-    } finally {
-      await connection.close();
-    }
-  }
   const bar = countBar(`queue for ${only ?? 'all projectors'}`, events.length, 'events');
   const publisher = rabbitPublisher(rabbitmqUrl, exchange);
+  const ours = new Set((only ? streamsOf(only) : allStreams()).map((stream) => stream.name));
   const { sequences } = numberEvents(events);
   try {
     for (let start = 0; start < events.length; start += 1_000) {
       const slice = events.slice(start, start + 1_000);
-      await publisher.publish(slice.map((event, index) => ({ event, sequences: sequences[start + index]! })));
+      await publisher.publish(
+        slice.map((event, index) => ({
+          event,
+          sequences: Object.fromEntries(
+            Object.entries(sequences[start + index]!).filter(([stream]) => ours.has(stream)),
+          ),
+        })),
+      );
       bar.update(start + slice.length);
     }
   } finally {
@@ -98,9 +87,9 @@ export async function queueBacklog(
   }
 }
 
-async function checkpointOf(table: string): Promise<Checkpoint | undefined> {
+async function checkpointOf(table: string, stream: Stream): Promise<Checkpoint | undefined> {
   const { Item } = await dynamoDb().send(
-    new GetCommand({ TableName: table, Key: CHECKPOINT_KEY, ConsistentRead: true }),
+    new GetCommand({ TableName: table, Key: checkpointKey(stream.partition), ConsistentRead: true }),
   );
   return Item as Checkpoint | undefined;
 }
@@ -128,28 +117,41 @@ async function differencesFromFold(projector: ProjectionName, events: readonly D
   return (await compareReadModel(dynamoDb(), table, foldedItems(projector, events))).length;
 }
 
-/** Waits until each projector's checkpoint reaches its last event; `startedAt` is when they could start. */
+/**
+ * Waits until every stream of each projector (one per partition) has applied its last event;
+ * `startedAt` is when they could start.
+ */
 export async function measureCatchUp(
   events: readonly DomainEvent[],
   startedAt: number,
   projectors: readonly ProjectionName[] = projectionNames,
 ): Promise<Partial<Record<ProjectionName, ProjectionFigure>>> {
-  const targets = projectors.map((projector) => {
-    const relevant = eventsFor(projector, events);
-    return { projector, count: relevant.length };
-  });
+  const { heads } = numberEvents(events);
+  const targets = projectors.map((projector) => ({
+    projector,
+    count: eventsFor(projector, events).length,
+    streams: streamsOf(projector).map((stream) => ({ stream, last: heads[stream.name] ?? 0 })),
+  }));
   const total = targets.reduce((sum, target) => sum + target.count, 0);
   const bar = countBar(`catch-up ${projectors.length === 1 ? projectors[0] : 'all'}`, total, 'events');
   const done = new Map<ProjectionName, number>();
-  const applied = new Map<ProjectionName, number>();
+  const progress = new Map<ProjectionName, number>();
   while (done.size < targets.length) {
     for (const target of targets) {
       if (done.has(target.projector)) continue;
-      const checkpoint = await checkpointOf((await readRoute(target.projector)).table);
-      applied.set(target.projector, checkpoint?.sequence ?? 0);
-      if ((checkpoint?.sequence ?? 0) >= target.count) done.set(target.projector, Date.now());
+      const table = (await readRoute(target.projector)).table;
+      const applied = await Promise.all(
+        target.streams.map(async ({ stream }) => (await checkpointOf(table, stream))?.sequence ?? 0),
+      );
+      const share = target.streams.reduce(
+        (sum, { last }, index) => sum + applied[index]! / Math.max(1, last),
+        0,
+      );
+      progress.set(target.projector, Math.round((target.count * share) / target.streams.length));
+      if (target.streams.every(({ last }, index) => applied[index]! >= last))
+        done.set(target.projector, Date.now());
     }
-    bar.update([...applied.values()].reduce((sum, count) => sum + count, 0));
+    bar.update([...progress.values()].reduce((sum, count) => sum + count, 0));
     if (Date.now() - startedAt > 30 * 60_000) throw new Error('the projectors did not catch up in 30 min');
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -1,6 +1,7 @@
 // `npm run dlq -- list|redrive [--projector NAME]`: the projectors' parked events. `list` shows each
-// with the error that parked it; `redrive` (after a fix) sends them back through their projector's
-// queue, where the projector applies them once and parks again any that still fail.
+// with the error that parked it; `redrive` (after a fix) sends them back through the queue of the
+// stream that parked them (its projector's, or the partition's), where the projector applies them
+// once and parks again any that still fail.
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import {
   DeleteMessageCommand,
@@ -10,14 +11,17 @@ import {
 } from '@aws-sdk/client-sqs';
 import { settings } from '../../functions/shared/config.ts';
 import { projectionNames } from '../../functions/projectors/catalog.ts';
+import { streamNamed } from '../../functions/projectors/streams.ts';
 import { exitWithUsage, parseCommandLine } from './commandLine.ts';
 import { localOrCloud } from './operatorEnvironment.ts';
 
-const usage = `Usage: npm run dlq -- <list|redrive> [--projector invoices|analytics|directory] [--stage dev] [--cloud]
+const usage = `Usage: npm run dlq -- <list|redrive> [--projector NAME] [--stage dev] [--cloud]
 
-  list      show the parked events and why they were parked
-  redrive   send the parked events back through their projector's queue (after a fix); each applies
-            at most once, and any that still fail are parked again
+  list      show the parked events and why they were parked, with the stream (partition) that parked them
+  redrive   send the parked events back through the queue of the stream that parked them (after a
+            fix); each applies at most once, and any that still fail are parked again
+
+  --projector  invoices, analytics or directory, or one partition's stream (directory.1)
 
 Locally it talks to the stack of \`npm run dev\`; with --cloud to AWS (credentials from the environment).`;
 
@@ -34,12 +38,21 @@ const { values, positionals } = parseCommandLine(
 );
 const command = positionals[0];
 if (command !== 'list' && command !== 'redrive') exitWithUsage(usage);
-if (values.projector && !projectionNames.includes(values.projector as never)) {
-  exitWithUsage(usage, `unknown projector ${values.projector}: one of ${projectionNames.join(', ')}`);
+if (
+  values.projector &&
+  !projectionNames.includes(values.projector as never) &&
+  !streamNamed(values.projector)
+) {
+  exitWithUsage(
+    usage,
+    `unknown projector ${values.projector}: one of ${projectionNames.join(', ')}, or a partition's stream`,
+  );
 }
 
 const { sqs, queueUrl, lambdaEndpoint } = await localOrCloud(values.cloud);
 const attribute = (message: Message, name: string) => message.MessageAttributes?.[name]?.StringValue;
+/** The stream that parked it: parked before partitions, its projector's own (partition 0's) queue. */
+const streamOf = (message: Message) => attribute(message, 'stream') ?? attribute(message, 'projector') ?? '?';
 
 /** Takes every parked message out of sight for a while (SQS has no peek). */
 async function receiveAll(): Promise<Message[]> {
@@ -82,14 +95,17 @@ async function putBack(received: Message[], keep: Message[]) {
 
 const all = await receiveAll();
 const chosen = all.filter(
-  (message) => !values.projector || attribute(message, 'projector') === values.projector,
+  (message) =>
+    !values.projector ||
+    attribute(message, 'projector') === values.projector ||
+    streamOf(message) === values.projector,
 );
 
 if (command === 'list') {
   for (const message of chosen) {
     const position = attribute(message, 'position') ?? '?';
     console.log(
-      `${attribute(message, 'projector')}\tposition ${position}\t${attribute(message, 'type') ?? '?'}\t${attribute(message, 'error')}`,
+      `${streamOf(message)}\tposition ${position}\t${attribute(message, 'type') ?? '?'}\t${attribute(message, 'error')}`,
     );
   }
   console.log(`${chosen.length} parked event(s)`);
@@ -104,8 +120,8 @@ const lambda = new LambdaClient({
     : {}),
 });
 const redriven = new Set<Message>();
-for (const projector of projectionNames) {
-  const parked = chosen.filter((message) => attribute(message, 'projector') === projector);
+for (const stream of new Set(chosen.map(streamOf))) {
+  const parked = chosen.filter((message) => streamOf(message) === stream);
   if (parked.length === 0) continue;
   const bodies = parked.map((message) => {
     try {
@@ -120,19 +136,19 @@ for (const projector of projectionNames) {
   const result = await lambda.send(
     new InvokeCommand({
       FunctionName: `cqrs-commerce-${values.stage}-relayEvents`,
-      Payload: Buffer.from(JSON.stringify({ redrive: { projector, events: bodies } })),
+      Payload: Buffer.from(JSON.stringify({ redrive: { stream, events: bodies } })),
     }),
   );
   const answer = result.Payload ? Buffer.from(result.Payload).toString('utf8') : '';
   if (result.FunctionError) {
     console.error(
-      `${projector}: could not requeue ${parked.length} event(s), left parked: ${answer.slice(0, 300)}`,
+      `${stream}: could not requeue ${parked.length} event(s), left parked: ${answer.slice(0, 300)}`,
     );
     continue;
   }
   for (const message of parked) redriven.add(message);
   console.log(
-    `${projector}: sent ${parked.length} event(s) back through its queue; any that still fail are parked again (npm run dlq -- list)`,
+    `${stream}: sent ${parked.length} event(s) back through its queue; any that still fail are parked again (npm run dlq -- list)`,
   );
 }
 await putBack(

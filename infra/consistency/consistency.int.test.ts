@@ -13,7 +13,6 @@ import { createTestBroker, type TestBroker } from '../../tests/support/testBroke
 import { createTestDatabase, type TestDatabase } from '../../tests/support/testDatabase.ts';
 import { startQueueBridge } from '../dev/queueBridge.ts';
 import type { LocalAws } from '../dev/localAws.ts';
-import { projectionNames } from '../../functions/projectors/catalog.ts';
 import { compareReadModel } from './compareReadModels.ts';
 import { expectedAnalytics, expectedDirectory, expectedInvoices } from './expectedReadModels.ts';
 
@@ -58,14 +57,16 @@ it(`after ${COMMANDS} random commands every read model equals its recomputation 
     analytics: (await import('../../functions/analytics/projector.ts')).handler,
     directory: (await import('../../functions/directory/projector.ts')).handler,
   };
-  for (const name of projectionNames) {
+  // imported after the test's settings are in the environment, like the handlers
+  const { allStreams } = await import('../../functions/projectors/streams.ts');
+  for (const { name: queue, projection } of allStreams()) {
     const bridge = startQueueBridge({
       rabbitmqUrl: broker.url,
-      queue: name,
+      queue,
       batchSize: 100,
       maximumBatchingWindowMs: 50,
       eventSourceArn: 'arn:aws:mq:us-east-1:000000000000:broker:test',
-      invoke: async (event) => void (await projectors[name](event)),
+      invoke: async (event) => void (await projectors[projection](event)),
       log: () => undefined,
     });
     stops.push(() => bridge.stop());
@@ -203,9 +204,11 @@ it(`after ${COMMANDS} random commands every read model equals its recomputation 
   for (;;) {
     const pending = await pool.query('SELECT count(*)::int AS n FROM event_log WHERE published_at IS NULL');
     const progress = await readRelayProgress(pool);
-    const checkpoints = await Promise.all(projectionNames.map((name) => readCheckpoint(name)));
-    const caughtUp = projectionNames.every(
-      (name, index) => (checkpoints[index]?.sequence ?? 0) === (progress.publishedSequences[name] ?? 0),
+    const streams = allStreams();
+    const checkpoints = await Promise.all(streams.map((stream) => readCheckpoint(stream)));
+    const caughtUp = streams.every(
+      (stream, index) =>
+        (checkpoints[index]?.sequence ?? 0) === (progress.publishedSequences[stream.name] ?? 0),
     );
     if (pending.rows[0].n === 0 && caughtUp) break;
     if (Date.now() > deadline) throw new Error(`not caught up: ${JSON.stringify({ progress, checkpoints })}`);

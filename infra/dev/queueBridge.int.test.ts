@@ -43,6 +43,7 @@ async function publish(count: number): Promise<number[]> {
   try {
     const channel = await connection.createConfirmChannel();
     for (const position of positions) {
+      // the stream's number routes it to the queue, as the relay's does (brokerTopology.ts)
       channel.publish('domain-events', 'todo.created', Buffer.from(JSON.stringify({ position })), {
         persistent: true,
         contentType: 'application/json',
@@ -51,7 +52,7 @@ async function publish(count: number): Promise<number[]> {
         type: 'todo.created',
         appId: 'queue-bridge-test',
         timestamp: TIMESTAMP,
-        headers: { source: 'queue-bridge-test', position },
+        headers: { source: 'queue-bridge-test', position, [`x-sequence-${QUEUE}`]: position },
       });
     }
     await channel.waitForConfirms();

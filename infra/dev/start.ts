@@ -11,7 +11,8 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import amqp from 'amqplib';
 import { setupTopology } from '../../functions/operations/brokerTopology.ts';
 import { migrateDatabase } from '../../functions/operations/schemaMigrations.ts';
-import { projectionCatalog, projectionNames } from '../../functions/projectors/catalog.ts';
+import { projectionCatalog } from '../../functions/projectors/catalog.ts';
+import { allStreams } from '../../functions/projectors/streams.ts';
 import { brokerUrl, databaseUrl, settings } from '../../functions/shared/config.ts';
 import { parseCommandLine } from '../cli/commandLine.ts';
 import { createPool } from '../../functions/shared/postgres.ts';
@@ -199,17 +200,18 @@ function startOffline(env: NodeJS.ProcessEnv, instance: OfflineInstance): ChildP
   return child;
 }
 
+/** A bridge per stream: each partition's queue feeds its projector, as a mapping of its own would. */
 function startProjectorBridges(lambdaEndpoint: string, rabbitmqUrl: string): Companion[] {
-  return projectionNames.map((projector) => {
-    const source = projectionCatalog[projector];
+  return allStreams().map(({ name: queue, projection }) => {
+    const source = projectionCatalog[projection];
     return startQueueBridge({
       rabbitmqUrl,
-      queue: source.queue,
+      queue,
       batchSize: source.batchSize,
       maximumBatchingWindowMs: source.maximumBatchingWindowSeconds * 1000,
       eventSourceArn: `arn:aws:mq:${settings.AWS_REGION}:000000000000:broker:local`,
-      invoke: lambdaInvoker(lambdaEndpoint, `${SERVICE}-${STAGE}-${projector}Projector`),
-      log: (message) => log(`${projector} bridge: ${message}`),
+      invoke: lambdaInvoker(lambdaEndpoint, `${SERVICE}-${STAGE}-${projection}Projector`),
+      log: (message) => log(`${queue} bridge: ${message}`),
     });
   });
 }

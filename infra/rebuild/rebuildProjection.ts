@@ -2,11 +2,11 @@
 // serving, then switches reads and the projector over (blue/green). The new table's own checkpoint
 // makes an interrupted rebuild resume where it stopped.
 //
-// It reads the projection's stream from the event log by sequence number (the numbers the relay gave
-// every event), so the new table's checkpoint means what the live one's does. The switch: mark the
-// route `switching` (the projector fails its batches, which come again later), take the live table's
-// lease (so no batch is in flight there), apply what the new table still lacks, then route to the
-// new table. Every event is then in the new table exactly once, the old table is frozen at the switch
+// It reads each of the projection's streams (one per partition) from the event log by sequence number
+// (the numbers the relay gave every event), so the new table's checkpoints mean what the live ones'
+// do. The switch: mark the route `switching` (the projector fails its batches, which come again
+// later), take every partition's lease on the live table (so no batch is in flight there), apply what
+// the new table still lacks, then route to the new table. Every event is then in the new table exactly once, the old table is frozen at the switch
 // point, and the queue's messages at or below the new checkpoint are skipped as duplicates.
 import { randomUUID } from 'node:crypto';
 import {
@@ -23,9 +23,10 @@ import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type pg from 'pg';
 import { parseStoredEvent } from '../../events/storedEvents.ts';
 import { applyBatch, type SequencedEvent } from '../../functions/projectors/applyBatch.ts';
-import { projectionCatalog, type ProjectionName } from '../../functions/projectors/catalog.ts';
+import type { ProjectionName } from '../../functions/projectors/catalog.ts';
 import { parkEvents } from '../../functions/projectors/deadLetters.ts';
-import { CHECKPOINT_KEY, type Checkpoint } from '../../functions/projectors/projection.ts';
+import { checkpointKey, type Checkpoint } from '../../functions/projectors/projection.ts';
+import { partitionView, streamsOf, type Stream } from '../../functions/projectors/streams.ts';
 import { LeaseHeldError, type ProjectionStore } from '../../functions/projectors/projectionStore.ts';
 import { dynamoProjectionStore } from '../../functions/projectors/dynamoProjectionStore.ts';
 import { projections } from '../../functions/projectors/projections.ts';
@@ -79,9 +80,9 @@ export interface RebuildResult {
 
 const rebuildKey = (projection: ProjectionName) => ({ pk: 'REBUILD', sk: projection });
 
-async function readCheckpoint(table: string): Promise<Checkpoint | undefined> {
+async function readCheckpoint(table: string, stream: Stream): Promise<Checkpoint | undefined> {
   const { Item } = await dynamoDb().send(
-    new GetCommand({ TableName: table, Key: CHECKPOINT_KEY, ConsistentRead: true }),
+    new GetCommand({ TableName: table, Key: checkpointKey(stream.partition), ConsistentRead: true }),
   );
   return Item as Checkpoint | undefined;
 }
@@ -212,32 +213,36 @@ async function writeRoute(prefix: string, projection: ProjectionName, route: Tab
 
 export async function rebuildProjection(options: RebuildOptions): Promise<RebuildResult> {
   const { pool, projection: name, prefix } = options;
-  const projection = projections[name];
-  const stream = projectionCatalog[name].queue;
+  const streams = streamsOf(name);
   const batchSize = options.batchSize ?? 1_000;
   const table = await targetTable(name, prefix);
-  const { rows } = await pool.query('SELECT count(*)::int AS total FROM stream_sequences WHERE stream = $1', [
-    stream,
-  ]);
+  const { rows } = await pool.query(
+    'SELECT count(*)::int AS total FROM stream_sequences WHERE stream = ANY($1::text[])',
+    [streams.map((stream) => stream.name)],
+  );
   const total: number = rows[0].total;
-  let applied = (await readCheckpoint(table))?.sequence ?? 0;
+  const appliedIn = new Map<string, number>();
+  for (const stream of streams)
+    appliedIn.set(stream.name, (await readCheckpoint(table, stream))?.sequence ?? 0);
+  const applied = () => [...appliedIn.values()].reduce((sum, sequence) => sum + sequence, 0);
   let batches = 0;
   // one writer through the whole run: a batch that failed leaves a lease the next one takes back
   const writer = randomUUID();
 
   /**
-   * Applies the stream above the new table's checkpoint; false if told to stop first. The next batch
+   * Applies one stream above the new table's checkpoint; false if told to stop first. The next batch
    * is read from PostgreSQL while the current one is written to DynamoDB: a batch's checkpoint is its
    * last sequence, so where the next one starts is known before the write ends.
    */
-  const backfill = async (phase: RebuildProgress['phase']): Promise<boolean> => {
+  const backfillStream = async (stream: Stream, phase: RebuildProgress['phase']): Promise<boolean> => {
+    const projection = partitionView(projections[name], stream);
     const readAfter = (sequence: number) => {
-      const reading = eventsAfter(pool, stream, sequence, batchSize);
+      const reading = eventsAfter(pool, stream.name, sequence, batchSize);
       // awaited below; until then a failure must not count as unhandled
       reading.catch(() => undefined);
       return reading;
     };
-    let next = readAfter((await readCheckpoint(table))?.sequence ?? 0);
+    let next = readAfter((await readCheckpoint(table, stream))?.sequence ?? 0);
     for (;;) {
       if (options.stopAfterBatches !== undefined && batches >= options.stopAfterBatches) return false;
       const events = await next;
@@ -246,38 +251,47 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
       const store = dynamoProjectionStore(dynamoDb(), table, {
         deadline: Date.now() + BATCH_DEADLINE_MS,
         token: writer,
+        partition: stream.partition,
       });
       const result = await applyBatch(
         store,
         projection,
         { events, undecodable: [] },
-        { park: (parked) => parkEvents(name, parked), now: new Date() },
+        { park: (parked) => parkEvents(stream, parked), now: new Date() },
       );
-      applied = result.checkpoint.sequence;
+      appliedIn.set(stream.name, result.checkpoint.sequence);
       batches++;
-      options.onProgress?.({ phase, applied, total });
+      options.onProgress?.({ phase, applied: applied(), total });
     }
   };
+  const backfill = async (phase: RebuildProgress['phase']) => {
+    for (const stream of streams) if (!(await backfillStream(stream, phase))) return false;
+    return true;
+  };
 
-  if (!(await backfill('backfill'))) return { table, completed: false, applied };
+  if (!(await backfill('backfill'))) return { table, completed: false, applied: applied() };
 
   const live = await readRoute(name);
   await writeRoute(prefix, name, { table: live.table, state: 'switching' });
-  // The live table's lease, held through the switch: a batch in flight finishes first, and one that
-  // read the route before it said `switching` fails on the lease and comes again, to the new table.
-  const liveLease = dynamoProjectionStore(dynamoDb(), live.table, {
-    deadline: Date.now() + SWITCH_DEADLINE_MS,
-    token: writer,
-  });
-  await untilAcquired(liveLease);
+  // Every partition's lease on the live table, held through the switch: a batch in flight finishes
+  // first, and one that read the route before it said `switching` fails on the lease and comes again,
+  // to the new table.
+  const liveLeases = streams.map((stream) =>
+    dynamoProjectionStore(dynamoDb(), live.table, {
+      deadline: Date.now() + SWITCH_DEADLINE_MS,
+      token: writer,
+      partition: stream.partition,
+    }),
+  );
   try {
-    if (!(await backfill('switch'))) return { table, completed: false, applied };
+    for (const lease of liveLeases) await untilAcquired(lease);
+    if (!(await backfill('switch'))) return { table, completed: false, applied: applied() };
     await writeRoute(prefix, name, { table, state: 'live' });
   } finally {
-    await liveLease.release();
+    for (const lease of liveLeases) await lease.release();
   }
   await dynamoDb().send(
     new DeleteCommand({ TableName: eventStreamTableName(prefix), Key: rebuildKey(name) }),
   );
-  return { table, completed: true, applied };
+  return { table, completed: true, applied: applied() };
 }

@@ -10,12 +10,8 @@ import {
   type AmazonMqRabbitEvent,
   type AmazonMqRabbitMessage,
 } from '../../functions/projectors/amazonMqEvent.ts';
-import {
-  projectionCatalog,
-  projectionNames,
-  sequenceHeader,
-  type ProjectionName,
-} from '../../functions/projectors/catalog.ts';
+import type { ProjectionName } from '../../functions/projectors/catalog.ts';
+import { allStreams, sequenceHeader } from '../../functions/projectors/streams.ts';
 import type { EventPublisher, Publication } from '../../functions/relay/eventPublisher.ts';
 import { relayEvents } from '../../functions/relay/relayEvents.ts';
 import {
@@ -58,12 +54,14 @@ function asMessage({ event, sequences }: Publication, stream: string): AmazonMqR
 
 export type ProjectorInvokers = Record<ProjectionName, (event: AmazonMqRabbitEvent) => Promise<void>>;
 
-/** Publishes by invoking each projector Lambda with the events of its stream, in the Amazon MQ shape. */
+/**
+ * Publishes by invoking each projector Lambda with the events of each of its streams, in the Amazon
+ * MQ shape: a batch names the queue it came from, which tells the projector its partition.
+ */
 export function directPublisher(invokers: ProjectorInvokers): Pick<EventPublisher, 'publish'> {
   return {
     async publish(publications) {
-      for (const projection of projectionNames) {
-        const { queue } = projectionCatalog[projection];
+      for (const { name: queue, projection } of allStreams()) {
         const messages = publications
           .filter((publication) => publication.sequences[queue] !== undefined)
           .map((publication) => asMessage(publication, queue));

@@ -22,11 +22,7 @@ import {
 import { createReadModelResources, startLocalAws, type LocalAws } from '../../infra/dev/localAws.ts';
 import { markdownTable } from '../../infra/cli/markdownTable.ts';
 import { startQueueBridge } from '../../infra/dev/queueBridge.ts';
-import {
-  projectionCatalog,
-  projectionNames,
-  type ProjectionName,
-} from '../../functions/projectors/catalog.ts';
+import type { ProjectionName } from '../../functions/projectors/catalog.ts';
 import type { AmazonMqRabbitEvent } from '../../functions/projectors/amazonMqEvent.ts';
 import type { EventPublisher } from '../../functions/relay/eventPublisher.ts';
 import { startFaultProxy, type FaultProxy } from '../support/faultProxy.ts';
@@ -86,11 +82,14 @@ const withMessages = (
   rmqMessagesByQueue: { [Object.keys(batch.rmqMessagesByQueue)[0]!]: messages },
 });
 
+/** every stream's queue (each partition's when PROJECTION_PARTITIONS splits the projections) */
+let streams: { name: string; projection: ProjectionName }[] = [];
+
 function startBridges() {
-  bridges = projectionNames.map((name) =>
+  bridges = streams.map(({ name: queue, projection: name }) =>
     startQueueBridge({
       rabbitmqUrl: stackRabbitmqUrl,
-      queue: name,
+      queue,
       batchSize: 100,
       maximumBatchingWindowMs: 0,
       eventSourceArn: 'arn:aws:mq:us-east-1:000000000000:broker:chaos',
@@ -212,6 +211,9 @@ beforeAll(async () => {
       }
     },
   };
+  // read after the stack's settings are in the environment (PROJECTION_PARTITIONS among them)
+  streams = (await import('../../functions/projectors/streams.ts')).allStreams();
+  console.log(`[chaos] ${streams.length} streams: ${streams.map((stream) => stream.name).join(', ')}`);
   startBridges();
   const pool = await handlers.postgres.postgresPool();
   const heal = { pool, publisher, readCheckpoint, memory: newHealMemory() };
@@ -292,15 +294,20 @@ function orderStream() {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function eventCounts(): Promise<Record<ProjectionName, { logged: number; applied: number }>> {
+/**
+ * Per stream (a projection, or each partition of a split one): the events the log gives it (numbered
+ * by the relay: converge waits until every event is numbered) and the number its checkpoint reached.
+ */
+async function eventCounts(): Promise<Record<string, { logged: number; applied: number }>> {
   const { readCheckpoint } = await import('../../functions/shared/queries/projectionProgress.ts');
-  const counts = {} as Record<ProjectionName, { logged: number; applied: number }>;
-  for (const name of projectionNames) {
+  const { allStreams } = await import('../../functions/projectors/streams.ts');
+  const counts: Record<string, { logged: number; applied: number }> = {};
+  for (const stream of allStreams()) {
     const { rows } = await checks.query<{ n: number }>(
-      'SELECT count(*)::int AS n FROM event_log WHERE type = ANY($1::text[])',
-      [projectionCatalog[name].eventTypes],
+      'SELECT count(*)::int AS n FROM stream_sequences WHERE stream = $1',
+      [stream.name],
     );
-    counts[name] = { logged: rows[0]!.n, applied: (await readCheckpoint(name))?.sequence ?? 0 };
+    counts[stream.name] = { logged: rows[0]!.n, applied: (await readCheckpoint(stream))?.sequence ?? 0 };
   }
   return counts;
 }
@@ -311,10 +318,10 @@ async function converge(): Promise<number> {
   while (Date.now() - started < CONVERGE_WITHIN_MS) {
     try {
       const { rows } = await checks.query<{ n: number }>(
-        'SELECT count(*)::int AS n FROM event_log WHERE published_at IS NULL',
+        'SELECT count(*)::int AS n FROM event_log WHERE published_at IS NULL OR NOT sequenced',
       );
-      const counts = await eventCounts();
-      if (rows[0]!.n === 0 && projectionNames.every((name) => counts[name].applied === counts[name].logged)) {
+      const counts = Object.values(await eventCounts());
+      if (rows[0]!.n === 0 && counts.every(({ applied, logged }) => applied === logged)) {
         return Date.now() - started;
       }
     } catch {
@@ -374,12 +381,9 @@ async function underFault(name: string, fault: () => Promise<void>, allowedFailu
   await Promise.all(duplicates);
   const convergedMs = await converge();
   say(`converged in ${convergedMs} ms`);
-  const counts = await eventCounts();
-  const lost = projectionNames.reduce((sum, p) => sum + Math.max(0, counts[p].logged - counts[p].applied), 0);
-  const appliedTwice = projectionNames.reduce(
-    (sum, p) => sum + Math.max(0, counts[p].applied - counts[p].logged),
-    0,
-  );
+  const counts = Object.values(await eventCounts());
+  const lost = counts.reduce((sum, { logged, applied }) => sum + Math.max(0, logged - applied), 0);
+  const appliedTwice = counts.reduce((sum, { logged, applied }) => sum + Math.max(0, applied - logged), 0);
   const failures = [...statuses].filter(([status]) => status >= 300);
   const { dynamoDb } = await import('../../functions/shared/aws.ts');
   const differences = [

@@ -1,8 +1,9 @@
 // The cloud tier: the packaged artifact of a cloud stage, run as Lambda runs it (tests/cloud/support/
 // cloudStack.ts says how, and what stands in for AWS). Every function's cold start, prepareBackend on
 // a fresh database and virtual host, every seed flow through the HTTP API the template describes, the
-// relay woken by the commands, the projectors fed as Amazon MQ's mapping does at its worst, and not
-// one AWS call outside the caller's own role.
+// relay woken by the commands, the projectors fed as Amazon MQ's mapping does at its worst, not one
+// AWS call outside the caller's own role, and PostgreSQL reached as the foundation stack gives it: the
+// commands through RDS Proxy, pinning nothing, the relay past it.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import amqp from 'amqplib';
@@ -20,6 +21,7 @@ import { describeOwnerAccess } from '../support/ownerAccess.ts';
 import { describeSeedFlows } from '../support/seedFlows.ts';
 import { roleAllows } from './support/awsEndpoint.ts';
 import { startCloudStack, type CloudStack } from './support/cloudStack.ts';
+import { describeDatabaseConnections } from './support/databaseConnections.ts';
 import { ACCOUNT, PARTITION, REGION } from './support/cloudTemplate.ts';
 
 let stack: CloudStack;
@@ -314,4 +316,9 @@ describe('the roles of the template', () => {
       ),
     ).toBe(false);
   });
+});
+
+describe('PostgreSQL through RDS Proxy, and the relay past it', () => {
+  // last: by now every function has connected, the relay many times
+  describeDatabaseConnections(() => stack);
 });

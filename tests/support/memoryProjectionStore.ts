@@ -32,6 +32,7 @@ export function memoryProjectionStore(
     if (options.fails?.(name)) throw new Error(`injected: ${name} failed`);
   };
   return {
+    partition: 0,
     async acquire() {
       if (table.lease && table.lease.until >= now()) throw new LeaseHeldError('held by another writer');
       table.lease = { token, until: now() + 60_000 };

@@ -1,143 +1,139 @@
-// Lists one kind of directory item from the byKind index (hash kind, range id), or what one owner has
-// of it from the byOwner index (hash owner, range id) for a signed-in caller. Ordered by id, a
-// page reads only the items up to offset + limit (a cursor spares reading the skipped ones) and can
-// hand out a cursor; ordered by any other column, every item of the kind is read and sorted here,
-// which bounds those orders to lists that fit in memory. A GSI cannot be read consistently: on AWS a
+// Lists one kind of directory item, in the order asked, from the index that holds it in that order
+// (listOrder.ts): a page reads about what it shows, whatever the kind's size, and sorts nothing.
+// Over everyone, the kind's 16 shards are read side by side and merged; over one owner (a signed-in
+// caller), its one partition. Every page but the last hands out a cursor to the next (X-Next-Cursor);
+// offset reads what it skips, which listQuery bounds. A GSI cannot be read consistently: on AWS a
 // list may trail the checkpoint that X-Min-Position waited for by the index's propagation delay.
 import { QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb } from '../../shared/aws.ts';
 import type { HttpResponse } from '../../shared/http/httpResponse.ts';
-import { entityKey, type DirectoryItem, type EntityKind } from '../directoryProjection.ts';
+import type { DirectoryItem } from '../directoryProjection.ts';
+import { kindShards, listIndex, type ListIndex } from '../listOrder.ts';
 import type { ListScope } from './callerScope.ts';
-import { BY_KIND_INDEX, BY_OWNER_INDEX, directoryTableName } from './directoryItems.ts';
+import { directoryTableName } from './directoryItems.ts';
 import { encodeCursor } from './listCursor.ts';
 import type { ListRequest } from './listQuery.ts';
 
 export const NEXT_CURSOR_HEADER = 'X-Next-Cursor';
 
-export type RowComparator<Row> = (a: Row, b: Row) => number;
-
-export interface EntityListDefinition<
-  Item extends DirectoryItem,
-  Row extends { id: number },
-  Column extends string,
-> {
-  toRow: (item: Item) => Row;
-  /**
-   * How each column order_by may name besides id compares two rows. The route's list query (listQuery
-   * in its contract) names the columns; a column without a comparator here does not type-check.
-   */
-  sortableColumns: Record<Column, RowComparator<Row>>;
+/** Answers a list request, parsed by the route's list query (listQuery.ts), with rows of `toRow`. */
+export function entityList<Item extends DirectoryItem, Row>(toRow: (item: Item) => Row) {
+  return (request: ListRequest, scope: ListScope = { all: true }): Promise<HttpResponse> =>
+    'none' in scope ? Promise.resolve({ statusCode: 200, body: [] }) : listEntities(toRow, request, scope);
 }
 
-// Names and emails in dictionary order, roughly as PostgreSQL's default collation would sort them.
-const textOrder = new Intl.Collator('en');
-
-export const byNumber =
-  <Row>(value: (row: Row) => number): RowComparator<Row> =>
-  (a, b) =>
-    value(a) - value(b);
-export const byText =
-  <Row>(value: (row: Row) => string): RowComparator<Row> =>
-  (a, b) =>
-    textOrder.compare(value(a), value(b));
-/** ISO timestamps compare as instants: "…00Z" and "…00.500Z" do not sort as text would. */
-export const byTime =
-  <Row>(value: (row: Row) => string): RowComparator<Row> =>
-  (a, b) =>
-    Date.parse(value(a)) - Date.parse(value(b));
-
-/** Answers a list request, parsed by the route's list query (listQuery.ts), of the directory's items. */
-export function entityList<
-  Item extends DirectoryItem,
-  Row extends { id: number },
-  Column extends string = never,
->(definition: EntityListDefinition<Item, Row, Column>) {
-  return (request: ListRequest<Column | 'id'>, scope: ListScope = { all: true }) =>
-    'none' in scope
-      ? Promise.resolve({ statusCode: 200, body: [] })
-      : listEntities(definition, request, scope);
-}
-
-async function listEntities<Item extends DirectoryItem, Row extends { id: number }, Column extends string>(
-  definition: EntityListDefinition<Item, Row, Column>,
-  request: ListRequest<Column | 'id'>,
+async function listEntities<Item extends DirectoryItem, Row>(
+  toRow: (item: Item) => Row,
+  request: ListRequest,
   scope: { all: true } | { owner: string },
 ): Promise<HttpResponse> {
   const { kind, limit, offset, orderBy } = request;
-  const partition: Partition = 'owner' in scope ? { kind, owner: scope.owner } : { kind };
-  if (orderBy.column === 'id') {
-    // one item past the page says whether there is a next page, so a cursor never leads to nothing
-    const wanted = offset + limit + 1;
-    const items = await readPartition<Item>(partition, {
-      descending: orderBy.descending,
-      wanted,
-      after: request.after,
-    });
-    const page = items.slice(offset, offset + limit);
-    const last = page.at(-1);
-    const more = items.length === wanted && last !== undefined;
-    const cursor = more
-      ? encodeCursor({ kind, order: orderBy.descending ? '-id' : 'id', after: last.id })
+  const index = listIndex(kind, 'owner' in scope ? 'owner' : 'kind', orderBy.column);
+  const partitions = 'owner' in scope ? [scope.owner] : kindShards(kind);
+  // one row past the page says whether there is a next page, so a cursor never leads to nothing
+  const wanted = offset + limit + 1;
+  const items = await readInOrder<Item>(index, partitions, {
+    descending: orderBy.descending,
+    wanted,
+    after: request.after,
+  });
+  const page = items.slice(offset, offset + limit);
+  const last = page.at(-1);
+  const cursor =
+    items.length === wanted && last !== undefined
+      ? encodeCursor({
+          kind,
+          order: `${orderBy.descending ? '-' : ''}${orderBy.column}`,
+          after: last[index.sortAttribute] as number | string,
+        })
       : undefined;
-    return {
-      statusCode: 200,
-      body: page.map(definition.toRow),
-      ...(cursor ? { headers: { [NEXT_CURSOR_HEADER]: cursor } } : {}),
-    };
-  }
-
-  const compare = (definition.sortableColumns as Record<string, RowComparator<Row>>)[orderBy.column];
-  if (!compare) throw new Error(`order_by ${orderBy.column} passed the query schema but has no comparator`);
-  const direction = orderBy.descending ? -1 : 1;
-  const rows = (await readPartition<Item>(partition, { descending: false })).map(definition.toRow);
-  // ties keep id order, in either direction, so that offset paging neither repeats nor skips a row
-  rows.sort((a, b) => direction * compare(a, b) || a.id - b.id);
-  return { statusCode: 200, body: rows.slice(offset, offset + limit) };
+  return {
+    statusCode: 200,
+    body: page.map(toRow),
+    ...(cursor ? { headers: { [NEXT_CURSOR_HEADER]: cursor } } : {}),
+  };
 }
 
 interface ReadOptions {
   descending: boolean;
-  /** stop once this many items are read; all of them when absent */
-  wanted?: number;
-  /** start after this id (in the direction read) */
-  after?: number | undefined;
+  /** stop once this many items are read */
+  wanted: number;
+  /** start after this sort key (in the direction read) */
+  after?: number | string | undefined;
 }
 
-/** Keeps Limit a sane number when offset is huge; a page stops at 1 MB long before this anyway. */
-const MAX_QUERY_LIMIT = 1_000_000;
-
-/** Every item of a kind (byKind), or what one owner has of it (byOwner). */
-interface Partition {
-  kind: EntityKind;
-  owner?: string;
+/** One partition of the index being read, a page at a time. */
+interface PartitionReader<Item> {
+  partition: string;
+  buffer: Item[];
+  /** where the next page starts; undefined before the first */
+  startKey?: Record<string, unknown>;
+  exhausted: boolean;
 }
 
-async function readPartition<Item>({ kind, owner }: Partition, options: ReadOptions): Promise<Item[]> {
-  const items: Item[] = [];
-  const [indexName, attribute, value] =
-    owner === undefined ? [BY_KIND_INDEX, 'kind', kind] : [BY_OWNER_INDEX, 'owner', owner];
-  // an index's start key is the item's table key plus its index key, all known from kind and id
-  let startKey: Record<string, unknown> | undefined =
-    options.after === undefined
-      ? undefined
-      : { ...entityKey(kind, options.after), [attribute]: value, id: options.after };
-  do {
-    const remaining = options.wanted === undefined ? undefined : options.wanted - items.length;
+/**
+ * The first `wanted` items after `after` in the index's order, merged from `partitions`. Each
+ * partition is read a few more than its share of the page at a time, and read again only when the
+ * merge has taken all it read: about `wanted` items in all, plus a chunk per partition.
+ */
+async function readInOrder<Item extends DirectoryItem>(
+  index: ListIndex,
+  partitions: readonly string[],
+  options: ReadOptions,
+): Promise<Item[]> {
+  const tableName = await directoryTableName();
+  const chunk =
+    partitions.length === 1 ? options.wanted : 2 * Math.ceil(options.wanted / partitions.length) + 1;
+  const readers: PartitionReader<Item>[] = partitions.map((partition) => ({
+    partition,
+    buffer: [],
+    exhausted: false,
+  }));
+
+  const refill = async (reader: PartitionReader<Item>) => {
     const page: QueryCommandOutput = await dynamoDb().send(
       new QueryCommand({
-        TableName: await directoryTableName(),
-        IndexName: indexName,
-        KeyConditionExpression: '#key = :key',
-        ExpressionAttributeNames: { '#key': attribute },
-        ExpressionAttributeValues: { ':key': value },
+        TableName: tableName,
+        IndexName: index.name,
+        KeyConditionExpression:
+          options.after === undefined
+            ? '#partition = :partition'
+            : `#partition = :partition AND #sort ${options.descending ? '<' : '>'} :after`,
+        ExpressionAttributeNames: {
+          '#partition': index.partitionAttribute,
+          ...(options.after === undefined ? {} : { '#sort': index.sortAttribute }),
+        },
+        ExpressionAttributeValues: {
+          ':partition': reader.partition,
+          ...(options.after === undefined ? {} : { ':after': options.after }),
+        },
         ScanIndexForward: !options.descending,
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        ...(remaining === undefined ? {} : { Limit: Math.min(remaining, MAX_QUERY_LIMIT) }),
+        Limit: chunk,
+        ...(reader.startKey ? { ExclusiveStartKey: reader.startKey } : {}),
       }),
     );
-    items.push(...((page.Items ?? []) as Item[]));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey && (options.wanted === undefined || items.length < options.wanted));
-  return items;
+    reader.buffer.push(...((page.Items ?? []) as Item[]));
+    reader.startKey = page.LastEvaluatedKey;
+    reader.exhausted = page.LastEvaluatedKey === undefined;
+  };
+
+  const sortValue = (item: Item) => item[index.sortAttribute] as number | string;
+  // ascending: the smaller first; the sort keys of two items never tie (each ends with the id)
+  const before = (a: Item, b: Item) =>
+    options.descending ? sortValue(a) > sortValue(b) : sortValue(a) < sortValue(b);
+
+  const merged: Item[] = [];
+  while (merged.length < options.wanted) {
+    await Promise.all(
+      readers.filter((reader) => reader.buffer.length === 0 && !reader.exhausted).map(refill),
+    );
+    let next: PartitionReader<Item> | undefined;
+    for (const reader of readers) {
+      const head = reader.buffer[0];
+      if (head !== undefined && (next === undefined || before(head, next.buffer[0]!))) next = reader;
+    }
+    if (!next) break;
+    merged.push(next.buffer.shift()!);
+  }
+  return merged;
 }

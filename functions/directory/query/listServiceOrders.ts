@@ -6,22 +6,15 @@ import { fromCents } from '../../shared/money.ts';
 import { queryRoute } from '../../shared/queries/queryRoute.ts';
 import { listScope } from './callerScope.ts';
 import type { StoredOrder } from './directoryItems.ts';
-import { byNumber, byTime, entityList } from './listEntities.ts';
+import { entityList } from './listEntities.ts';
 
-const listServiceOrders = entityList({
-  toRow: (order: StoredOrder) => ({
-    id: order.id,
-    user_id: order.customerId,
-    amount: fromCents(order.totalCents),
-    description: order.description,
-    created_at: order.createdAt,
-  }),
-  sortableColumns: {
-    user_id: byNumber((order) => order.user_id),
-    amount: byNumber((order) => order.amount),
-    created_at: byTime((order) => order.created_at),
-  },
-});
+const listServiceOrders = entityList((order: StoredOrder) => ({
+  id: order.id,
+  user_id: order.customerId,
+  amount: fromCents(order.totalCents),
+  description: order.description,
+  created_at: order.createdAt,
+}));
 
 export const handler = queryRoute(listServiceOrdersRoute, async ({ query, caller }) =>
   listServiceOrders(query, await listScope(caller, 'ORDER')),

@@ -4,20 +4,13 @@ import { listScope } from './callerScope.ts';
 import { listSystemApiUsersRoute } from '../../users/api.ts';
 import { asSystemApiUser } from '../../users/user.ts';
 import type { StoredUser } from './directoryItems.ts';
-import { byText, byTime, entityList } from './listEntities.ts';
+import { entityList } from './listEntities.ts';
 
-const listSystemApiUsers = entityList({
-  toRow: (user: StoredUser) => ({
-    ...asSystemApiUser(user),
-    created_at: user.createdAt,
-    updated_at: user.updatedAt,
-  }),
-  sortableColumns: {
-    name: byText((user) => user.name),
-    email: byText((user) => user.email),
-    created_at: byTime((user) => user.created_at),
-  },
-});
+const listSystemApiUsers = entityList((user: StoredUser) => ({
+  ...asSystemApiUser(user),
+  created_at: user.createdAt,
+  updated_at: user.updatedAt,
+}));
 
 export const handler = queryRoute(listSystemApiUsersRoute, async ({ query, caller }) =>
   listSystemApiUsers(query, await listScope(caller, 'USER')),

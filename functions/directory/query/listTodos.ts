@@ -5,10 +5,11 @@ import { listTodosRoute } from '../../todos/api.ts';
 import type { StoredTodo } from './directoryItems.ts';
 import { entityList } from './listEntities.ts';
 
-const listTodos = entityList({
-  toRow: (todo: StoredTodo) => ({ id: todo.id, title: todo.title, completed: todo.completed }),
-  sortableColumns: {},
-});
+const listTodos = entityList((todo: StoredTodo) => ({
+  id: todo.id,
+  title: todo.title,
+  completed: todo.completed,
+}));
 
 export const handler = queryRoute(listTodosRoute, async ({ query, caller }) =>
   listTodos(query, await listScope(caller, 'TODO')),

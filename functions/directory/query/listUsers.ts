@@ -7,7 +7,7 @@ import { asUsersDemoUser } from '../../users/user.ts';
 import type { StoredUser } from './directoryItems.ts';
 import { entityList } from './listEntities.ts';
 
-const listUsers = entityList({ toRow: (user: StoredUser) => asUsersDemoUser(user), sortableColumns: {} });
+const listUsers = entityList((user: StoredUser) => asUsersDemoUser(user));
 
 export const handler = queryRoute(listUsersRoute, async ({ query, caller }) =>
   listUsers(query, await listScope(caller, 'USER')),

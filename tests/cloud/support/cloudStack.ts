@@ -6,7 +6,9 @@
 //   (lambdaRuntime.ts); every AWS call it makes checked against its own role (awsEndpoint.ts);
 // - the tables and the queue created from the template's resources, as CloudFormation would;
 // - PostgreSQL and RabbitMQ behind TLS, as RDS and Amazon MQ (tlsEndpoints.ts), on a database and a
-//   virtual host of their own, empty until `prepareBackend` runs, as after a first deploy;
+//   virtual host of their own, empty until `prepareBackend` runs, as after a first deploy; PostgreSQL
+//   through two doors, as the foundation stack gives it: RDS Proxy's, which checks what can be
+//   checked of the proxy and records what would pin a session, and the instance's (rdsProxy.ts);
 // - the HTTP API from the template's routes (httpApi.ts), the token issuer a test issuer;
 // - each Amazon MQ event source mapping with the template's queue, batch size and window, at its
 //   documented worst: a failed batch goes back to the broker whole and comes again redelivered, and
@@ -32,7 +34,8 @@ import { packageService } from '../../support/packageService.ts';
 import { startHttpApi } from './httpApi.ts';
 import { lambdaRuntime } from './lambdaRuntime.ts';
 import { startXrayDaemon } from './xrayDaemon.ts';
-import { amqpsEndpoint, makeCertificates, postgresTlsEndpoint } from './tlsEndpoints.ts';
+import { INSTANCE_HOST, PROXY_HOST, startPostgresDoors } from './rdsProxy.ts';
+import { amqpsEndpoint, makeCertificates } from './tlsEndpoints.ts';
 
 const SERVER = 'postgres://postgres@127.0.0.1:5432';
 const BROKER = 'amqp://guest:guest@127.0.0.1:5672';
@@ -72,7 +75,7 @@ export async function startCloudStack(options: CloudStackOptions = {}) {
     await rabbitmqctl('set_permissions', '-p', id, 'guest', '.*', '.*', '.*');
 
     const certificates = await makeCertificates(workDirectory);
-    const database = await postgresTlsEndpoint(certificates, { host: '127.0.0.1', port: 5432 });
+    const database = await startPostgresDoors(certificates, { host: '127.0.0.1', port: 5432 });
     stoppers.push(database.stop);
     const broker = await amqpsEndpoint(certificates, { host: '127.0.0.1', port: 5672 });
     stoppers.push(broker.stop);
@@ -83,16 +86,12 @@ export async function startCloudStack(options: CloudStackOptions = {}) {
 
     const secretArn = (name: string) => `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${name}-Ab12Cd`;
     const secrets = new Map<string, string>([
-      // RDS's format; the password is unused (the machine's PostgreSQL trusts local connections)
+      // as RDS manages its master user's secret, with the port of the tier's doors (RDS's format has
+      // it; the foundation's are on 5432); the host and database come in as stage parameters. The
+      // password is unused (the machine's PostgreSQL trusts local connections).
       [
         secretArn('cloud-tier/database'),
-        JSON.stringify({
-          username: 'postgres',
-          password: 'cloud-tier',
-          host: 'localhost',
-          port: database.port,
-          dbname: id,
-        }),
+        JSON.stringify({ username: 'postgres', password: 'cloud-tier', port: database.port }),
       ],
       [secretArn('cloud-tier/broker'), JSON.stringify({ username: 'guest', password: 'guest' })],
     ]);
@@ -102,6 +101,15 @@ export async function startCloudStack(options: CloudStackOptions = {}) {
       brokerEndpoint: `amqps://localhost:${broker.port}`,
       brokerVirtualHost: id,
       databaseSecretArn: secretArn('cloud-tier/database'),
+      // the foundation stack's outputs: the proxy's endpoint for the commands, the instance's for the
+      // relay and prepareBackend, and the VPC (which the tier does not model beyond the template)
+      databaseHost: PROXY_HOST,
+      databaseDirectHost: INSTANCE_HOST,
+      databaseName: id,
+      network: 'vpc',
+      securityGroupIds: 'sg-0cloudtierfunctions',
+      directSecurityGroupIds: 'sg-0cloudtierfunctions,sg-0cloudtierdirect',
+      subnetIds: 'subnet-0cloudtiera,subnet-0cloudtierb',
       jwtIssuerUrl: issuer.url,
       jwtAudience: 'cloud-tier-client',
     };
@@ -250,6 +258,10 @@ export async function startCloudStack(options: CloudStackOptions = {}) {
         return prepared;
       },
       dynamoDbEndpoint: localAws.dynamoDbEndpoint,
+      /** what went through RDS Proxy's door and through the instance's */
+      databaseDoors: { proxy: database.proxy, instance: database.instance, port: database.port },
+      /** the stage parameters the stack was packaged with */
+      params,
       resourcePrefix: service.functions[named('relayEvents').name]!.environment.RESOURCE_PREFIX!,
       databaseUrl: `${SERVER}/${id}`,
       brokerUrl: `${BROKER}/${id}`,

@@ -38,6 +38,10 @@ export interface CloudFunction {
   environment: Record<string, string>;
   /** X-Ray tracing: `Active` when Lambda traces the function */
   tracing: string;
+  /** the most containers Lambda runs at once (reserved concurrency); none: the account's limit */
+  reservedConcurrency?: number;
+  /** the security groups of its network interfaces in the VPC (none outside it) */
+  securityGroupIds: string[];
   role: { name: string; arn: string; statements: PolicyStatement[] };
   /** the zip osls wrote for it, by file name */
   zip: string;
@@ -206,6 +210,8 @@ export async function readCloudService(packageDirectory: string, stack: string):
       memoryMb: p.MemorySize ?? 128,
       environment: p.Environment?.Variables ?? {},
       tracing: p.TracingConfig?.Mode ?? 'PassThrough',
+      reservedConcurrency: p.ReservedConcurrentExecutions,
+      securityGroupIds: p.VpcConfig?.SecurityGroupIds ?? [],
       role: {
         name: physicalName(stack, roleId['Fn::GetAtt'][0], role as Resource),
         arn: resolve(roleId) as string,

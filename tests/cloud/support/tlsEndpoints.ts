@@ -1,7 +1,8 @@
 // TLS in front of the machine's PostgreSQL and RabbitMQ, as RDS (`sslmode=require`) and Amazon MQ
 // (amqps on 5671) are reached in the cloud: the functions verify a certificate from a certificate
 // authority made for the run, which stands in for the CA bundle the Lambda runtime ships. The
-// services themselves stay as they are (a test never reconfigures a shared service).
+// services themselves stay as they are (a test never reconfigures a shared service). PostgreSQL's
+// doors, whose TLS begins inside its protocol, are in rdsProxy.ts.
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import net from 'node:net';
@@ -16,7 +17,10 @@ export interface Certificates {
   cert: string;
 }
 
-/** A CA and a certificate it signs for `localhost`, made with openssl in `directory`. */
+/**
+ * A CA and a certificate it signs for `localhost`, 127.0.0.1, and the loopback addresses of the
+ * database's two doors (rdsProxy.ts), made with openssl in `directory`.
+ */
 export async function makeCertificates(directory: string): Promise<Certificates> {
   const openssl = (...args: string[]) => run('openssl', args, { cwd: directory });
   await openssl(
@@ -48,9 +52,13 @@ export async function makeCertificates(directory: string): Promise<Certificates>
     '-subj',
     '/CN=localhost',
   );
-  await run('sh', ['-c', 'printf "subjectAltName=DNS:localhost,IP:127.0.0.1" > server.ext'], {
-    cwd: directory,
-  });
+  await run(
+    'sh',
+    ['-c', 'printf "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:127.0.0.2,IP:127.0.0.3" > server.ext'],
+    {
+      cwd: directory,
+    },
+  );
   await openssl(
     'x509',
     '-req',
@@ -114,38 +122,6 @@ export async function amqpsEndpoint(
     sockets.add(upstream);
     upstream.on('close', () => sockets.delete(upstream));
     pipeBoth(socket, upstream);
-  });
-  return { port: await listen(server), stop: closer(server, sockets) };
-}
-
-const SSL_REQUEST = 80877103;
-
-/**
- * PostgreSQL's TLS, which begins inside its protocol: the client sends SSLRequest, the server answers
- * `S`, and the handshake follows on the same connection. A client that starts without TLS is refused,
- * as by an RDS instance with rds.force_ssl.
- */
-export async function postgresTlsEndpoint(
-  certificates: Certificates,
-  target: { host: string; port: number },
-): Promise<Endpoint> {
-  const sockets = new Set<net.Socket>();
-  const context = tls.createSecureContext({ key: certificates.key, cert: certificates.cert });
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.once('data', (first: Buffer) => {
-      if (first.length !== 8 || first.readInt32BE(4) !== SSL_REQUEST) {
-        socket.destroy();
-        return;
-      }
-      socket.write('S');
-      const secure = new tls.TLSSocket(socket, { isServer: true, secureContext: context });
-      const upstream = net.connect(target);
-      sockets.add(upstream);
-      upstream.on('close', () => sockets.delete(upstream));
-      pipeBoth(secure, upstream);
-    });
   });
   return { port: await listen(server), stop: closer(server, sockets) };
 }

@@ -1,0 +1,109 @@
+// The cloud tier's checks of the PostgreSQL connections: the packaged template sends the commands
+// through RDS Proxy and the relay past it, with pools and reserved concurrency as the README's
+// arithmetic says, and the run shows it: the commands' sessions came through the proxy's door and
+// did nothing that pins, the relay's advisory lock and the migrations went to the instance's.
+import { readFile } from 'node:fs/promises';
+import pg from 'pg';
+import { expect, it } from 'vitest';
+import { parse } from 'yaml';
+import {
+  connectionBudget,
+  maxConnectionsAtMost,
+  smallestMaxConnections,
+  type ConnectionHolders,
+} from '../../../infra/aws/connectionBudget.ts';
+import { roleAllows } from './awsEndpoint.ts';
+import type { CloudStack } from './cloudStack.ts';
+import type { CloudFunction } from './cloudTemplate.ts';
+import { INSTANCE_HOST, pinReasons, PROXY_HOST } from './rdsProxy.ts';
+
+/** The proxy's share of max_connections, as foundation.yml gives it. */
+async function proxyMaxConnectionsPercent(): Promise<number> {
+  const foundation = parse(
+    await readFile(new URL('../../../infra/aws/foundation.yml', import.meta.url), 'utf8'),
+  ) as { Resources: Record<string, { Properties: Record<string, Record<string, number>> }> };
+  return foundation.Resources.DatabaseProxyTargets!.Properties.ConnectionPoolConfigurationInfo!
+    .MaxConnectionsPercent!;
+}
+
+export function describeDatabaseConnections(stack: () => CloudStack) {
+  const named = (suffix: string) => stack().service.functions[`cqrs-commerce-${stack().stage}-${suffix}`]!;
+
+  /** the functions whose role may read the database's secret: those that connect to PostgreSQL */
+  async function connecting(): Promise<CloudFunction[]> {
+    const secret = stack().params.databaseSecretArn;
+    const all = Object.values(stack().service.functions);
+    const allowed = await Promise.all(
+      all.map((each) => roleAllows(each, 'secretsmanager:GetSecretValue', secret)),
+    );
+    return all.filter((_, index) => allowed[index]);
+  }
+
+  it('gives the commands and health the proxy’s host, the relay and prepareBackend the instance’s, each container one connection and a reserved concurrency under the proxy’s limit', async () => {
+    const direct = [named('relayEvents'), named('prepareBackend')];
+    const functions = await connecting();
+    // 11 commands, health, the relay and prepareBackend
+    expect(functions).toHaveLength(14);
+    const holders = (each: CloudFunction): ConnectionHolders => ({
+      name: each.name,
+      containers: each.reservedConcurrency!,
+      poolMax: Number(each.environment.PG_POOL_MAX),
+    });
+    for (const each of functions) {
+      const goesDirect = direct.includes(each);
+      expect(each.environment.DATABASE_HOST, each.name).toBe(goesDirect ? INSTANCE_HOST : PROXY_HOST);
+      expect(each.securityGroupIds, each.name).toEqual(
+        stack().params[goesDirect ? 'directSecurityGroupIds' : 'securityGroupIds'].split(','),
+      );
+      expect(each.environment.PG_POOL_MAX, each.name).toBe('1');
+      // no function that connects may scale past the arithmetic
+      expect(each.reservedConcurrency, each.name).toBeGreaterThan(0);
+      // a command wakes the relay with an invoke: no NOTIFY that nobody in the cloud listens for
+      expect(each.environment.RELAY_WAKE, each.name).toBe('invoke');
+    }
+    expect(named('placeCatalogOrder').reservedConcurrency).toBe(4);
+    expect(named('health').reservedConcurrency).toBe(2);
+    expect(direct.map((each) => each.reservedConcurrency)).toEqual([1, 1]);
+    const plan = {
+      proxyMaxConnectionsPercent: await proxyMaxConnectionsPercent(),
+      throughProxy: functions.filter((each) => !direct.includes(each)).map(holders),
+      direct: direct.map(holders),
+    };
+    // the README's deploy guide: fits every instance with max_connections of 62 or more, among them
+    // the foundation's db.t4g.micro (at most 112 by RDS's formula on its 1 GiB)
+    expect(smallestMaxConnections(plan)).toBe(62);
+    expect(connectionBudget(plan, maxConnectionsAtMost(1)).fits).toBe(true);
+  });
+
+  it('sent the commands through the proxy, with nothing that pins a session, and the relay’s lock and the migrations to the instance', () => {
+    const { proxy, instance } = stack().databaseDoors;
+    expect(proxy.sessions.length).toBeGreaterThan(0);
+    expect(proxy.sessions.filter((session) => session.refused)).toEqual([]);
+    expect(proxy.sessions.flatMap((session) => session.pins)).toEqual([]);
+    const throughProxy = proxy.sessions.flatMap((session) => session.statements);
+    expect(throughProxy.some((sql) => /INSERT INTO event_log/.test(sql))).toBe(true);
+    expect(throughProxy.filter((sql) => /pg_notify|\bLISTEN\b|advisory/i.test(sql))).toEqual([]);
+    const toInstance = instance.sessions.flatMap((session) => session.statements);
+    expect(toInstance.some((sql) => /pg_try_advisory_lock/.test(sql))).toBe(true);
+    expect(toInstance.some((sql) => /pgmigrations/.test(sql))).toBe(true);
+    // which would have pinned a proxy session: the door's rules know them when they see them
+    expect(toInstance.flatMap(pinReasons).some((reason) => /session advisory lock/.test(reason))).toBe(true);
+    expect(pinReasons('SELECT pg_advisory_xact_lock(1)')).toEqual([]);
+    expect(pinReasons("INSERT INTO notes (text) VALUES ('SET it; LISTEN')")).toEqual([]);
+  });
+
+  it('refuses at the proxy’s door what RDS Proxy refuses: a startup parameter such as statement_timeout', async () => {
+    const { proxy, port } = stack().databaseDoors;
+    const client = new pg.Client({
+      host: PROXY_HOST,
+      port,
+      user: 'postgres',
+      database: 'postgres',
+      statement_timeout: 5_000,
+      ssl: { rejectUnauthorized: false },
+    });
+    client.on('error', () => undefined);
+    await expect(client.connect()).rejects.toMatchObject({ code: '0A000' });
+    expect(proxy.sessions.at(-1)!.refused).toMatch(/doesn't support the option statement_timeout/);
+  });
+}
