@@ -1,6 +1,6 @@
 // The stack the benchmark measures: `npm run dev`'s own start script, on a database and a RabbitMQ
-// virtual host of its own, an in-memory DynamoDB and free ports, so a running `npm run dev` and its
-// data are left alone.
+// virtual host of its own, an in-memory DynamoDB in the foreground (gone with the stack) and free
+// ports, so a running `npm run dev` and its data are left alone.
 import { startDevProcess } from '../dev/devProcess.ts';
 import { createIsolatedDatabase, createIsolatedVirtualHost } from '../dev/isolatedBackend.ts';
 
@@ -61,6 +61,8 @@ export async function startBenchStack(
     LOCAL_DYNAMODB_PORT: String(ports.dynamoDb),
     LOCAL_SQS_PORT: String(ports.sqs),
     DYNALITE_PATH: '',
+    // ends with the stack: every phase starts empty, and a benchmark leaves nothing running
+    LOCAL_STORE: 'foreground',
     RESOURCE_PREFIX: resourcePrefix,
     // the endpoints the benchmark itself uses must not leak into the stack: it starts its own
     DYNAMODB_ENDPOINT: '',

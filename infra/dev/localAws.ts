@@ -1,5 +1,7 @@
-// DynamoDB and SQS for the local stack: dynalite (in a child process) and sqslite on loopback, unless
-// endpoints are configured (LocalStack, say). Either way the tables and queues are created here from
+// DynamoDB and SQS that end with the process that starts them: dynalite (in a child process) and
+// sqslite on loopback, unless endpoints are configured (LocalStack, say). The tests use them, and
+// `npm run dev` with LOCAL_STORE=foreground; by default it keeps them in a store of their own that
+// outlives it (store/storeDaemon.ts). Either way the tables and queues are created here from
 // infra/aws/readModelResources.ts (from the projection catalog), which serverless.yml uses too.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';

@@ -1,18 +1,22 @@
 // A restart of `npm run dev` after a day of use: the event log holds about 14,000 events, the stack
 // is stopped once its read models are current and started again, and the seeds' flows run the moment
 // it says it is ready. Before the read models were kept, the restart re-projected the whole log behind
-// a ready line, and the flows' reads came back stale (X-Consistency) or 404.
+// a ready line, and the flows' reads came back stale (X-Consistency) or 404. The first start is the
+// one after a reboot: no store runs, the read models refill from the log while /health says
+// catching_up, and the ready line waits for them.
 //
 // The day is generated (events/generatedStream.ts) without orders, and its products and todos are
 // numbered past what the flows create, so that the seeds' documented answers stay exact on top of
 // it; its users are the write model's first ids (the flows' users come after them, as they would).
-import { rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../events/contracts.ts';
 import { generateEvents } from '../../events/generatedStream.ts';
 import { createPool } from '../../functions/shared/postgres.ts';
 import { startDevProcess, type DevProcess } from '../../infra/dev/devProcess.ts';
+import { findStore, stopStore } from '../../infra/dev/store/localStore.ts';
+import { stateFile, type StoreState } from '../../infra/dev/store/storeState.ts';
 import { replayEvents } from '../../infra/replay/replayEvents.ts';
 import { describeSeedFlows } from '../support/seedFlows.ts';
 import { createTestBroker, type TestBroker } from '../support/testBroker.ts';
@@ -64,7 +68,16 @@ let database: TestDatabase;
 let broker: TestBroker;
 let stack: DevProcess | undefined;
 const httpPort = 20_000 + Math.floor(Math.random() * 20_000);
+const baseUrl = `http://127.0.0.1:${httpPort}`;
 const prefix = `restart-${httpPort}`;
+/** what the test saw of each start */
+const seen = {
+  healthWhileStarting: new Set<string>(),
+  healthWhenReady: '',
+  storeAfterStop: undefined as StoreState | undefined,
+  restartOutput: '',
+  restartMs: 0,
+};
 
 const startStack = () =>
   startDevProcess(
@@ -76,29 +89,47 @@ const startStack = () =>
       RABBITMQ_URL: broker.url,
       HTTP_PORT: String(httpPort),
       LAMBDA_PORT: String(httpPort + 1),
+      // free ports: a developer's own `npm run dev` and its store are left alone
       LOCAL_DYNAMODB_PORT: '0',
       LOCAL_SQS_PORT: '0',
       RESOURCE_PREFIX: prefix,
       RELAY_SCHEDULE_MS: '1000',
-      // npm run dev's own default store: the one a developer restarts
-      LOCAL_DYNAMODB: 'kept',
+      // npm run dev's own default: the store in the background, the one a developer restarts
+      LOCAL_STORE: 'background',
+      DYNALITE_PATH: '',
+      // should this run end before afterAll stops the store, the store ends with it
+      LOCAL_STORE_EXIT_WITH: String(process.pid),
     },
     { readyTimeoutMs: 300_000 },
   );
 
-/** every projector has applied its whole stream (sync-status, as a user would look) */
-async function untilCurrent(baseUrl: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const status = (await (await fetch(`${baseUrl}/api/analytics/sync-status`)).json()) as {
-      projectors: Record<string, { eventsBehind: number; headSequence: number }>;
-    };
-    const projectors = Object.values(status.projectors);
-    if (projectors.every((projector) => projector.eventsBehind === 0 && projector.headSequence > 0)) return;
-    if (Date.now() > deadline) throw new Error(`not current: ${JSON.stringify(status.projectors)}`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+const healthStatus = async () => {
+  try {
+    const response = await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(5_000) });
+    return ((await response.json()) as { status: string }).status;
+  } catch {
+    return 'no answer';
+  }
+};
+
+/** Starts the stack, noting what /health says until it is ready. */
+async function startWatchingHealth(): Promise<DevProcess> {
+  let starting = true;
+  const watching = (async () => {
+    while (starting) {
+      seen.healthWhileStarting.add(await healthStatus());
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  })();
+  try {
+    return await startStack();
+  } finally {
+    starting = false;
+    await watching;
   }
 }
+
+const store = () => stateFile(projectRoot, database.url, prefix);
 
 beforeAll(async () => {
   [database, broker] = await Promise.all([createTestDatabase('e2e'), createTestBroker('e2e')]);
@@ -114,28 +145,60 @@ beforeAll(async () => {
   } finally {
     await pool.end();
   }
-  const baseUrl = `http://127.0.0.1:${httpPort}`;
-  stack = await startStack();
-  await untilCurrent(baseUrl, 240_000);
+  // as after a reboot: no store yet, the whole log to project
+  stack = await startWatchingHealth();
+  seen.healthWhenReady = await healthStatus();
+  // Ctrl-C: serverless-offline and the bridges stop, the store stays
   await stack.stop();
+  stack = undefined;
+  seen.storeAfterStop = (await findStore(store()))?.state;
+  const started = Date.now();
   stack = await startStack();
+  seen.restartMs = Date.now() - started;
+  seen.restartOutput = stack.output();
   // the seed flows run now, with nothing waited for
 }, 600_000);
 
 afterAll(async () => {
   await stack?.stop();
-  await Promise.all([database?.drop(), broker?.delete()]);
-  const kept = await import('../../infra/dev/keptFolders.ts').catch(() => undefined);
-  if (kept && database) {
-    const folders = kept.keptFolders(projectRoot, database.url, prefix);
-    await Promise.all([
-      rm(folders.live, { recursive: true, force: true }),
-      rm(folders.saved, { recursive: true, force: true }),
-    ]);
+  if (database) {
+    const stopped = await stopStore(store());
+    if (stopped) expect(isRunning(stopped.pid)).toBe(false);
+    expect(existsSync(store())).toBe(false);
   }
+  await Promise.all([database?.drop(), broker?.delete()]);
+});
+
+const isRunning = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('a start with no store (after a reboot)', () => {
+  it('refills the read models from the log, /health saying catching_up until ready, then ok', () => {
+    expect([...seen.healthWhileStarting]).toContain('catching_up');
+    expect(seen.healthWhenReady).toBe('ok');
+  });
+});
+
+describe('a restart', () => {
+  it('finds the store still running after the stop, and reuses it', () => {
+    expect(seen.storeAfterStop).toBeDefined();
+    expect(isRunning(seen.storeAfterStop!.pid)).toBe(true);
+    expect(seen.restartOutput).toContain(
+      `kept by the store from the last run (process ${seen.storeAfterStop!.pid}`,
+    );
+    // nothing left to apply: the day was applied before the stop
+    expect(seen.restartOutput).toContain('[dev] read models: current');
+    console.log(`restart with ${DAY_EVENTS} events in the log: ready in ${seen.restartMs} ms`);
+  });
 });
 
 describeSeedFlows(() => {
   expect(stack).toBeDefined();
-  return { baseUrl: `http://127.0.0.1:${httpPort}` };
+  return { baseUrl };
 });

@@ -40,10 +40,13 @@ export async function startDevStack(env: NodeJS.ProcessEnv = {}): Promise<DevSta
         HTTP_PORT: String(httpPort),
         LAMBDA_PORT: String(httpPort + 1),
         RELAY_SCHEDULE_MS: '1000',
-        // free ports and an in-memory DynamoDB, so that a running `npm run dev` is left alone
+        // free ports and an in-memory DynamoDB, so that a running `npm run dev` is left alone; in the
+        // foreground, so that it ends with the stack: each test's stack starts empty, and nothing of
+        // it may outlive the run (restart.e2e.test.ts is the one that keeps a store across starts)
         LOCAL_DYNAMODB_PORT: '0',
         LOCAL_SQS_PORT: '0',
         DYNALITE_PATH: '',
+        LOCAL_STORE: 'foreground',
         ...env,
       },
       { secrets: [DATABASE_PASSWORD_CANARY, BEARER_TOKEN_CANARY, brokerCredentials] },
