@@ -504,6 +504,7 @@ export interface components {
             /** @enum {string} */
             status: "current" | "catching_up";
             eventsBehind: number;
+            /** @description per stream, the events it has still to apply: `directory`, then `directory.1`… when a projection has several partitions */
             projectors: {
                 [key: string]: number;
             };
