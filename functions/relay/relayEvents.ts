@@ -8,8 +8,8 @@
 // their numbers, and marked only after the broker confirms them. A crash in between publishes them
 // again with the same numbers, and projectors skip them as duplicates.
 import type pg from 'pg';
-import { projectionCatalog, projectionNames } from '../projectors/catalog.ts';
-import { partitionCount, streamsOf } from '../projectors/streams.ts';
+import { projectionCatalog, projectionNames, type ProjectionName } from '../projectors/catalog.ts';
+import { allStreams, partitionCount, streamsOf } from '../projectors/streams.ts';
 import type { EventPublisher } from './eventPublisher.ts';
 import {
   EVENT_COLUMNS,
@@ -65,71 +65,150 @@ async function transaction<T>(client: pg.PoolClient, work: () => Promise<T>): Pr
   }
 }
 
-/** Rows of the log a new stream is numbered over, read this many at a time. */
-const NEW_STREAM_PAGE = 5_000;
+/** How a run numbers new streams over the log: rows a page, and how long before it goes on to publish. */
+export interface NewStreamLimits {
+  pageSize: number;
+  budgetMs: number;
+}
+
+/** 5,000 rows a page; 20 s of a run (the relay's Lambda has 60). */
+export const NEW_STREAM_LIMITS: NewStreamLimits = { pageSize: 5_000, budgetMs: 20_000 };
+
+interface Progress {
+  assigned: StreamHeads;
+  published: StreamHeads;
+  /** streams being numbered over the log, and the position their numbering has reached */
+  backfill: Record<string, number>;
+}
+
+async function lockProgress(client: pg.PoolClient): Promise<Progress> {
+  const { rows } = await client.query<{
+    assigned_sequences: StreamHeads;
+    published_sequences: StreamHeads;
+    backfill_positions: Record<string, number>;
+  }>('SELECT assigned_sequences, published_sequences, backfill_positions FROM relay_progress FOR UPDATE');
+  return {
+    assigned: rows[0]!.assigned_sequences,
+    published: rows[0]!.published_sequences,
+    backfill: rows[0]!.backfill_positions,
+  };
+}
+
+async function saveProgress(client: pg.PoolClient, progress: Progress): Promise<void> {
+  await client.query(
+    'UPDATE relay_progress SET assigned_sequences = $1, published_sequences = $2, backfill_positions = $3',
+    [
+      JSON.stringify(progress.assigned),
+      JSON.stringify(progress.published),
+      JSON.stringify(progress.backfill),
+    ],
+  );
+}
 
 /**
  * A stream the catalog gained after events were logged (a new projection, a queue renamed because its
  * subscriptions changed, or a partition added) is numbered over the log first, so that its numbers
  * follow position order like any other's. Its projector gets that history from a rebuild, or by
- * healing. A projection of one partition is numbered in SQL, by type; the partitions of a split one
- * by the items each event touches, a page of the log at a time.
+ * healing. A projection of one partition is numbered in one statement, by type. The partitions of a
+ * split one are numbered by the items each event touches, a page of the log per transaction, for at
+ * most `budgetMs` a run: a long log takes several runs, and meanwhile those streams get no
+ * numbers for new events (numberReadyEvents leaves them out), which the pages reach in their turn.
  */
-async function numberNewStreams(
-  client: pg.PoolClient,
-  heads: { assigned: StreamHeads; published: StreamHeads },
-): Promise<number> {
-  let numbered = 0;
-  for (const projection of projectionNames) {
-    const fresh = streamsOf(projection).filter(({ name }) => heads.assigned[name] === undefined);
-    if (fresh.length === 0) continue;
-    numbered += fresh.length;
-    const { eventTypes } = projectionCatalog[projection];
-    if (partitionCount(projection) === 1) {
-      const queue = fresh[0]!.name;
-      const { rows } = await client.query<{ numbered: number; published: number | string | null }>(
-        `WITH numbered AS (
-           INSERT INTO stream_sequences (stream, sequence, position)
-           SELECT $1, row_number() OVER (ORDER BY position), position
-           FROM event_log WHERE sequenced AND type = ANY($2::text[])
-           RETURNING sequence, position
-         )
-         SELECT count(*)::int AS numbered,
-                max(n.sequence) FILTER (WHERE e.published_at IS NOT NULL) AS published
-         FROM numbered n JOIN event_log e ON e.position = n.position`,
-        [queue, eventTypes],
-      );
-      heads.assigned[queue] = rows[0]!.numbered;
-      heads.published[queue] = Math.max(heads.published[queue] ?? 0, Number(rows[0]!.published ?? 0));
-      continue;
-    }
-    const names = new Set(fresh.map(({ name }) => name));
-    for (const name of names) {
-      heads.assigned[name] = 0;
-      heads.published[name] ??= 0;
-    }
-    for (let after = -1; ;) {
-      const { rows } = await client.query<EventRow & { published: boolean }>(
-        `SELECT ${EVENT_COLUMNS}, e.published_at IS NOT NULL AS published FROM event_log e
-         WHERE e.sequenced AND e.type = ANY($1::text[]) AND e.position > $2
-         ORDER BY e.position LIMIT $3`,
-        [eventTypes, after, NEW_STREAM_PAGE],
-      );
-      if (rows.length === 0) break;
-      const entries: [string, number, string | number][] = [];
-      for (const row of rows) {
-        for (const stream of projectionStreamsReceiving(projection, toEnvelope(row))) {
-          if (!names.has(stream)) continue;
-          const sequence = ++heads.assigned[stream]!;
-          if (row.published) heads.published[stream] = sequence;
-          entries.push([stream, sequence, row.position]);
+async function numberNewStreams(client: pg.PoolClient, limits: NewStreamLimits): Promise<void> {
+  const deadline = Date.now() + limits.budgetMs;
+  for (;;) {
+    const more = await transaction(client, async () => {
+      const progress = await lockProgress(client);
+      // a stream the catalog no longer has (fewer partitions) is numbered no further
+      const known = new Set(allStreams().map(({ name }) => name));
+      let changed = Object.keys(progress.backfill).some((name) => !known.has(name));
+      for (const name of Object.keys(progress.backfill)) if (!known.has(name)) delete progress.backfill[name];
+      let unfinished = false;
+      for (const projection of projectionNames) {
+        const fresh = streamsOf(projection).filter(
+          ({ name }) => progress.assigned[name] === undefined || progress.backfill[name] !== undefined,
+        );
+        if (fresh.length === 0) continue;
+        changed = true;
+        const [first] = fresh;
+        if (partitionCount(projection) === 1 && progress.backfill[first!.name] === undefined) {
+          await numberByType(client, projection, first!.name, progress);
+          continue;
         }
+        const names = fresh.map(({ name }) => name);
+        if (await numberPage(client, projection, names, progress, limits.pageSize)) unfinished = true;
       }
-      await insertSequences(client, entries);
-      after = Number(rows.at(-1)!.position);
+      if (changed) await saveProgress(client, progress);
+      return unfinished;
+    });
+    if (!more || Date.now() > deadline) return;
+  }
+}
+
+/** A new stream of a one-partition projection, numbered over the whole log in one statement. */
+async function numberByType(
+  client: pg.PoolClient,
+  projection: ProjectionName,
+  queue: string,
+  progress: Progress,
+) {
+  const { rows } = await client.query<{ numbered: number; published: number | string | null }>(
+    `WITH numbered AS (
+       INSERT INTO stream_sequences (stream, sequence, position)
+       SELECT $1, row_number() OVER (ORDER BY position), position
+       FROM event_log WHERE sequenced AND type = ANY($2::text[])
+       RETURNING sequence, position
+     )
+     SELECT count(*)::int AS numbered,
+            max(n.sequence) FILTER (WHERE e.published_at IS NOT NULL) AS published
+     FROM numbered n JOIN event_log e ON e.position = n.position`,
+    [queue, projectionCatalog[projection].eventTypes],
+  );
+  progress.assigned[queue] = rows[0]!.numbered;
+  progress.published[queue] = Math.max(progress.published[queue] ?? 0, Number(rows[0]!.published ?? 0));
+}
+
+/**
+ * The next page of the numbered log for the new partitions `names` of a split projection; true if
+ * there is more to number after it.
+ */
+async function numberPage(
+  client: pg.PoolClient,
+  projection: ProjectionName,
+  names: string[],
+  progress: Progress,
+  pageSize: number,
+) {
+  const after = Math.min(...names.map((name) => progress.backfill[name] ?? -1));
+  for (const name of names) {
+    progress.assigned[name] ??= 0;
+    progress.published[name] ??= 0;
+    progress.backfill[name] ??= -1;
+  }
+  const { rows } = await client.query<EventRow & { published: boolean }>(
+    `SELECT ${EVENT_COLUMNS}, e.published_at IS NOT NULL AS published FROM event_log e
+     WHERE e.sequenced AND e.type = ANY($1::text[]) AND e.position > $2
+     ORDER BY e.position LIMIT $3`,
+    [projectionCatalog[projection].eventTypes, after, pageSize],
+  );
+  const wanted = new Set(names);
+  const entries: [string, number, string | number][] = [];
+  for (const row of rows) {
+    for (const stream of projectionStreamsReceiving(projection, toEnvelope(row))) {
+      if (!wanted.has(stream)) continue;
+      const sequence = ++progress.assigned[stream]!;
+      if (row.published) progress.published[stream] = sequence;
+      entries.push([stream, sequence, row.position]);
     }
   }
-  return numbered;
+  await insertSequences(client, entries);
+  const finished = rows.length < pageSize;
+  for (const name of names) {
+    // the end of the numbered log, under the lock that numbering new events takes: complete
+    if (finished) delete progress.backfill[name];
+    else progress.backfill[name] = Number(rows.at(-1)!.position);
+  }
+  return !finished;
 }
 
 async function insertSequences(
@@ -147,20 +226,12 @@ async function insertSequences(
 /** Numbers the next ready events that have no numbers yet; how many it numbered. */
 async function numberReadyEvents(client: pg.PoolClient, batchSize: number): Promise<number> {
   return transaction(client, async () => {
-    const { rows: progress } = await client.query<{
-      assigned_sequences: StreamHeads;
-      published_sequences: StreamHeads;
-    }>('SELECT assigned_sequences, published_sequences FROM relay_progress FOR UPDATE');
-    const heads = { assigned: progress[0]!.assigned_sequences, published: progress[0]!.published_sequences };
-    if ((await numberNewStreams(client, heads)) > 0) {
-      await client.query('UPDATE relay_progress SET assigned_sequences = $1, published_sequences = $2', [
-        JSON.stringify(heads.assigned),
-        JSON.stringify(heads.published),
-      ]);
-    }
+    const progress = await lockProgress(client);
     const { rows } = await client.query<EventRow>(UNSEQUENCED, [batchSize]);
     if (rows.length === 0) return 0;
-    const { sequences, heads: assigned } = numberEvents(rows.map(toEnvelope), heads.assigned);
+    // a stream still being numbered over the log gets these when its pages reach them
+    const numbering = new Set(Object.keys(progress.backfill));
+    const { sequences, heads: assigned } = numberEvents(rows.map(toEnvelope), progress.assigned, numbering);
     await insertSequences(
       client,
       rows.flatMap((row, index) =>
@@ -240,6 +311,7 @@ export async function relayEvents(
   publisher: Publisher,
   batchSize = 500,
   onPublished?: OnPublished,
+  newStreams: NewStreamLimits = NEW_STREAM_LIMITS,
 ): Promise<RelayResult> {
   let published = 0;
   const client = await pool.connect();
@@ -250,6 +322,8 @@ export async function relayEvents(
       ]);
       if (!rows[0]!.locked) return { published, skipped: true };
       try {
+        // once a run, within its budget: a long log's new streams take several runs
+        await numberNewStreams(client, newStreams);
         published += await drain(client, publisher, batchSize, onPublished);
       } finally {
         await client.query('SELECT pg_advisory_unlock($1)', [RELAY_LOCK_KEY]);

@@ -38,18 +38,24 @@ export function projectionStreamsReceiving(projection: ProjectionName, event: Do
 export const streamsReceiving = (event: DomainEvent): string[] =>
   projectionNames.flatMap((projection) => projectionStreamsReceiving(projection, event));
 
-/** Numbers `events` (in position order) after `heads`; returns their numbers and the new heads. */
+/**
+ * Numbers `events` (in position order) after `heads`; returns their numbers and the new heads.
+ * `skip`: streams not to number now (a new partition still being numbered over the log).
+ */
 export function numberEvents(
   events: readonly DomainEvent[],
   heads: Readonly<StreamHeads> = {},
+  skip: ReadonlySet<string> = new Set(),
 ): { sequences: StreamSequences[]; heads: StreamHeads } {
   const next: StreamHeads = { ...heads };
   const sequences = events.map((event) =>
     Object.fromEntries(
-      streamsReceiving(event).map((stream) => {
-        next[stream] = (next[stream] ?? 0) + 1;
-        return [stream, next[stream]];
-      }),
+      streamsReceiving(event)
+        .filter((stream) => !skip.has(stream))
+        .map((stream) => {
+          next[stream] = (next[stream] ?? 0) + 1;
+          return [stream, next[stream]];
+        }),
     ),
   );
   return { sequences, heads: next };

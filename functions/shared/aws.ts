@@ -25,6 +25,24 @@ function withoutSdkLogging<T extends { middlewareStack: { remove(name: string): 
   return client;
 }
 
+/**
+ * For the benchmark's partition phase (DYNAMODB_ADDED_LATENCY_MS): every DynamoDB call waits first,
+ * as a network round trip within a Region would, so that what partitions buy in the cloud shows
+ * rather than what an emulator on this machine's two cores allows. 0 (no wait) everywhere else.
+ */
+function withAddedLatency<T extends DynamoDBClient>(client: T, ms: number): T {
+  if (ms > 0) {
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        await new Promise((resolve) => setTimeout(resolve, ms));
+        return next(args);
+      },
+      { step: 'finalizeRequest', name: 'addedLatency' },
+    );
+  }
+  return client;
+}
+
 let documentClient: DynamoDBDocumentClient | undefined;
 let queueClient: SQSClient | undefined;
 let functionClient: LambdaClient | undefined;
@@ -33,12 +51,15 @@ export function dynamoDb(): DynamoDBDocumentClient {
   documentClient ??= withoutSdkLogging(
     DynamoDBDocumentClient.from(
       captureClient(
-        withoutSdkLogging(
-          new DynamoDBClient({
-            region: settings.AWS_REGION,
-            ...(settings.DYNAMODB_ENDPOINT ? { endpoint: settings.DYNAMODB_ENDPOINT } : {}),
-            ...localCredentials(settings.DYNAMODB_ENDPOINT),
-          }),
+        withAddedLatency(
+          withoutSdkLogging(
+            new DynamoDBClient({
+              region: settings.AWS_REGION,
+              ...(settings.DYNAMODB_ENDPOINT ? { endpoint: settings.DYNAMODB_ENDPOINT } : {}),
+              ...localCredentials(settings.DYNAMODB_ENDPOINT),
+            }),
+          ),
+          settings.DYNAMODB_ADDED_LATENCY_MS,
         ),
       ),
       { marshallOptions: { removeUndefinedValues: true } },

@@ -48,6 +48,8 @@ const settingsSchema = z.object({
   LAMBDA_ENDPOINT: optionalUrl,
   /** local DynamoDB (dynalite, LocalStack); unset in the cloud */
   DYNAMODB_ENDPOINT: optionalUrl,
+  /** the benchmark's simulated round trip before every DynamoDB call (aws.ts); 0 everywhere else */
+  DYNAMODB_ADDED_LATENCY_MS: z.coerce.number().int().min(0).max(1_000).default(0),
   /** local SQS (sqslite, LocalStack); unset in the cloud */
   SQS_ENDPOINT: optionalUrl,
   /** names the read-model tables and queues: `<prefix>-invoices`, `<prefix>-projector-dead-letters` */

@@ -7,15 +7,18 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import { exitWithUsage, parseCommandLine } from '../cli/commandLine.ts';
 
-const usage = `Usage: npm run bench -- [--seconds 15] [--events 100000] [--backlog 20000] [--phases floor,api,projection] [--out FILE]
+const usage = `Usage: npm run bench -- [--seconds 15] [--events 100000] [--backlog 20000] [--scale 10000,100000,1000000]
+       [--phases floor,api,projection,partitions,scale] [--out FILE]
 
 Starts its own stack on PostgreSQL (${process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432'})
 and RabbitMQ (${process.env.BENCH_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672'}; needs rabbitmqctl for a vhost),
 measures writes, freshness, projection and reads, and checks every read model is exact.
 --seconds: length of each load phase; --events: events in the log a projection is rebuilt from;
 --backlog: how many of them wait in the projector queues for the catch-up;
+--scale: the tiers of orders the read models are filled to for the scale phase;
 --phases: which groups to run: floor (serverless-offline alone), api (writes, freshness, reads),
-projection (catch-up, rebuild).
+projection (catch-up, rebuild), partitions (the directory's catch-up with 1, 2 and 4 partitions and
+a simulated 5 ms DynamoDB round trip), scale (every read at each tier of orders).
 Writes the figures as JSON to bench-results/ (or --out).`;
 
 const { values } = parseCommandLine(
@@ -24,7 +27,8 @@ const { values } = parseCommandLine(
       seconds: { type: 'string', default: '15' },
       events: { type: 'string', default: '100000' },
       backlog: { type: 'string', default: '20000' },
-      phases: { type: 'string', default: 'floor,api,projection' },
+      scale: { type: 'string', default: '10000,100000,1000000' },
+      phases: { type: 'string', default: 'floor,api,projection,partitions,scale' },
       out: { type: 'string' },
     },
   },
@@ -32,12 +36,16 @@ const { values } = parseCommandLine(
 );
 const phases = new Set(values.phases.split(',').map((name) => name.trim()));
 for (const name of phases) {
-  if (!['floor', 'api', 'projection'].includes(name)) {
-    exitWithUsage(usage, `--phases: unknown phase ${name} (floor, api, projection)`);
+  if (!['floor', 'api', 'projection', 'partitions', 'scale'].includes(name)) {
+    exitWithUsage(usage, `--phases: unknown phase ${name} (floor, api, projection, partitions, scale)`);
   }
 }
 for (const name of ['seconds', 'events', 'backlog'] as const) {
   if (!(Number(values[name]) > 0)) exitWithUsage(usage, `--${name}: a positive number, not ${values[name]}`);
+}
+const scaleTiers = values.scale.split(',').map(Number);
+if (!scaleTiers.every((tier, index) => tier > 0 && (index === 0 || tier > scaleTiers[index - 1]!))) {
+  exitWithUsage(usage, `--scale: increasing positive numbers of orders, not ${values.scale}`);
 }
 const loadSeconds = Number(values.seconds);
 const logEvents = Number(values.events);
@@ -97,6 +105,7 @@ const { runLoad } = await import('./httpLoad.ts');
 const { measureFreshness } = await import('./freshness.ts');
 const { loadEventLog, queueBacklog, measureCatchUp, measureRebuild } = await import('./projectionBench.ts');
 const { measureOfflineFloor } = await import('./offlineFloor.ts');
+const { measureReadScale } = await import('./readScaleBench.ts');
 type ProjectionFigure = import('./projectionBench.ts').ProjectionFigure;
 const { printReport, targetsOf } = await import('./report.ts');
 type BenchResults = import('./report.ts').BenchResults;
@@ -338,6 +347,64 @@ async function projectionPhases() {
   }
 }
 
+/** Partition counts the directory's catch-up is measured with, and the round trip each call waits. */
+const PARTITION_COUNTS = [1, 2, 4];
+const SIMULATED_ROUND_TRIP_MS = 5;
+
+/**
+ * The directory's backlog caught up with 1, 2 and 4 partitions, every DynamoDB call of the stack
+ * waiting 5 ms first (as within a Region): what partitions buy where a projector waits on the network
+ * rather than on this machine's two cores. Each count on a backend of its own, whose topology has
+ * that many queues.
+ */
+async function partitionPhases(): Promise<Record<string, ProjectionFigure>> {
+  const events = [...generateEvents(43, backlogEvents)];
+  const figures: Record<string, ProjectionFigure> = {};
+  const saved = process.env.PROJECTION_PARTITIONS;
+  try {
+    for (const partitions of PARTITION_COUNTS) {
+      // the benchmark numbers, routes and watches the streams as the stack will
+      process.env.PROJECTION_PARTITIONS = `directory=${partitions}`;
+      const backend = await createBenchBackend(`partitions_${partitions}`, server);
+      try {
+        await queueBacklog(backend.rabbitmqUrl, EVENTS_EXCHANGE, events, 'directory');
+        const stack = await startBenchStack(backend, ports, RESOURCE_PREFIX, {
+          HEAL_AT_START: 'off',
+          HEAL_GAPS_AFTER_MS: '3600000',
+          PROJECTION_PARTITIONS: process.env.PROJECTION_PARTITIONS,
+          DYNAMODB_ADDED_LATENCY_MS: String(SIMULATED_ROUND_TRIP_MS),
+        });
+        try {
+          const name = `catch-up, directory, ${partitions} partition${partitions > 1 ? 's' : ''}, ${SIMULATED_ROUND_TRIP_MS} ms a call`;
+          figures[String(partitions)] = (
+            await phase(name, () => measureCatchUp(events, Date.now(), ['directory']))
+          ).directory!;
+        } finally {
+          await stack.stop();
+        }
+      } finally {
+        await backend.drop();
+      }
+    }
+  } finally {
+    if (saved === undefined) delete process.env.PROJECTION_PARTITIONS;
+    else process.env.PROJECTION_PARTITIONS = saved;
+  }
+  return figures;
+}
+
+/** Every read at each tier of orders, on a stack of its own (scale: readScaleBench.ts). */
+async function scalePhases() {
+  const backend = await createBenchBackend('scale', server);
+  const stack = await startBenchStack(backend, ports, RESOURCE_PREFIX, { HEAL_AT_START: 'off' });
+  try {
+    return await phase('reads at scale', () => measureReadScale(stack.baseUrl, scaleTiers));
+  } finally {
+    await stack.stop();
+    await backend.drop();
+  }
+}
+
 const startedAt = new Date();
 const machine = {
   cpus: os.cpus().length,
@@ -357,16 +424,18 @@ const results: BenchResults = {
   }),
   ...(phases.has('api') && { api: await apiPhases() }),
   ...(phases.has('projection') && { projection: await projectionPhases() }),
+  ...(phases.has('partitions') && { partitions: await partitionPhases() }),
+  ...(phases.has('scale') && { scale: await scalePhases() }),
 };
 const targets = targetsOf(results);
-printReport(targets, cpu);
+printReport(targets, cpu, results);
 
 const outFile =
   values.out ?? `bench-results/bench-${startedAt.toISOString().replaceAll(':', '-').slice(0, 19)}Z.json`;
 mkdirSync(path.dirname(path.resolve(outFile)), { recursive: true });
 writeFileSync(
   outFile,
-  `${JSON.stringify({ command: 'npm run bench', startedAt, machine, options: { loadSeconds, logEvents, backlogEvents, phases: [...phases] }, results, targets, cpuPercentOfOneCore: cpu }, null, 2)}\n`,
+  `${JSON.stringify({ command: 'npm run bench', startedAt, machine, options: { loadSeconds, logEvents, backlogEvents, scaleTiers, phases: [...phases] }, results, targets, cpuPercentOfOneCore: cpu }, null, 2)}\n`,
 );
 console.log(`\nfigures written to ${outFile}`);
 // a failed request or an inexact read model is a defect; a missed target is a finding

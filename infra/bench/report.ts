@@ -4,6 +4,7 @@ import { markdownTable } from '../cli/markdownTable.ts';
 import type { FreshnessResult } from './freshness.ts';
 import type { LoadResult } from './httpLoad.ts';
 import type { ProjectionFigure } from './projectionBench.ts';
+import type { ScaleTier } from './readScaleBench.ts';
 
 /** What the API phases measured, on one stack. */
 export interface ApiResults {
@@ -35,6 +36,10 @@ export interface BenchResults {
   floor?: LoadResult;
   api?: ApiResults;
   projection?: ProjectionResults;
+  /** the directory's catch-up by partition count, with a simulated DynamoDB round trip */
+  partitions?: Record<string, ProjectionFigure>;
+  /** every read at each tier of orders */
+  scale?: ScaleTier[];
 }
 
 export interface Verdict {
@@ -168,6 +173,50 @@ function projectionVerdicts(projection: ProjectionResults): Verdict[] {
   ];
 }
 
+function partitionVerdicts(partitions: Record<string, ProjectionFigure>): Verdict[] {
+  const one = partitions['1']?.perSecond ?? 0;
+  return Object.entries(partitions).map(([count, figure]) => ({
+    figure: `catch-up, directory, ${count} partition(s), 5 ms a DynamoDB call`,
+    measured: `${rate(figure)}${count === '1' || one === 0 ? '' : `: ${(figure.perSecond / one).toFixed(2)}× one partition`}`,
+    target: count === '1' ? '' : `close to ${count}× one partition`,
+    met: count === '1' || figure.perSecond >= 0.75 * Number(count) * one,
+    kind: count === '1' ? ('context' as const) : ('target' as const),
+  }));
+}
+
+function scaleVerdicts(tiers: readonly ScaleTier[]): Verdict[] {
+  const first = tiers[0];
+  const last = tiers.at(-1);
+  if (!first || !last || first === last) return [];
+  const ratios = Object.entries(last.p50Ms).map(
+    ([read, ms]) => [read, ms / Math.max(first.p50Ms[read] ?? ms, 0.1)] as const,
+  );
+  const worst = ratios.reduce((top, entry) => (entry[1] > top[1] ? entry : top));
+  const firstPages = tiers.flatMap((tier) =>
+    Object.entries(tier.p50Ms)
+      .filter(([read]) => !read.includes('cursor page'))
+      .map(([read, ms]) => [read, ms, tier.orders] as const),
+  );
+  const slowest = firstPages.reduce((top, entry) => (entry[1] > top[1] ? entry : top));
+  const count = (orders: number) => orders.toLocaleString('en');
+  return [
+    {
+      figure: `every read's median at ${count(last.orders)} orders against ${count(first.orders)}`,
+      measured: `${ratios.filter(([, ratio]) => ratio <= 1.5).length} of ${ratios.length} within 1.5×; the most: ${worst[0]} ${worst[1].toFixed(2)}×`,
+      target: 'all within 1.5×',
+      met: worst[1] <= 1.5,
+      kind: 'target',
+    },
+    {
+      figure: 'every first page, an invoice and the analytics reads, p50, at every tier',
+      measured: `the slowest: ${slowest[0]} ${slowest[1]} ms at ${count(slowest[2])} orders`,
+      target: '< 50 ms',
+      met: slowest[1] < 50,
+      kind: 'target',
+    },
+  ];
+}
+
 /** Every comparison of a read model with its recomputation, and how many fields differed. */
 function comparisons(results: BenchResults): (readonly [string, number])[] {
   const { api, projection } = results;
@@ -182,6 +231,9 @@ function comparisons(results: BenchResults): (readonly [string, number])[] {
       ([model, figure]) => [`${model} (catch-up, all at once)`, figure.differences] as const,
     ),
     ...(projection ? [['directory (rebuild)', projection.rebuild.differences] as const] : []),
+    ...Object.entries(results.partitions ?? {}).map(
+      ([count, figure]) => [`directory (${count} partition(s))`, figure.differences] as const,
+    ),
   ];
 }
 
@@ -190,6 +242,8 @@ export function targetsOf(results: BenchResults): Verdict[] {
     ...(results.floor ? [floorVerdict(results.floor)] : []),
     ...(results.api ? apiVerdicts(results.api) : []),
     ...(results.projection ? projectionVerdicts(results.projection) : []),
+    ...(results.partitions ? partitionVerdicts(results.partitions) : []),
+    ...(results.scale ? scaleVerdicts(results.scale) : []),
   ];
   const differences = comparisons(results);
   const inexact = differences.filter(([, count]) => count > 0);
@@ -209,6 +263,7 @@ export function targetsOf(results: BenchResults): Verdict[] {
 export function printReport(
   verdicts: readonly Verdict[],
   cpu: Record<string, Record<string, number> | undefined>,
+  results: BenchResults = {},
 ): void {
   console.log(
     '\n' +
@@ -222,6 +277,19 @@ export function printReport(
         ]),
       ),
   );
+  if (results.scale && results.scale.length > 0) {
+    const tiers = results.scale;
+    console.log('\nReads at scale, median ms of 21 (one client):\n');
+    console.log(
+      markdownTable(
+        ['read', ...tiers.map((tier) => `${tier.orders.toLocaleString('en')} orders`)],
+        Object.keys(tiers[0]!.p50Ms).map((read) => [
+          read,
+          ...tiers.map((tier) => String(tier.p50Ms[read] ?? '')),
+        ]),
+      ),
+    );
+  }
   const phases = Object.entries(cpu).filter((entry): entry is [string, Record<string, number>] =>
     Boolean(entry[1]),
   );

@@ -5,6 +5,7 @@
 // infra/aws/readModelResources.ts (from the projection catalog), which serverless.yml uses too.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
 import { AwsQueryProtocol } from '@aws-sdk/config/protocol';
@@ -38,8 +39,10 @@ const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
  */
 async function startDynalite(
   path: string | undefined,
-  port: number,
+  requestedPort: number,
 ): Promise<{ endpoint: string; stop(): Promise<void> }> {
+  // dynalite's command line takes 0 for its default, 4567, which another stack may hold: a free one
+  const port = requestedPort === 0 ? await freePort() : requestedPort;
   const cli = createRequire(import.meta.url).resolve('dynalite/cli.js');
   const child = spawn(
     process.execPath,
@@ -115,6 +118,18 @@ export async function createReadModelResources(
     dynamoDb.destroy();
     queues.destroy();
   }
+}
+
+/** A loopback port nothing listens on now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer()
+      .once('error', reject)
+      .listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => resolve(port));
+      });
+  });
 }
 
 export async function startLocalAws(options: LocalAwsOptions = {}): Promise<LocalAws> {

@@ -273,7 +273,7 @@ describe('what the functions report', () => {
       stack.segments
         .filter((segment) => segment.namespace === 'aws' && roots.get(segment.trace_id) === fn(name).name)
         .map((segment) => `${segment.name} ${segment.aws?.operation}`);
-    expect(callsOf('getSyncStatus')).toContain('DynamoDB BatchGetItem');
+    expect(callsOf('getSyncStatus')).toContain('DynamoDB GetItem');
     expect(callsOf('placeCatalogOrder')).toEqual(
       expect.arrayContaining(['SecretsManager GetSecretValue', 'Lambda Invoke']),
     );
