@@ -14,6 +14,11 @@ import { progressBar } from '../cli/progressBar.ts';
 export interface Behind {
   /** events of the log the relay has not published yet */
   unpublished: number;
+  /**
+   * events of the log a partition added since is still to be numbered over (the relay numbers the
+   * log for it a page per run: relay_progress.backfill_positions), the longest way to go of them
+   */
+  unnumbered: number;
   /** per stream (a projection's partition), numbers published but not applied */
   streams: Record<string, number>;
   total: number;
@@ -24,7 +29,12 @@ export async function readBehind(pool: pg.Pool): Promise<Behind> {
   const [relay, progress, { rows }] = await Promise.all([
     readRelayProgress(pool),
     readProgress(allStreams()),
-    pool.query<{ count: string }>('SELECT count(*) FROM event_log WHERE published_at IS NULL'),
+    pool.query<{ unpublished: string; unnumbered: string }>(
+      `SELECT (SELECT count(*) FROM event_log WHERE published_at IS NULL) AS unpublished,
+         (SELECT count(*) FROM event_log, relay_progress p
+          WHERE p.backfill_positions <> '{}' AND position >
+            (SELECT min(value::bigint) FROM jsonb_each_text(p.backfill_positions))) AS unnumbered`,
+    ),
   ]);
   const streams = Object.fromEntries(
     progress.streams.map(({ stream, checkpoint }) => [
@@ -32,11 +42,13 @@ export async function readBehind(pool: pg.Pool): Promise<Behind> {
       Math.max(0, (relay.publishedSequences[stream.name] ?? 0) - (checkpoint?.sequence ?? 0)),
     ]),
   );
-  const unpublished = Number(rows[0]!.count);
+  const unpublished = Number(rows[0]!.unpublished);
+  const unnumbered = Number(rows[0]!.unnumbered);
   return {
     unpublished,
+    unnumbered,
     streams,
-    total: unpublished + Object.values(streams).reduce((sum, behind) => sum + behind, 0),
+    total: unpublished + unnumbered + Object.values(streams).reduce((sum, behind) => sum + behind, 0),
   };
 }
 
@@ -60,6 +72,7 @@ export async function waitUntilCurrent(options: {
   log(
     `read models: catching up with the event log (${[
       ...(behind.unpublished > 0 ? [`${behind.unpublished} to publish`] : []),
+      ...(behind.unnumbered > 0 ? [`${behind.unnumbered} to number for new partitions`] : []),
       ...shown,
     ].join(', ')}); ready when done`,
   );

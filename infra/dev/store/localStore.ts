@@ -77,7 +77,7 @@ export async function findStore(file: string): Promise<FoundStore | undefined> {
   return { state, status, current: sameVersions(state.versions, installedVersions()) };
 }
 
-/** Stops the store of this state file, if it answers; resolves once its process has gone. */
+/** Stops the store of this state file, if it answers, and resolves once its process has gone; its log goes too. */
 export async function stopStore(file: string): Promise<StoreState | undefined> {
   const found = await findStore(file);
   if (!found) return undefined;
@@ -88,7 +88,7 @@ export async function stopStore(file: string): Promise<StoreState | undefined> {
     if (Date.now() > deadline) process.kill(found.state.pid, 'SIGKILL');
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  await rm(file, { force: true });
+  await Promise.all([rm(file, { force: true }), rm(logFile(file), { force: true })]);
   return found.state;
 }
 
@@ -115,7 +115,7 @@ export interface StartStoreOptions {
 export async function startStore(options: StartStoreOptions): Promise<FoundStore> {
   await mkdir(dirname(options.file), { recursive: true });
   await rm(options.file, { force: true });
-  const output = openSync(logFile(options.file), 'a');
+  const output = openSync(logFile(options.file), 'w');
   // Node's own type stripping where it has it (no esbuild service beside the store), tsx otherwise
   const loader = (process.features as { typescript?: unknown }).typescript ? [] : ['--import', 'tsx'];
   // sqslite's fastify plugin warns at every start; it says nothing about the store
