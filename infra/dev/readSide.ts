@@ -8,7 +8,7 @@
 import pg from 'pg';
 import { settings } from '../../functions/shared/config.ts';
 import { createReadModelResources, startLocalAws } from './localAws.ts';
-import { UnreachableDependencyError } from './preflight.ts';
+import { requireFreePorts, UnreachableDependencyError } from './preflight.ts';
 import {
   changedSince,
   currentMarker,
@@ -158,6 +158,11 @@ async function openStore(
           'LOCAL_DYNAMODB_PORT and LOCAL_SQS_PORT for this stack',
       );
     }
+    // a port another process holds (another checkout's store, say): named with the variable that moves it
+    await requireFreePorts({
+      ...(options.dynamoDbPort ? { LOCAL_DYNAMODB_PORT: options.dynamoDbPort } : {}),
+      ...(options.sqsPort ? { LOCAL_SQS_PORT: options.sqsPort } : {}),
+    });
     return startStore({
       file,
       database: databaseOf(options.databaseUrl),

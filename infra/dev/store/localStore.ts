@@ -23,6 +23,8 @@ const DAEMON = fileURLToPath(new URL('./storeDaemon.ts', import.meta.url));
 export interface StoreStatus extends StoreState {
   rssBytes: number;
   heapUsedBytes: number;
+  heapTotalBytes: number;
+  externalBytes: number;
   uptimeSeconds: number;
 }
 

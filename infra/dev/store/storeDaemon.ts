@@ -94,6 +94,9 @@ const control = createServer((request, response) => {
         ...state,
         rssBytes: memory.rss,
         heapUsedBytes: memory.heapUsed,
+        heapTotalBytes: memory.heapTotal,
+        // dynalite's in-memory store keeps items in buffers, outside the JavaScript heap
+        externalBytes: memory.external,
         uptimeSeconds: Math.round(process.uptime()),
       });
     }
