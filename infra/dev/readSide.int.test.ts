@@ -162,4 +162,17 @@ describe("npm run dev's store in the background", () => {
     expect(() => process.kill(after.store!.pid, 0)).toThrow();
     expect(await findStore(file())).toBeUndefined();
   });
+
+  it('is refused while alive and silent, not replaced, and dev:stop still ends it', async () => {
+    const { store } = await start();
+    process.kill(store!.pid, 'SIGSTOP');
+    try {
+      await expect(start()).rejects.toThrow(`the read-model store (process ${store!.pid}) does not answer`);
+    } finally {
+      // the SIGTERM dev:stop sends is delivered once the process runs again
+      setTimeout(() => process.kill(store!.pid, 'SIGCONT'), 1_000);
+    }
+    expect((await stopStore(file()))?.pid).toBe(store!.pid);
+    expect(() => process.kill(store!.pid, 0)).toThrow();
+  }, 60_000);
 });

@@ -67,31 +67,62 @@ export interface FoundStore {
   current: boolean;
 }
 
-/** The store this state file describes, if it answers; a stale file is removed. */
+/**
+ * Whether the state file's pid is still the store it started (its command line names the daemon and
+ * this file): a store that is alive but does not answer, as against a pid given to another process.
+ * Linux's /proc only; elsewhere a store that does not answer is taken for gone.
+ */
+async function silentStore(state: StoreState, file: string): Promise<boolean> {
+  if (!isRunning(state.pid)) return false;
+  const commandLine = await readFile(`/proc/${state.pid}/cmdline`, 'utf8').catch(() => '');
+  return commandLine.includes('storeDaemon.ts') && commandLine.includes(file);
+}
+
+/**
+ * The store this state file describes, if it answers; a stale file is removed. A store that is alive
+ * but does not answer is refused rather than replaced: a second one would find its ports taken, and
+ * the first would be left running with no state file to stop it by.
+ */
 export async function findStore(file: string): Promise<FoundStore | undefined> {
   const state = await readState(file);
   if (!state) return undefined;
   const status = await storeStatus(state);
   if (!status) {
+    if (await silentStore(state, file)) {
+      throw new UnreachableDependencyError(
+        `the read-model store (process ${state.pid}) does not answer on port ${state.controlPort}: ` +
+          `npm run dev:stop ends it (its log: ${logFile(file)})`,
+      );
+    }
     await rm(file, { force: true });
     return undefined;
   }
   return { state, status, current: sameVersions(state.versions, installedVersions()) };
 }
 
-/** Stops the store of this state file, if it answers, and resolves once its process has gone; its log goes too. */
+/**
+ * Stops the store of this state file, if it answers (or is alive and silent: then by a signal), and
+ * resolves once its process has gone; its log goes too.
+ */
 export async function stopStore(file: string): Promise<StoreState | undefined> {
-  const found = await findStore(file);
-  if (!found) return undefined;
-  await control(found.state, '/stop', { method: 'POST' }).catch(() => undefined);
+  const state = await readState(file);
+  if (!state) return undefined;
+  if (await storeStatus(state)) {
+    await control(state, '/stop', { method: 'POST' }).catch(() => undefined);
+  } else if (await silentStore(state, file)) {
+    process.kill(state.pid, 'SIGTERM');
+  } else {
+    await rm(file, { force: true });
+    return undefined;
+  }
   const deadline = Date.now() + 15_000;
-  while (isRunning(found.state.pid)) {
-    // answered with its token a moment ago: it is ours to end
-    if (Date.now() > deadline) process.kill(found.state.pid, 'SIGKILL');
+  while (isRunning(state.pid)) {
+    // it answered with its token, or its command line names this file: it is ours to end
+    if (Date.now() > deadline) process.kill(state.pid, 'SIGKILL');
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   await Promise.all([rm(file, { force: true }), rm(logFile(file), { force: true })]);
-  return found.state;
+  return state;
 }
 
 /** The running store of another stack of this checkout that holds one of these ports, if any. */
