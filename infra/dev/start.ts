@@ -66,8 +66,6 @@ const HEAL_AT_START = process.env.HEAL_AT_START !== 'off';
 /** fixed by default so that the operator CLIs (npm run dlq) find them; 0 picks free ports */
 const LOCAL_DYNAMODB_PORT = Number(process.env.LOCAL_DYNAMODB_PORT ?? 4569);
 const LOCAL_SQS_PORT = Number(process.env.LOCAL_SQS_PORT ?? 4576);
-/** background: the store outlives this process (the default); foreground: it ends with it */
-const STORE = storeMode(process.env);
 
 const log = (message: string) => console.log(`[dev] ${message}`);
 
@@ -87,14 +85,16 @@ const whereIs = (url: string) => {
 };
 
 async function prepareWriteSide(): Promise<void> {
+  /** background: the store outlives this process (the default); foreground: it ends with it */
+  const store = storeMode(process.env);
   await requireFreePorts({
     HTTP_PORT,
     LAMBDA_PORT,
     EVENTS_HTTP_PORT,
     EVENTS_LAMBDA_PORT,
     // a store in the background holds its own ports, and says so when another stack's has them
-    ...(settings.DYNAMODB_ENDPOINT || STORE === 'background' ? {} : { LOCAL_DYNAMODB_PORT }),
-    ...(settings.SQS_ENDPOINT || STORE === 'background' ? {} : { LOCAL_SQS_PORT }),
+    ...(settings.DYNAMODB_ENDPOINT || store === 'background' ? {} : { LOCAL_DYNAMODB_PORT }),
+    ...(settings.SQS_ENDPOINT || store === 'background' ? {} : { LOCAL_SQS_PORT }),
   });
   await requirePostgres(await databaseUrl());
   await requireRabbitMq(await brokerUrl());
