@@ -40,12 +40,14 @@ function streamOf(batch: AmazonMqRabbitEvent, projection: Projection<object>): S
 }
 
 export function projectorHandler<Item extends object>(projection: Projection<Item>) {
-  // This container's name as a writer. Lambda runs one invocation at a time in a container, so when
-  // one starts, the previous one has ended with nothing in flight: a lease it left behind (DynamoDB
-  // unreachable when it gave up) is taken back at once. An invocation beside another in the same
-  // process (serverless-offline runs them in-process) is a writer of its own.
-  const containerToken = randomUUID();
-  let invocationRunning = false;
+  // This container's name as a writer of each stream. Lambda runs one invocation at a time in a
+  // container, and a mapping (one a partition) one at a time, so when one of a stream's starts, the
+  // stream's previous one here has ended with nothing in flight: a lease it left behind (DynamoDB
+  // unreachable when it gave up) is taken back at once. An invocation beside another of the same
+  // stream in one process (serverless-offline runs them in-process) is a writer of its own. Per
+  // stream, because one process serves every partition's batches side by side: with one token,
+  // a partition that could not give its lease up waited for it to expire (seen in the fault suite).
+  const containerTokens = new Map<string, { token: string; running: boolean }>();
   const park = async (parked: readonly ParkedEvent[], stream: Stream) => {
     for (const event of parked) {
       logger.warn('parked an event', {
@@ -67,8 +69,10 @@ export function projectorHandler<Item extends object>(projection: Projection<Ite
       throw new Error(`${projection.name} is switching to a rebuilt table; the batch will come again`);
     }
     const stream = streamOf(batch, projection as Projection<object>);
-    const token = invocationRunning ? randomUUID() : containerToken;
-    if (token === containerToken) invocationRunning = true;
+    const own = containerTokens.get(stream.name) ?? { token: randomUUID(), running: false };
+    containerTokens.set(stream.name, own);
+    const token = own.running ? randomUUID() : own.token;
+    if (token === own.token) own.running = true;
     let result: BatchResult;
     try {
       const store = dynamoProjectionStore(dynamoDb(), route.table, {
@@ -86,7 +90,7 @@ export function projectorHandler<Item extends object>(projection: Projection<Ite
         },
       );
     } finally {
-      if (token === containerToken) invocationRunning = false;
+      if (token === own.token) own.running = false;
     }
     const summary = {
       applied: result.applied,
