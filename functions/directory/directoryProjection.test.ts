@@ -178,7 +178,9 @@ describe('directory evolve', () => {
       event('product.created', product(7, 5), T1),
       event('order.created', order, T2),
     ]);
-    const { orderId: _, ...orderFields } = order;
+    // the order as its lists show it, without its lines (they stay in the event log)
+    const { customerId, description, totalCents } = order;
+    const orderFields = { customerId, description, totalCents };
     expect(folded.get(entityKey('ORDER', 8))).toMatchObject({
       kind: 'ORDER',
       id: 8,
@@ -186,6 +188,7 @@ describe('directory evolve', () => {
       createdAt: T2,
       updatedAt: T2,
     });
+    expect(folded.get(entityKey('ORDER', 8))).not.toHaveProperty('lines');
     expect(folded.get(entityKey('PRODUCT', 4))).toMatchObject({ stock: 5, createdAt: T1, updatedAt: T2 });
     expect(folded.get(entityKey('PRODUCT', 6))).toMatchObject({ stock: 0, createdAt: T1, updatedAt: T2 });
     expect(folded.get(entityKey('PRODUCT', 7))).toMatchObject({ stock: 5, updatedAt: T1, position: 4000 });

@@ -116,8 +116,14 @@ function evolveEntity(current: DirectoryItem | undefined, event: DomainEvent, ke
     }
     case 'order.created': {
       if (key.sk === 'ORDER') {
-        const { orderId, ...fields } = event.data;
-        return created('ORDER', orderId, { ...fields, ...ownedBy('ORDER', fields.customerId) });
+        // what the order lists show: the lines stay in the event log, not in every index's copy
+        const { orderId, customerId, description, totalCents } = event.data;
+        return created('ORDER', orderId, {
+          customerId,
+          description,
+          totalCents,
+          ...ownedBy('ORDER', customerId),
+        });
       }
       const product = existing();
       const sold = event.data.lines

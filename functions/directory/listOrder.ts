@@ -69,14 +69,19 @@ export function listIndex(kind: ListedKind, scope: ListScopeKind, column: string
 }
 
 /** Every index of the directory table, for the catalog. */
+// Keys only: a list reads a page's keys from its index, then the page's items from the table. An
+// index entry holding the whole item would be written again whenever any field changed, and is eight
+// copies of every order; keys alone made the directory's catch-up 15% faster here (docs/decisions.md).
 export const directoryIndexes: IndexDefinition[] = (['kind', 'owner'] as const).flatMap((scope) => [
   {
     name: indexPrefix[scope],
-    partitionKey: { name: partitionAttribute[scope], type: 'S' },
-    sortKey: { name: 'id', type: 'N' },
+    projection: 'KEYS_ONLY' as const,
+    partitionKey: { name: partitionAttribute[scope], type: 'S' as const },
+    sortKey: { name: 'id', type: 'N' as const },
   },
   ...Array.from({ length: SLOT_COUNT }, (_, index) => ({
     name: `${indexPrefix[scope]}Sort${index + 1}`,
+    projection: 'KEYS_ONLY' as const,
     partitionKey: { name: partitionAttribute[scope], type: 'S' as const },
     sortKey: { name: slotAttribute(index + 1), type: 'S' as const },
   })),

@@ -63,7 +63,7 @@ function tableProperties({ name, indexes }: Pick<TableShape, 'name' | 'indexes'>
           { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
           ...(index.sortKey ? [{ AttributeName: index.sortKey.name, KeyType: 'RANGE' }] : []),
         ],
-        Projection: { ProjectionType: 'ALL' },
+        Projection: { ProjectionType: index.projection ?? 'ALL' },
       })),
     }),
   } as CreateTableCommandInput;

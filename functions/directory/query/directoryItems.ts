@@ -14,5 +14,6 @@ export const BY_OWNER_INDEX = 'byOwner';
 
 export type StoredUser = DirectoryItem & Omit<EventData<'user.created'>, 'userId'>;
 export type StoredAccount = DirectoryItem & Omit<EventData<'account.created'>, 'accountId'>;
-export type StoredOrder = DirectoryItem & Omit<EventData<'order.created'>, 'orderId'>;
+export type StoredOrder = DirectoryItem &
+  Pick<EventData<'order.created'>, 'customerId' | 'description' | 'totalCents'>;
 export type StoredTodo = DirectoryItem & { title: string; completed: boolean; ownerSubject?: string | null };

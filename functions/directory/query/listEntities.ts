@@ -1,5 +1,6 @@
 // Lists one kind of directory item, in the order asked, from the index that holds it in that order
-// (listOrder.ts): a page reads about what it shows, whatever the kind's size, and sorts nothing.
+// (listOrder.ts): a page reads about what it shows, whatever the kind's size, and sorts nothing. The
+// indexes hold keys; the page's items are then read from the table, consistently, in one request.
 // Over everyone, the kind's 16 shards are read side by side and merged; over one owner (a signed-in
 // caller), its one partition. Every page but the last hands out a cursor to the next (X-Next-Cursor);
 // offset reads what it skips, which listQuery bounds. A GSI cannot be read consistently: on AWS a
@@ -7,6 +8,8 @@
 import { QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb } from '../../shared/aws.ts';
 import type { HttpResponse } from '../../shared/http/httpResponse.ts';
+import { readItems } from '../../projectors/readItems.ts';
+import { keyString } from '../../projectors/projection.ts';
 import type { DirectoryItem } from '../directoryProjection.ts';
 import { kindShards, listIndex, type ListIndex } from '../listOrder.ts';
 import type { ListScope } from './callerScope.ts';
@@ -32,15 +35,20 @@ async function listEntities<Item extends DirectoryItem, Row>(
   const partitions = 'owner' in scope ? [scope.owner] : kindShards(kind);
   // one row past the page says whether there is a next page, so a cursor never leads to nothing
   const wanted = offset + limit + 1;
-  const items = await readInOrder<Item>(index, partitions, {
+  const entries = await readInOrder<IndexEntry>(index, partitions, {
     descending: orderBy.descending,
     wanted,
     after: request.after,
   });
-  const page = items.slice(offset, offset + limit);
-  const last = page.at(-1);
+  const pageKeys = entries.slice(offset, offset + limit);
+  const found = await readItems(dynamoDb(), await directoryTableName(), pageKeys);
+  // an item deleted since the index was read is a tombstone now: the page shows one row fewer
+  const page = pageKeys
+    .map((entry) => found.get(keyString(entry)) as Item | undefined)
+    .filter((item): item is Item => item?.kind !== undefined);
+  const last = pageKeys.at(-1);
   const cursor =
-    items.length === wanted && last !== undefined
+    entries.length === wanted && last !== undefined
       ? encodeCursor({
           kind,
           order: `${orderBy.descending ? '-' : ''}${orderBy.column}`,
@@ -62,6 +70,9 @@ interface ReadOptions {
   after?: number | string | undefined;
 }
 
+/** An index entry: the item's table keys and the index's own (keys only: listOrder.ts). */
+type IndexEntry = { pk: string; sk: string } & Record<string, unknown>;
+
 /** One partition of the index being read, a page at a time. */
 interface PartitionReader<Item> {
   partition: string;
@@ -76,7 +87,7 @@ interface PartitionReader<Item> {
  * partition is read a few more than its share of the page at a time, and read again only when the
  * merge has taken all it read: about `wanted` items in all, plus a chunk per partition.
  */
-async function readInOrder<Item extends DirectoryItem>(
+async function readInOrder<Item extends IndexEntry>(
   index: ListIndex,
   partitions: readonly string[],
   options: ReadOptions,
