@@ -8,7 +8,7 @@
 //
 // Not counted: the checkpoint item, which carries the lease. It is written a fixed number of times per
 // batch whatever the batch holds (the lease taken, the checkpoint committed, and saved once more per
-// 1,000 events of a long run), which this test checks instead: at 1,000 events a batch it is a few
+// 1,000 events of a long run), which this test checks instead: at 2,000 events a batch it is a few
 // writes a second per projection, far under a partition's 1,000.
 import { describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../events/contracts.ts';
