@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 // Test tiers by file suffix: *.test.ts is pure logic, *.int.test.ts talks to the real PostgreSQL and
 // RabbitMQ, *.chaos.test.ts proves behaviour under faults and hostile input, *.cloud.test.ts runs the
 // packaged artifact of a cloud stage as Lambda runs it, *.e2e.test.ts drives the HTTP API of
-// `npm run dev`.
+// `npm run dev`, *.security.test.ts plays an attacker against each defence (tests/security).
 // Metrics are EMF lines on stdout, for CloudWatch: in tests they would be noise (a test that checks
 // them turns them on for itself). The cloud tier's functions get their template's environment; the
 // end-to-end tests leave `npm run dev` to its own default (off unless --verbose), which they check.
@@ -51,6 +51,17 @@ export default defineConfig({
           include: ['tests/cloud/**/*.cloud.test.ts'],
           testTimeout: 180_000,
           hookTimeout: 300_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          // one test per attack: the public surface, credentials, tokens, limits and IAM
+          name: 'security',
+          env,
+          include: ['tests/security/**/*.security.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
           fileParallelism: false,
         },
       },
