@@ -54,6 +54,9 @@ export interface Verdict {
   kind: 'target' | 'correctness' | 'context';
 }
 
+/** % of a core taken by processes outside the stack above which a phase is reported as disturbed. */
+const DISTURBED_PERCENT = 10;
+
 const load = (result: LoadResult) => `${result.perSecond}/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms`;
 const fresh = (result: FreshnessResult) =>
   `p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms (${result.probes} probes)`;
@@ -294,13 +297,15 @@ export function printReport(
     Boolean(entry[1]),
   );
   if (phases.length === 0) return;
-  const parts = [...new Set(phases.flatMap(([, used]) => Object.keys(used)))].filter(
-    (part) => part !== 'other',
-  );
+  // 'other' last: what else ran on the machine meanwhile, which the phase's figures paid for
+  const parts = [
+    ...[...new Set(phases.flatMap(([, used]) => Object.keys(used)))].filter((part) => part !== 'other'),
+    'other',
+  ];
   console.log('\nCPU per phase, % of one core (200% = both cores busy):\n');
   console.log(
     markdownTable(
-      ['phase', ...parts, 'total'],
+      ['phase', ...parts.map((part) => (part === 'other' ? 'anything else on the machine' : part)), 'total'],
       phases.map(([name, used]) => [
         name,
         ...parts.map((part) => String(used[part] ?? 0)),
@@ -308,4 +313,11 @@ export function printReport(
       ]),
     ),
   );
+  const disturbed = phases.filter(([, used]) => (used.other ?? 0) > DISTURBED_PERCENT);
+  if (disturbed.length > 0) {
+    console.log(
+      `\nNot a quiet machine: other processes took more than ${DISTURBED_PERCENT}% of a core in ` +
+        `${disturbed.map(([name]) => name).join(', ')}; those phases' figures are low.`,
+    );
+  }
 }

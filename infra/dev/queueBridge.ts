@@ -148,9 +148,12 @@ export function startQueueBridge(options: QueueBridgeOptions): { stop(): Promise
 
   const open = async () => {
     const connection = await amqp.connect(options.rabbitmqUrl, { timeout: 3_000 });
-    // losses during setup surface as a rejected call below; only a live session reconnects by itself
+    // Losses during setup mostly surface as a rejected call below, and only a live session reconnects
+    // by itself. A loss reported while the consumer's confirmation is on its way is remembered: that
+    // session would otherwise go live with a dead channel, and its queue would wait for no consumer.
     let live: Session | undefined;
-    const onLost = (reason: string) => live && lose(live, reason);
+    let lostDuringSetup: string | undefined;
+    const onLost = (reason: string) => (live ? lose(live, reason) : (lostDuringSetup ??= reason));
     connection.on('error', (error: unknown) => onLost(errorText(error)));
     connection.on('close', () => onLost('connection closed'));
     try {
@@ -169,6 +172,7 @@ export function startQueueBridge(options: QueueBridgeOptions): { stop(): Promise
         if (!windowTimer) startWindow();
         pump();
       });
+      if (lostDuringSetup !== undefined) throw new Error(`lost while setting up: ${lostDuringSetup}`);
       live = Object.assign(opened, { consumerTag });
     } catch (error) {
       session = undefined;

@@ -381,7 +381,21 @@ async function underFault(name: string, fault: () => Promise<void>, allowedFailu
   await Promise.all(duplicates);
   const convergedMs = await converge();
   say(`converged in ${convergedMs} ms`);
-  const counts = Object.values(await eventCounts());
+  const perStream = await eventCounts();
+  const counts = Object.values(perStream);
+  const behind = Object.entries(perStream).filter(([, { logged, applied }]) => logged !== applied);
+  if (behind.length > 0) {
+    // what a stall looks like from the broker: messages waiting, and whether anything consumes them
+    const connection = await amqp.connect(broker.url);
+    const queues: Record<string, unknown> = {};
+    for (const [name] of behind) {
+      const channel = await connection.createChannel();
+      queues[name] = await channel.checkQueue(name).catch((error: unknown) => String(error));
+      await channel.close().catch(() => undefined);
+    }
+    await connection.close();
+    say(`streams not current: ${JSON.stringify(Object.fromEntries(behind))}; queues: ${JSON.stringify(queues)}`);
+  }
   const lost = counts.reduce((sum, { logged, applied }) => sum + Math.max(0, logged - applied), 0);
   const appliedTwice = counts.reduce((sum, { logged, applied }) => sum + Math.max(0, applied - logged), 0);
   const failures = [...statuses].filter(([status]) => status >= 300);
