@@ -394,7 +394,9 @@ async function underFault(name: string, fault: () => Promise<void>, allowedFailu
       await channel.close().catch(() => undefined);
     }
     await connection.close();
-    say(`streams not current: ${JSON.stringify(Object.fromEntries(behind))}; queues: ${JSON.stringify(queues)}`);
+    say(
+      `streams not current: ${JSON.stringify(Object.fromEntries(behind))}; queues: ${JSON.stringify(queues)}`,
+    );
   }
   const lost = counts.reduce((sum, { logged, applied }) => sum + Math.max(0, logged - applied), 0);
   const appliedTwice = counts.reduce((sum, { logged, applied }) => sum + Math.max(0, applied - logged), 0);
