@@ -1,5 +1,6 @@
 // Reachability checks of each dependency, each bounded in time.
-import amqp from 'amqplib';
+import net from 'node:net';
+import tls from 'node:tls';
 import type pg from 'pg';
 import { logger } from '../shared/logger.ts';
 
@@ -57,16 +58,39 @@ async function timed(check: () => Promise<unknown>): Promise<DependencyStatus> {
 export const checkPostgres = (pool: () => Promise<pg.Pool>) =>
   timed(async () => (await pool()).query('SELECT 1'));
 
-export const checkRabbitMq = (url: () => Promise<string>, exchange: string) =>
-  timed(async () => {
-    const connection = await amqp.connect(await url(), { timeout: TIMEOUT_MS });
-    try {
-      const channel = await connection.createChannel();
-      await channel.checkExchange(exchange);
-    } finally {
-      await connection.close().catch(() => undefined);
-    }
-  });
+/** AMQP 0-9-1's protocol header: a broker answers it with connection.start, before any login. */
+const AMQP_HEADER = Buffer.from([0x41, 0x4d, 0x51, 0x50, 0, 0, 9, 1]);
+/** connection.start: a method frame (type 1) on channel 0, class 10, method 10 */
+const isConnectionStart = (frame: Buffer) =>
+  frame.length >= 11 && frame[0] === 1 && frame.readUInt16BE(1) === 0 && frame.readUInt32BE(7) === 0x000a000a;
+
+/**
+ * The broker answers AMQP at `address` (`amqp://host:port` or `amqps://…`): it greets the protocol
+ * header with connection.start, and the check leaves before logging in, so it needs no credential.
+ */
+export const checkBrokerAnswers = (address: () => string) =>
+  timed(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const url = new URL(address());
+        const secure = url.protocol === 'amqps:';
+        const port = Number(url.port) || (secure ? 5671 : 5672);
+        const socket = secure
+          ? tls.connect({ host: url.hostname, port, servername: url.hostname })
+          : net.connect({ host: url.hostname, port });
+        socket.setTimeout(TIMEOUT_MS, () =>
+          socket.destroy(new CheckTimeout(`no answer within ${TIMEOUT_MS} ms`)),
+        );
+        socket.once(secure ? 'secureConnect' : 'connect', () => socket.write(AMQP_HEADER));
+        socket.once('data', (frame: Buffer) => {
+          socket.destroy();
+          if (isConnectionStart(frame)) resolve();
+          else reject(new Error('the broker did not answer AMQP 0-9-1'));
+        });
+        socket.once('error', reject);
+        socket.once('close', () => reject(new Error('the broker closed the connection')));
+      }),
+  );
 
 export const checkHttpEndpoint = (endpoint: string | undefined) =>
   endpoint === undefined

@@ -1,18 +1,20 @@
 // GET /health: 200 when every configured dependency answers, `catching_up` rather than `ok` while the
 // read models apply what they lack; a 503 problem whose `dependencies` names the one that does not
 // answer (the one error format holds for this answer too).
-import { brokerUrl, settings } from '../shared/config.ts';
+import { brokerAddress, settings } from '../shared/config.ts';
 import { ServiceUnavailableError } from '../shared/errors.ts';
 import { httpRoute } from '../shared/http/httpRoute.ts';
 import { postgresPool } from '../shared/postgres.ts';
 import { healthRoute } from './api.ts';
-import { checkHttpEndpoint, checkPostgres, checkRabbitMq } from './dependencyChecks.ts';
+import { checkBrokerAnswers, checkHttpEndpoint, checkPostgres } from './dependencyChecks.ts';
 import { readModelProgress } from './readModelProgress.ts';
 
 export const handler = httpRoute(healthRoute, async () => {
   const [postgres, rabbitmq, dynamodb, readModels] = await Promise.all([
-    checkPostgres(postgresPool),
-    checkRabbitMq(brokerUrl, settings.EVENTS_EXCHANGE),
+    // as its own role, which may connect and nothing more
+    checkPostgres(() => postgresPool('health')),
+    // without logging in: /health holds no broker credential
+    checkBrokerAnswers(brokerAddress),
     checkHttpEndpoint(settings.DYNAMODB_ENDPOINT),
     readModelProgress(),
   ]);

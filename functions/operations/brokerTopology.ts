@@ -4,7 +4,10 @@
 // one durable quorum queue per stream (a projection's, or each partition's: streams.ts), with a
 // single active consumer, bound on the presence of its `x-sequence-<stream>` header. The relay's
 // numbering is then the routing: a stream receives exactly the events it has numbers for, which by
-// type alone a partition could not (it receives the events that touch its items).
+// type alone a partition could not (it receives the events that touch its items). Each queue is also
+// bound on a `redrive-to` header naming it, for parked events sent back to it: every message enters
+// through the project's two exchanges, so that the relay's broker user may publish to those alone
+// and to no queue directly (brokerPermissions.ts).
 //
 // No dead-letter queue: a message delivered more than DELIVERY_LIMIT times is dropped by the broker,
 // and the gap it leaves in its stream is re-published from the event log by the relay
@@ -18,6 +21,8 @@ import { allStreams, sequenceHeader, type Stream } from '../projectors/streams.t
 export const EVENTS_EXCHANGE = 'domain-events';
 /** The headers exchange behind the events exchange that routes by stream number. */
 export const streamsExchange = (exchange: string) => `${exchange}.streams`;
+/** The header a redriven event carries, naming the one queue it goes back to. */
+export const REDRIVE_TO_HEADER = 'redrive-to';
 /** deliveries of one message before the broker drops it instead of redelivering */
 export const DELIVERY_LIMIT = 10;
 
@@ -75,6 +80,11 @@ export async function setupTopology(
       await channel.bindQueue(queue, streamsExchange(exchange), '', {
         'x-match': 'any-with-x',
         [sequenceHeader(queue)]: null,
+      });
+      // `all`, without x-: its value must be the queue's name (x- headers do not take part)
+      await channel.bindQueue(queue, streamsExchange(exchange), '', {
+        'x-match': 'all',
+        [REDRIVE_TO_HEADER]: queue,
       });
       // versions before partitions bound the queue by event type: a partition must not get those
       for (const eventType of projectionCatalog[projection].eventTypes) {

@@ -3,6 +3,7 @@
 // reopened after the broker goes away.
 import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
 import type { DomainEvent } from '../../events/contracts.ts';
+import { REDRIVE_TO_HEADER, streamsExchange } from '../operations/brokerTopology.ts';
 import { REDRIVE_HEADER } from '../projectors/amazonMqEvent.ts';
 import { sequenceHeader } from '../projectors/streams.ts';
 import type { StreamSequences } from './sequencing.ts';
@@ -17,8 +18,9 @@ export interface EventPublisher {
   /** Routes each event by its type; resolves once the broker has confirmed every one. */
   publish(publications: readonly Publication[]): Promise<void>;
   /**
-   * Publishes again to one stream's queue only (through the default exchange), with that stream's
-   * numbers: how the relay fills a gap from the event log.
+   * Publishes again to one stream's queue only, with that stream's numbers: how the relay fills a gap
+   * from the event log. Through the streams exchange, which routes by those numbers: the relay's user
+   * may publish to the project's exchanges only, not to a queue by name (the default exchange).
    */
   republish(stream: string, publications: readonly Publication[]): Promise<void>;
   /**
@@ -126,10 +128,10 @@ export function rabbitPublisher(url: BrokerUrl, exchange: string): EventPublishe
     republish: (stream, publications) =>
       send(
         publications.map(({ event, sequences }) =>
-          // the default exchange routes by queue name: to this stream's queue only
+          // with this stream's number alone, the streams exchange routes it to this stream's queue only
           eventMessage(
             { event, sequences: sequences[stream] === undefined ? {} : { [stream]: sequences[stream] } },
-            { exchange: '', routingKey: stream },
+            { exchange: streamsExchange(exchange), routingKey: '' },
           ),
         ),
       ),
@@ -138,14 +140,19 @@ export function rabbitPublisher(url: BrokerUrl, exchange: string): EventPublishe
         bodies.map((body) => {
           const { position, type } = (body ?? {}) as { position?: unknown; type?: unknown };
           return {
-            exchange: '',
-            routingKey: queue,
+            // the streams exchange routes it by its redrive-to header, to that queue alone
+            exchange: streamsExchange(exchange),
+            routingKey: '',
             body,
             options: {
               persistent: true,
               contentType: 'application/json',
               ...(typeof type === 'string' ? { type } : {}),
-              headers: { [REDRIVE_HEADER]: 'true', ...(typeof position === 'number' ? { position } : {}) },
+              headers: {
+                [REDRIVE_HEADER]: 'true',
+                [REDRIVE_TO_HEADER]: queue,
+                ...(typeof position === 'number' ? { position } : {}),
+              },
             },
           };
         }),

@@ -5,7 +5,7 @@
 // their projector's queue) and `npm run heal` (re-publish what a projector is missing, now).
 import { isProjectionName, projectionNames, type ProjectionName } from '../projectors/catalog.ts';
 import { streamNamed } from '../projectors/streams.ts';
-import { brokerUrl, settings } from '../shared/config.ts';
+import { jobBrokerUrl, settings } from '../shared/config.ts';
 import { logger } from '../shared/logger.ts';
 import { emitMetrics, metricNames, MetricUnit } from '../shared/metrics.ts';
 import { traced } from '../shared/tracer.ts';
@@ -31,7 +31,8 @@ export interface HealRequest {
 /** how often a run looks for gaps: each look reads the checkpoints and the queue depths */
 const HEAL_CHECK_INTERVAL_MS = 1_000;
 
-const publisher = rabbitPublisher(brokerUrl, settings.EVENTS_EXCHANGE);
+// as the relay's broker user, which may publish to the project's exchanges and nothing else
+const publisher = rabbitPublisher(jobBrokerUrl('relay'), settings.EVENTS_EXCHANGE);
 const healMemory = newHealMemory();
 let lastHealCheck = 0;
 /** the stream head could not be copied to DynamoDB last time: try again even if nothing is new */
@@ -77,7 +78,7 @@ const emitLag = ({ stream, eventsBehind, secondsBehind, heldEvents }: ProjectorL
 const heal = async (force: boolean, projections: readonly ProjectionName[] = projectionNames) =>
   healGaps(
     {
-      pool: await postgresPool(),
+      pool: await postgresPool('relay'),
       publisher,
       readCheckpoint,
       memory: healMemory,
@@ -100,11 +101,16 @@ async function run(
 ): Promise<(RelayResult & { healed: HealedRange[] }) | { requeued: number } | { healed: HealedRange[] }> {
   if (input?.redrive) return requeueForRedrive(input.redrive);
   if (input?.heal) return healOnDemand(input.heal);
-  const result = await relayEvents(await postgresPool(), publisher, settings.RELAY_BATCH_SIZE, emitBatch);
+  const result = await relayEvents(
+    await postgresPool('relay'),
+    publisher,
+    settings.RELAY_BATCH_SIZE,
+    emitBatch,
+  );
   if (result.published > 0) logger.info('relayed events', { ...result });
   if (result.published > 0 || headOutdated) {
     try {
-      await writeStreamHead(await readRelayProgress(await postgresPool()));
+      await writeStreamHead(await readRelayProgress(await postgresPool('relay')));
       headOutdated = false;
     } catch (error) {
       headOutdated = true;

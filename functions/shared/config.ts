@@ -2,10 +2,16 @@
 // environment alone: a bad setting fails at cold start with its name instead of half-way through a
 // request. Locally there are defaults for this machine; in the cloud nothing falls back to a local
 // default, and the database and broker credentials come from Secrets Manager, each fetched when a
-// function first connects (databaseUrl, brokerUrl) and again after a rotation (secrets.ts): a
-// function that never connects, like every query, needs no secret and its role grants none.
+// function first connects (databaseConnection, jobBrokerUrl) and again after a rotation (secrets.ts):
+// a function that never connects, like every query, needs no secret and its role grants none. Each
+// job connects as its own role and user (databaseRoles.ts, brokerUsers.ts): in the cloud the secret
+// a function is given is its job's; locally the job's credentials derive from DATABASE_URL's and
+// RABBITMQ_URL's (localCredentials.ts), which tools use as they are, as the owner and administrator.
 import { z } from 'zod';
 import { partitionsSetting } from '../projectors/streams.ts';
+import type { BrokerJob } from './brokerUsers.ts';
+import type { DatabaseJob } from './databaseRoles.ts';
+import { localJobBrokerUrl, localJobDatabaseUrl } from './localCredentials.ts';
 import {
   brokerUrlFromSecret,
   databasePasswordFromSecret,
@@ -17,6 +23,18 @@ import {
 } from './secrets.ts';
 
 const optionalUrl = z.preprocess(unsetIfEmpty, z.string().url().optional());
+/** A JSON object of secret ARNs by job, e.g. `{"relay": "arn:…"}` (prepareBackend's). */
+const secretArnsByJob = z.preprocess(
+  (value) => {
+    if (unsetIfEmpty(value) === undefined) return undefined;
+    try {
+      return JSON.parse(String(value));
+    } catch {
+      return value;
+    }
+  },
+  z.record(z.string(), z.string().min(1)).optional(),
+);
 
 const LOCAL_DEFAULTS = {
   DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/cqrs_commerce',
@@ -28,6 +46,14 @@ const settingsSchema = z.object({
   DATABASE_URL: optionalUrl,
   /** locally; in the cloud BROKER_SECRET_ARN and BROKER_ENDPOINT stand for it (brokerUrl) */
   RABBITMQ_URL: optionalUrl,
+  /**
+   * prepareBackend's, in the cloud: each job's secret, whose username and password it gives that
+   * job's PostgreSQL role and broker user; and where the broker's management API is (by default
+   * BROKER_ENDPOINT's host over HTTPS, where Amazon MQ serves it)
+   */
+  DATABASE_ROLE_SECRET_ARNS: secretArnsByJob,
+  BROKER_USER_SECRET_ARNS: secretArnsByJob,
+  BROKER_MANAGEMENT_URL: optionalUrl,
   EVENTS_EXCHANGE: z.string().min(1).default('domain-events'),
   PG_POOL_MAX: z.coerce.number().int().min(1).max(100).default(4),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(262_144),
@@ -121,30 +147,73 @@ function required(value: string | undefined, name: string, alternative: string):
 }
 
 /**
- * The PostgreSQL connection string: built from DATABASE_SECRET_ARN's current secret if set (kept for
- * a few minutes; `forceFetch` fetches it now), else DATABASE_URL.
+ * Whether credentials come from Secrets Manager: in a Lambda on AWS, from the secrets its environment
+ * names; on this machine (serverless-offline, tools, tests) from DATABASE_URL and RABBITMQ_URL,
+ * whatever the template's environment names (serverless-offline hands the functions its secrets'
+ * placeholders, and the stack's own secrets' references unresolved).
+ */
+const fromSecret = (name: 'DATABASE_SECRET_ARN' | 'BROKER_SECRET_ARN', local: string): boolean => {
+  if (!runsInTheCloud(process.env)) return false;
+  required(unsetIfEmpty(process.env[name]), name, local);
+  return true;
+};
+
+/**
+ * The PostgreSQL connection string: built from DATABASE_SECRET_ARN's current secret in the cloud (kept
+ * for a few minutes; `forceFetch` fetches it now), else DATABASE_URL (the owner's, locally).
  */
 export const databaseUrl = async (options?: FetchOptions): Promise<string> =>
-  process.env.DATABASE_SECRET_ARN
+  fromSecret('DATABASE_SECRET_ARN', 'DATABASE_URL')
     ? databaseUrlFromSecret(process.env, fetchSecretJson, options)
     : required(settings.DATABASE_URL, 'DATABASE_URL', 'DATABASE_SECRET_ARN');
 
 /**
- * Where a pool connects, and, from a secret, where each new connection takes its password: the
- * secret's current one, so that connections opened after a rotation sign in with the new password.
+ * Where a job's pool connects, as its role, and, from a secret, where each new connection takes its
+ * password: the secret's current one, so that connections opened after a rotation sign in with the
+ * new password. In the cloud the function's DATABASE_SECRET_ARN is its job's (serverless.yml);
+ * locally the job's role on DATABASE_URL's database.
  */
-export async function databaseConnection(): Promise<{ url: string; password?: PasswordSource }> {
-  const url = await databaseUrl();
-  return process.env.DATABASE_SECRET_ARN
-    ? { url, password: databasePasswordFromSecret(process.env, fetchSecretJson) }
-    : { url };
+export async function databaseConnection(
+  job: DatabaseJob,
+): Promise<{ url: string; password?: PasswordSource }> {
+  if (fromSecret('DATABASE_SECRET_ARN', 'DATABASE_URL')) {
+    return { url: await databaseUrl(), password: databasePasswordFromSecret(process.env, fetchSecretJson) };
+  }
+  return {
+    url: localJobDatabaseUrl(required(settings.DATABASE_URL, 'DATABASE_URL', 'DATABASE_SECRET_ARN'), job),
+  };
 }
 
 /**
  * The RabbitMQ connection string: built from BROKER_SECRET_ARN's current secret and BROKER_ENDPOINT if
- * set (`forceFetch` after the broker refused the last one), else RABBITMQ_URL.
+ * set (`forceFetch` after the broker refused the last one), else RABBITMQ_URL (the administrator's,
+ * locally: what tools and prepareBackend use).
  */
 export const brokerUrl = async (options?: FetchOptions): Promise<string> =>
-  process.env.BROKER_SECRET_ARN
+  fromSecret('BROKER_SECRET_ARN', 'RABBITMQ_URL')
     ? brokerUrlFromSecret(process.env, fetchSecretJson, options)
     : required(settings.RABBITMQ_URL, 'RABBITMQ_URL', 'BROKER_SECRET_ARN');
+
+/**
+ * A job's RabbitMQ connection string, as its user: in the cloud from the function's BROKER_SECRET_ARN
+ * (its job's), locally the job's user on RABBITMQ_URL's virtual host.
+ */
+export const jobBrokerUrl =
+  (job: BrokerJob) =>
+  async (options?: FetchOptions): Promise<string> =>
+    fromSecret('BROKER_SECRET_ARN', 'RABBITMQ_URL')
+      ? brokerUrlFromSecret(process.env, fetchSecretJson, options)
+      : localJobBrokerUrl(required(settings.RABBITMQ_URL, 'RABBITMQ_URL', 'BROKER_SECRET_ARN'), job);
+
+/**
+ * Where the broker answers AMQP, without credentials: what /health checks (it does not log in).
+ * BROKER_ENDPOINT in the cloud, RABBITMQ_URL's host locally.
+ */
+export function brokerAddress(): string {
+  const url = new URL(
+    runsInTheCloud(process.env)
+      ? required(unsetIfEmpty(process.env.BROKER_ENDPOINT), 'BROKER_ENDPOINT', 'RABBITMQ_URL')
+      : required(settings.RABBITMQ_URL, 'RABBITMQ_URL', 'BROKER_ENDPOINT'),
+  );
+  return `${url.protocol}//${url.host}`;
+}

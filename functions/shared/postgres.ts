@@ -1,7 +1,9 @@
-// The PostgreSQL pool, created once per Lambda container, and the one way to run a transaction.
+// The PostgreSQL pool, created once per Lambda container for the job it does, and the one way to run
+// a transaction.
 import pg from 'pg';
 import { parseIntoClientConfig } from 'pg-connection-string';
 import { databaseConnection, loadedOnce, settings } from './config.ts';
+import type { DatabaseJob } from './databaseRoles.ts';
 import { logger } from './logger.ts';
 import { ServiceUnavailableError } from './errors.ts';
 import type { PasswordSource } from './secrets.ts';
@@ -86,14 +88,31 @@ export function createPool(
   return pool;
 }
 
+const pools = new Map<DatabaseJob, () => Promise<pg.Pool>>();
+
 /**
- * The container's pool, created on first use so that importing this file connects to nothing and
- * fetches no secret.
+ * The container's pool for `job`, signed in as the job's role; created on first use, so that
+ * importing this file connects to nothing and fetches no secret. A Lambda does one job; `npm run dev`
+ * serves several from one process, each with its own pool.
  */
-export const postgresPool = loadedOnce(async () => {
-  const { url, password } = await databaseConnection();
-  return createPool(url, settings.PG_POOL_MAX, password);
-});
+export function postgresPool(job: DatabaseJob): Promise<pg.Pool> {
+  let pool = pools.get(job);
+  if (!pool) {
+    pool = loadedOnce(async () => {
+      const { url, password } = await databaseConnection(job);
+      return createPool(url, settings.PG_POOL_MAX, password);
+    });
+    pools.set(job, pool);
+  }
+  return pool();
+}
+
+/** Ends every pool this process opened: a test's cleanup (a Lambda's pool lives as its container). */
+export async function closePostgresPools(): Promise<void> {
+  const opened = [...pools.values()];
+  pools.clear();
+  await Promise.all(opened.map(async (pool) => (await pool().catch(() => undefined))?.end()));
+}
 
 const unreachableCodes = new Set([
   'ECONNREFUSED',
@@ -122,11 +141,14 @@ function isUnreachable(error: unknown): boolean {
   );
 }
 
-/** Runs `work` in one transaction: committed when it returns, rolled back when it throws. */
+/**
+ * Runs `work` in one transaction: committed when it returns, rolled back when it throws. On the
+ * commands' pool unless given another.
+ */
 export async function inTransaction<T>(work: (sql: Sql) => Promise<T>, pool?: pg.Pool): Promise<T> {
   let client: pg.PoolClient;
   try {
-    client = await (pool ?? (await postgresPool())).connect();
+    client = await (pool ?? (await postgresPool('commands'))).connect();
   } catch (error) {
     if (isUnreachable(error)) throw new ServiceUnavailableError('the database is unreachable; retry shortly');
     throw error;

@@ -21,7 +21,7 @@ describe('connection strings from Secrets Manager', () => {
       BROKER_ENDPOINT: 'amqps://b-1.mq.us-east-1.amazonaws.com:5671',
     };
     expect(await databaseUrlFromSecret(env, fetchSecret)).toBe(
-      'postgres://app:p%40ss%2Fword@db.internal:5432/commerce?sslmode=require',
+      'postgres://app:p%40ss%2Fword@db.internal:5432/commerce?sslmode=verify-full',
     );
     expect(await brokerUrlFromSecret(env, fetchSecret)).toBe(
       'amqps://relay:s3cret@b-1.mq.us-east-1.amazonaws.com:5671',
@@ -40,6 +40,23 @@ describe('connection strings from Secrets Manager', () => {
     );
   });
 
+  it('asks node-postgres to verify the server’s certificate and host, which it does without a warning', async () => {
+    const { parse } = await import('pg-connection-string');
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.message);
+    process.on('warning', onWarning);
+    try {
+      const url = await databaseUrlFromSecret({ DATABASE_SECRET_ARN: 'arn:db' }, fetchSecret);
+      expect(new URL(url).searchParams.get('sslmode')).toBe('verify-full');
+      // an empty `ssl` object: verified against the trusted authorities, the host checked
+      expect(parse(url).ssl).toEqual({});
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.filter((message) => /SECURITY WARNING/.test(message))).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('fails with the name of what is missing', async () => {
     await expect(brokerUrlFromSecret({ BROKER_SECRET_ARN: 'arn:mq' }, fetchSecret)).rejects.toThrow(
       'Invalid configuration: BROKER_ENDPOINT: is not set',
@@ -55,7 +72,7 @@ describe('connection strings from Secrets Manager', () => {
         { DATABASE_SECRET_ARN: 'arn:mq', DATABASE_HOST: 'db.rds.internal', DATABASE_NAME: 'commerce' },
         fetchSecret,
       ),
-    ).toBe('postgres://relay:s3cret@db.rds.internal:5432/commerce?sslmode=require');
+    ).toBe('postgres://relay:s3cret@db.rds.internal:5432/commerce?sslmode=verify-full');
   });
 
   it('lets the host and database name given win over the secret’s: the proxy’s host, not the instance the secret names', async () => {
@@ -68,14 +85,14 @@ describe('connection strings from Secrets Manager', () => {
         },
         fetchSecret,
       ),
-    ).toBe('postgres://app:p%40ss%2Fword@shop.proxy-abc.rds.internal:5432/shop?sslmode=require');
+    ).toBe('postgres://app:p%40ss%2Fword@shop.proxy-abc.rds.internal:5432/shop?sslmode=verify-full');
     // an empty parameter (serverless.yml renders an unset one as '') leaves the secret's
     expect(
       await databaseUrlFromSecret(
         { DATABASE_SECRET_ARN: 'arn:db', DATABASE_HOST: '', DATABASE_NAME: '' },
         fetchSecret,
       ),
-    ).toBe('postgres://app:p%40ss%2Fword@db.internal:5432/commerce?sslmode=require');
+    ).toBe('postgres://app:p%40ss%2Fword@db.internal:5432/commerce?sslmode=verify-full');
   });
 });
 

@@ -105,7 +105,10 @@ export async function databaseUrlFromSecret(
   const url = new URL(`postgres://${host}:${port}/${encodeURIComponent(name)}`);
   url.username = encodeURIComponent(secret.username);
   url.password = encodeURIComponent(secret.password);
-  url.searchParams.set('sslmode', 'require');
+  // the server's certificate must chain to a trusted authority (NODE_EXTRA_CA_CERTS adds the RDS
+  // ones the Lambda runtime ships) and name the host: node-postgres 8 treats `require` so too, but
+  // warns that its next major will not, as libpq does not
+  url.searchParams.set('sslmode', 'verify-full');
   return url.toString();
 }
 
@@ -117,6 +120,28 @@ export const databasePasswordFromSecret =
   (env: NodeJS.ProcessEnv, fetchSecret: FetchSecret): PasswordSource =>
   async (options) =>
     (await readDatabaseSecret(env, fetchSecret, options)).password;
+
+/** A job's username and password, from the secret at `arn` (RDS's format or Amazon MQ's: both have them). */
+export async function credentialsFromSecret(
+  arn: string,
+  fetchSecret: FetchSecret,
+  setting: string,
+): Promise<{ username: string; password: string }> {
+  const { username, password } = parseSecret(brokerSecret, await fetchSecret(arn), setting);
+  return { username, password };
+}
+
+/**
+ * Where prepareBackend reaches the broker's management API: BROKER_MANAGEMENT_URL, else
+ * BROKER_ENDPOINT's host over HTTPS, where Amazon MQ serves its console and API.
+ */
+export function brokerManagementUrlOf(env: NodeJS.ProcessEnv): string {
+  const given = unsetIfEmpty(env.BROKER_MANAGEMENT_URL);
+  if (given) return given;
+  if (!unsetIfEmpty(env.BROKER_ENDPOINT))
+    throw new Error('Invalid configuration: BROKER_MANAGEMENT_URL: is not set (nor BROKER_ENDPOINT)');
+  return `https://${new URL(env.BROKER_ENDPOINT!).hostname}`;
+}
 
 /** RABBITMQ_URL from BROKER_SECRET_ARN and BROKER_ENDPOINT (e.g. amqps://b-1234.mq.us-east-1.amazonaws.com:5671). */
 export async function brokerUrlFromSecret(

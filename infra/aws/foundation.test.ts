@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { checkTemplate, refusedYamlFeatures } from './cloudFormationSpec.ts';
+import { databaseJobs, localRoleName } from '../../functions/shared/databaseRoles.ts';
 import { connectionBudget, maxConnectionsAtMost, smallestMaxConnections } from './connectionBudget.ts';
 
 const read = (file: string) => readFile(new URL(`../../${file}`, import.meta.url), 'utf8');
@@ -63,16 +64,22 @@ describe('infra/aws/foundation.yml', () => {
     }
   });
 
-  it('puts RDS Proxy between the functions and PostgreSQL: TLS required, the RDS-managed secret through a role that reads it alone', async () => {
+  it('puts RDS Proxy between the functions and PostgreSQL: TLS required, the roles of the commands and /health through a role that reads their secrets alone', async () => {
     const { Resources, Outputs } = await foundation();
-    const secret = { 'Fn::GetAtt': ['Database', 'MasterUserSecret.SecretArn'] };
+    const secrets = [ref('DatabaseCommandsSecret'), ref('DatabaseHealthSecret')];
     expect(Resources.DatabaseProxy).toMatchObject({
       Type: 'AWS::RDS::DBProxy',
       Properties: {
         EngineFamily: 'POSTGRESQL',
         RequireTLS: true,
         RoleArn: { 'Fn::GetAtt': ['DatabaseProxyRole', 'Arn'] },
-        Auth: [{ AuthScheme: 'SECRETS', SecretArn: secret, IAMAuth: 'DISABLED' }],
+        // the master user does not go through the proxy: only prepareBackend signs in as it, directly
+        Auth: secrets.map((secret) => ({
+          AuthScheme: 'SECRETS',
+          SecretArn: secret,
+          IAMAuth: 'DISABLED',
+          ClientPasswordAuthType: 'POSTGRES_SCRAM_SHA_256',
+        })),
         VpcSecurityGroupIds: [ref('DatabaseProxySecurityGroup')],
       },
     });
@@ -84,7 +91,7 @@ describe('infra/aws/foundation.yml', () => {
       { Effect: 'Allow', Principal: { Service: 'rds.amazonaws.com' }, Action: 'sts:AssumeRole' },
     ]);
     expect(role.Policies.flatMap((policy) => policy.PolicyDocument.Statement)).toEqual([
-      { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: secret },
+      { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: secrets },
     ]);
     expect(Resources.DatabaseProxyTargets).toMatchObject({
       Type: 'AWS::RDS::DBProxyTargetGroup',
@@ -122,6 +129,25 @@ describe('infra/aws/foundation.yml', () => {
     expect(Outputs.directSecurityGroupIds).toEqual({
       Value: { 'Fn::Join': [',', [ref('FunctionSecurityGroup'), ref('DirectDatabaseClientSecurityGroup')]] },
     });
+  });
+
+  it('makes a secret per job’s PostgreSQL role, named as prepareBackend names the local ones after the database', async () => {
+    const { Resources, Outputs } = await foundation();
+    const database = Resources.Database!.Properties.DBName as string;
+    for (const job of databaseJobs) {
+      const id = `Database${job[0]!.toUpperCase()}${job.slice(1)}Secret`;
+      const generate = Resources[id]!.Properties.GenerateSecretString as { SecretStringTemplate: string };
+      expect(JSON.parse(generate.SecretStringTemplate)).toEqual({ username: localRoleName(database, job) });
+      expect(Outputs[`database${job[0]!.toUpperCase()}${job.slice(1)}SecretArn`]).toEqual({ Value: ref(id) });
+    }
+    // the broker's management API, for prepareBackend (which carries the direct group), not the commands
+    const management = Object.values(Resources).filter(
+      (resource) =>
+        resource.Type === 'AWS::EC2::SecurityGroupIngress' && resource.Properties.FromPort === 443,
+    );
+    expect(
+      management.map((rule) => [rule.Properties.GroupId, rule.Properties.SourceSecurityGroupId]),
+    ).toEqual([[ref('BrokerSecurityGroup'), ref('DirectDatabaseClientSecurityGroup')]]);
   });
 
   it('sizes the proxy’s pool so that the stage parameters’ defaults fit the default instance class', async () => {

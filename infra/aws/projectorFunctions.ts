@@ -1,9 +1,10 @@
 // serverless.yml's projector functions, one per projection of the catalog: the Lambda, its role (its
 // own table, the event-stream table's routes, the dead-letter queue, what Amazon MQ's event source
-// mapping needs) and a `rabbitmq` event per partition (each its own queue and event source mapping,
+// mapping needs: the projection's own broker user's secret) and a `rabbitmq` event per partition (each its own queue and event source mapping,
 // so each partition runs an invocation at a time of its own: streams.ts), with the catalog's batching.
 import { projectionCatalog, projectionNames } from '../../functions/projectors/catalog.ts';
 import { catalogStreams } from '../../functions/projectors/streams.ts';
+import { brokerUserSecretArn } from './brokerUserSecrets.ts';
 import { logicalId } from './logicalIds.ts';
 
 /** What the functions refer to, resolved from serverless.yml's custom section. */
@@ -12,7 +13,6 @@ export interface ProjectorTemplateContext {
   tableArn: string;
   deadLetterQueueArn: string;
   brokerArn: string;
-  brokerSecretArn: string;
   virtualHost: string;
 }
 
@@ -56,12 +56,13 @@ export function projectorFunctions(context: ProjectorTemplateContext) {
               Action: ['sqs:SendMessage', 'sqs:GetQueueUrl'],
               Resource: [{ 'Fn::Sub': context.deadLetterQueueArn }],
             },
-            // what Amazon MQ's event source mapping needs from the function's role
+            // what Amazon MQ's event source mapping needs from the function's role: the broker, and
+            // the secret of the projection's own broker user, which may consume its queues alone
             { Effect: 'Allow', Action: ['mq:DescribeBroker'], Resource: [context.brokerArn] },
             {
               Effect: 'Allow',
               Action: ['secretsmanager:GetSecretValue'],
-              Resource: [context.brokerSecretArn],
+              Resource: [brokerUserSecretArn(name)],
             },
             {
               Effect: 'Allow',
@@ -79,7 +80,7 @@ export function projectorFunctions(context: ProjectorTemplateContext) {
           events: queues.map((queue) => ({
             rabbitmq: {
               arn: context.brokerArn,
-              basicAuthArn: context.brokerSecretArn,
+              basicAuthArn: brokerUserSecretArn(name),
               virtualHost: context.virtualHost,
               queue,
               batchSize,

@@ -1,7 +1,9 @@
 // serverless.yml's read side, derived from the projection catalog (functions/projectors/catalog.ts):
-// `${file(./infra/aws/readSideTemplate.cjs):resources}`, `:projectorFunctions`, `:mappingExtensions`
-// and `:projectionTables` (every projection table, for the roles that read them all). CommonJS because osls loads variable files with require(); tsx's require
-// loads the TypeScript they come from.
+// `${file(./infra/aws/readSideTemplate.cjs):resources}`, `:projectorFunctions`, `:mappingExtensions`,
+// `:projectionTables` (every projection table, for the roles that read them all) and the broker
+// users' secrets (`:brokerUserSecrets`, `:brokerUserSecretArns`, `:brokerUserSecretArnsJson`).
+// CommonJS because osls loads variable files with require(); tsx's require loads the TypeScript they
+// come from.
 const { require: requireTypeScript } = require('tsx/cjs/api');
 
 const load = (file) => requireTypeScript(file, __filename);
@@ -18,10 +20,17 @@ module.exports = {
       tableArn: await resolve(resolveVariable, 'self:custom.arn.table'),
       deadLetterQueueArn: await resolve(resolveVariable, 'self:custom.arn.deadLetterQueue'),
       brokerArn: await resolve(resolveVariable, 'self:custom.brokerArn'),
-      brokerSecretArn: await resolve(resolveVariable, 'self:custom.brokerSecretArn'),
       virtualHost: await resolve(resolveVariable, 'self:custom.brokerVirtualHost'),
     }),
   mappingExtensions: () => load('./projectorFunctions.ts').projectorMappingExtensions(),
+  // each broker job's user secret (brokerUserSecrets.ts), their ARNs for prepareBackend, as IAM
+  // resources and as its BROKER_USER_SECRET_ARNS
+  brokerUserSecrets: async ({ resolveVariable }) =>
+    load('./brokerUserSecrets.ts').brokerUserSecretResources(
+      await resolve(resolveVariable, 'self:custom.resourcePrefix'),
+    ),
+  brokerUserSecretArns: () => load('./brokerUserSecrets.ts').brokerUserSecretArns(),
+  brokerUserSecretArnsJson: () => load('./brokerUserSecrets.ts').brokerUserSecretArnsJson(),
   projectionTables: async ({ resolveVariable }) =>
     load('./projectorFunctions.ts').projectionTableResources(
       await resolve(resolveVariable, 'self:custom.arn.table'),

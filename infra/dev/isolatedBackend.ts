@@ -1,17 +1,19 @@
 // A PostgreSQL database and a RabbitMQ virtual host of their own, each removed afterwards: what the
 // tests and the benchmark run on, so that runs never collide with each other or with `npm run dev`.
-import { execFile } from 'node:child_process';
+// The database comes with its jobs' roles (the commands, the relay and /health connect as them, as
+// they do everywhere); the virtual host with the topology, and its jobs' users once a stack on it
+// has prepared them (prepareLocalBackend), which delete() removes too.
 import { randomBytes } from 'node:crypto';
-import { promisify } from 'node:util';
 import amqp from 'amqplib';
 import pg from 'pg';
 import { setupTopology } from '../../functions/operations/brokerTopology.ts';
+import { dropDatabaseRoles, grantDatabaseRoles } from '../../functions/operations/databaseGrants.ts';
 import { migrateDatabase } from '../../functions/operations/schemaMigrations.ts';
-
-const run = promisify(execFile);
+import { localDatabaseRoles } from '../../functions/shared/localCredentials.ts';
+import { deleteLocalBrokerUsers, rabbitmqctl } from './localBackend.ts';
 
 /** Virtual hosts are made with rabbitmqctl, so the broker must run on this machine. */
-export const rabbitmqctl = (...args: string[]) => run('rabbitmqctl', ['-q', ...args], { timeout: 60_000 });
+export { rabbitmqctl };
 
 const uniqueName = (prefix: string) =>
   `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
@@ -27,6 +29,14 @@ export async function createIsolatedDatabase(prefix: string, serverUrl: string):
   const name = uniqueName(prefix);
   const url = `${serverUrl}/${name}`;
   await migrateDatabase(url);
+  const roles = localDatabaseRoles(url);
+  const owner = new pg.Client({ connectionString: url });
+  await owner.connect();
+  try {
+    await grantDatabaseRoles(owner, roles);
+  } finally {
+    await owner.end();
+  }
   return {
     url,
     name,
@@ -35,6 +45,11 @@ export async function createIsolatedDatabase(prefix: string, serverUrl: string):
       await admin.connect();
       try {
         await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+        // roles are the server's: they outlive their database
+        await dropDatabaseRoles(
+          admin,
+          Object.values(roles).map((role) => role.username),
+        );
       } finally {
         await admin.end();
       }
@@ -69,6 +84,7 @@ export async function createIsolatedVirtualHost(
     vhost,
     async delete() {
       await rabbitmqctl('delete_vhost', vhost);
+      await deleteLocalBrokerUsers(url);
     },
   };
 }

@@ -13,6 +13,7 @@ import {
   type AmazonMqRabbitEvent,
   type AmazonMqRabbitMessage,
 } from '../../functions/projectors/amazonMqEvent.ts';
+import { virtualHostOf } from '../../functions/shared/brokerUsers.ts';
 
 export interface QueueBridgeOptions {
   rabbitmqUrl: string;
@@ -223,12 +224,6 @@ export function startQueueBridge(options: QueueBridgeOptions): { stop(): Promise
       await current?.connection.close().catch(() => undefined);
     },
   };
-}
-
-/** The virtual host amqplib will open for this URL: the decoded path, '/' when there is none. */
-function virtualHostOf(url: string): string {
-  const path = new URL(url).pathname.slice(1);
-  return path === '' ? '/' : decodeURIComponent(path);
 }
 
 function toAmazonMqMessage(message: ConsumeMessage): AmazonMqRabbitMessage {

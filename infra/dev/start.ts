@@ -1,5 +1,6 @@
 // `npm run dev`: the whole system on this machine with one command. Checks PostgreSQL and RabbitMQ,
-// applies the schema and the broker topology, finds or starts the read-model store (dynalite and
+// prepares them as prepareBackend does in the cloud (the schema, each job's role, the broker topology,
+// each job's user: localBackend.ts), finds or starts the read-model store (dynalite and
 // sqslite in a process that outlives this one, so the read models are kept across restarts, unless
 // endpoints are given: readSide.ts) with the read-model tables, the HTTP API and the Lambdas on
 // serverless-offline, the relay wake-up, and one queue bridge per stream; it says it is ready once
@@ -9,18 +10,17 @@ import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import amqp from 'amqplib';
-import { setupTopology } from '../../functions/operations/brokerTopology.ts';
-import { migrateDatabase } from '../../functions/operations/schemaMigrations.ts';
 import { projectionCatalog } from '../../functions/projectors/catalog.ts';
 import { allStreams } from '../../functions/projectors/streams.ts';
 import { brokerUrl, databaseUrl, settings } from '../../functions/shared/config.ts';
 import { parseCommandLine } from '../cli/commandLine.ts';
 import { readRelayProgress } from '../../functions/relay/eventLog.ts';
 import { writeStreamHead } from '../../functions/relay/streamHead.ts';
+import { localJobBrokerUrl } from '../../functions/shared/localCredentials.ts';
 import { createPool } from '../../functions/shared/postgres.ts';
 import { waitUntilCurrent } from './catchUp.ts';
 import { presentLogLine } from './devLog.ts';
+import { prepareLocalBackend } from './localBackend.ts';
 import { startReadSide, storeMode } from './readSide.ts';
 import {
   requireFreePorts,
@@ -98,17 +98,16 @@ async function prepareWriteSide(): Promise<void> {
   });
   await requirePostgres(await databaseUrl());
   await requireRabbitMq(await brokerUrl());
-  const applied = await migrateDatabase(await databaseUrl());
+  const { migrations } = await prepareLocalBackend({
+    databaseUrl: await databaseUrl(),
+    brokerUrl: await brokerUrl(),
+    exchange: settings.EVENTS_EXCHANGE,
+    log: options.verbose ? log : undefined,
+  });
   log(
-    `PostgreSQL: ${whereIs(await databaseUrl())} (${applied.length ? `applied ${applied.join(', ')}` : 'schema up to date'})`,
+    `PostgreSQL: ${whereIs(await databaseUrl())} (${migrations.length ? `applied ${migrations.join(', ')}` : 'schema up to date'}; a role per job)`,
   );
-  const connection = await amqp.connect(await brokerUrl());
-  try {
-    await setupTopology(connection, settings.EVENTS_EXCHANGE, options.verbose ? log : () => undefined);
-  } finally {
-    await connection.close();
-  }
-  log(`RabbitMQ: ${whereIs(await brokerUrl())} (topology ready)`);
+  log(`RabbitMQ: ${whereIs(await brokerUrl())} (topology ready; a user per job)`);
 }
 
 async function prepareReadSide() {
@@ -221,12 +220,15 @@ function startOffline(env: NodeJS.ProcessEnv, instance: OfflineInstance): ChildP
   return child;
 }
 
-/** A bridge per stream: each partition's queue feeds its projector, as a mapping of its own would. */
-function startProjectorBridges(lambdaEndpoint: string, rabbitmqUrl: string): Companion[] {
+/**
+ * A bridge per stream: each partition's queue feeds its projector, as a mapping of its own would,
+ * signed in as the projection's broker user (which may consume its queues and nothing else).
+ */
+function startProjectorBridges(lambdaEndpoint: string, adminUrl: string): Companion[] {
   return allStreams().map(({ name: queue, projection }) => {
     const source = projectionCatalog[projection];
     return startQueueBridge({
-      rabbitmqUrl,
+      rabbitmqUrl: localJobBrokerUrl(adminUrl, projection),
       queue,
       batchSize: source.batchSize,
       maximumBatchingWindowMs: source.maximumBatchingWindowSeconds * 1000,

@@ -57,7 +57,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await (await handlers?.postgres.postgresPool())?.end();
+  await handlers?.postgres.closePostgresPools();
   await Promise.all([aws?.stop(), broker?.delete()]);
 });
 

@@ -215,7 +215,7 @@ beforeAll(async () => {
   streams = (await import('../../functions/projectors/streams.ts')).allStreams();
   console.log(`[chaos] ${streams.length} streams: ${streams.map((stream) => stream.name).join(', ')}`);
   startBridges();
-  const pool = await handlers.postgres.postgresPool();
+  const pool = await handlers.postgres.postgresPool('relay');
   const heal = { pool, publisher, readCheckpoint, memory: newHealMemory() };
   relayLoop = (async () => {
     while (relaying) {
@@ -247,7 +247,7 @@ afterAll(async () => {
   await Promise.all(duplicates);
   await publisher?.close();
   await checks?.end();
-  await (await handlers?.postgres.postgresPool())?.end();
+  await handlers?.postgres.closePostgresPools();
   await Promise.all([postgresProxy?.close(), rabbitmqProxy?.close(), dynamoDbProxy?.close()]);
   await Promise.all([dynalite?.stop(), sqslite?.stop()]);
   await Promise.all([database?.drop(), broker?.delete()]);

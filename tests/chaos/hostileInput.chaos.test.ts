@@ -50,7 +50,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await sql?.end();
-  await (await handlers?.postgres.postgresPool())?.end();
+  await handlers?.postgres.closePostgresPools();
   await Promise.all([database?.drop(), aws?.stop()]);
 });
 

@@ -65,6 +65,18 @@ describe('prepareBackend after a first deploy', () => {
     try {
       const { rows } = await client.query("SELECT to_regclass('event_log') AS table");
       expect(rows[0].table).toBe('event_log');
+      // each job's role, under the username in its secret
+      for (const arn of [
+        stack.params.databaseCommandsSecretArn,
+        stack.params.databaseRelaySecretArn,
+        stack.params.databaseHealthSecretArn,
+      ]) {
+        const { username } = JSON.parse(stack.secrets.get(arn)!) as { username: string };
+        const role = await client.query('SELECT rolcanlogin, rolsuper FROM pg_roles WHERE rolname = $1', [
+          username,
+        ]);
+        expect(role.rows, username).toEqual([{ rolcanlogin: true, rolsuper: false }]);
+      }
     } finally {
       await client.end();
     }
@@ -75,6 +87,17 @@ describe('prepareBackend after a first deploy', () => {
     } finally {
       await connection.close();
     }
+    // each job's broker user, from the stack's secrets, through the broker's management API
+    expect(stack.brokerManagement.refused).toEqual([]);
+    expect(
+      stack.brokerManagement.imported
+        .flatMap((definitions) => definitions.users.map((user) => user.name))
+        .sort(),
+    ).toEqual(
+      stack.service.secrets
+        .map((secret) => (JSON.parse(stack.secrets.get(secret.arn)!) as { username: string }).username)
+        .sort(),
+    );
   });
 });
 
@@ -301,13 +324,20 @@ describe('the roles of the template', () => {
   });
 
   it('allow no query a secret, and no command a table', async () => {
-    const databaseSecret = fn('relayEvents').environment.DATABASE_SECRET_ARN!;
+    const databaseSecret = fn('registerUser').environment.DATABASE_SECRET_ARN!;
     const invoicesTable = `arn:${PARTITION}:dynamodb:${REGION}:${ACCOUNT}:table/${stack.resourcePrefix}-invoices`;
     expect(await roleAllows(fn('getInvoice'), 'secretsmanager:GetSecretValue', databaseSecret)).toBe(false);
     expect(await roleAllows(fn('getInvoice'), 'dynamodb:PutItem', invoicesTable)).toBe(false);
     expect(await roleAllows(fn('getInvoice'), 'dynamodb:GetItem', invoicesTable)).toBe(true);
     expect(await roleAllows(fn('registerUser'), 'dynamodb:GetItem', invoicesTable)).toBe(false);
     expect(await roleAllows(fn('registerUser'), 'secretsmanager:GetSecretValue', databaseSecret)).toBe(true);
+    expect(
+      await roleAllows(
+        fn('registerUser'),
+        'secretsmanager:GetSecretValue',
+        fn('relayEvents').environment.DATABASE_SECRET_ARN!,
+      ),
+    ).toBe(false);
     expect(
       await roleAllows(
         fn('registerUser'),

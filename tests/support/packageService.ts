@@ -36,6 +36,8 @@ export interface PackageOptions {
   region?: string;
   /** stage parameters, `--param name=value` */
   params?: Record<string, string>;
+  /** what the shell sets besides, e.g. a local setting packaging must refuse */
+  env?: Record<string, string>;
 }
 
 /** Packages the service into `directory` and returns the CloudFormation template it wrote. */
@@ -45,6 +47,7 @@ export async function packageService(
 ): Promise<CloudFormationTemplate> {
   const env: NodeJS.ProcessEnv = { ...process.env, SLS_TELEMETRY_DISABLED: '1' };
   for (const name of LOCAL_SETTINGS) delete env[name];
+  Object.assign(env, options.env);
   const args = ['package', '--stage', options.stage, '--package', directory];
   if (options.region) args.push('--region', options.region);
   for (const [name, value] of Object.entries(options.params ?? {})) args.push('--param', `${name}=${value}`);

@@ -21,7 +21,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await sql?.end();
-  await (await handlers?.postgres.postgresPool())?.end();
+  await handlers?.postgres.closePostgresPools();
   await database?.drop();
 });
 

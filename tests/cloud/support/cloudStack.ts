@@ -6,7 +6,9 @@
 //   (lambdaRuntime.ts); every AWS call it makes checked against its own role (awsEndpoint.ts);
 // - the tables and the queue created from the template's resources, as CloudFormation would;
 // - PostgreSQL and RabbitMQ behind TLS, as RDS and Amazon MQ (tlsEndpoints.ts), on a database and a
-//   virtual host of their own, empty until `prepareBackend` runs, as after a first deploy; PostgreSQL
+//   virtual host of their own, empty until `prepareBackend` runs, as after a first deploy, which
+//   makes each job's role and broker user (the broker's through a stand-in for its management API:
+//   brokerManagement.ts), and every function then connects as its job's; PostgreSQL
 //   through two doors, as the foundation stack gives it: RDS Proxy's, which checks what can be
 //   checked of the proxy and records what would pin a session, and the instance's (rdsProxy.ts);
 // - the HTTP API from the template's routes (httpApi.ts), the token issuer a test issuer;
@@ -24,11 +26,13 @@ import { CreateQueueCommand, SQSClient, type SQSClientConfig } from '@aws-sdk/cl
 import { AwsQueryProtocol } from '@aws-sdk/config/protocol';
 import pg from 'pg';
 import type { AmazonMqRabbitEvent } from '../../../functions/projectors/amazonMqEvent.ts';
+import { databaseJobs, type DatabaseJob } from '../../../functions/shared/databaseRoles.ts';
 import { rabbitmqctl } from '../../../infra/dev/isolatedBackend.ts';
 import { startLocalAws } from '../../../infra/dev/localAws.ts';
 import { startQueueBridge } from '../../../infra/dev/queueBridge.ts';
 import { startTestIssuer } from '../../../infra/dev/testIssuer.ts';
 import { roleAllows, startAwsEndpoint, type ApiCall } from './awsEndpoint.ts';
+import { startBrokerManagement } from './brokerManagement.ts';
 import { ACCOUNT, readCloudService, REGION, type CloudFunction } from './cloudTemplate.ts';
 import { packageService } from '../../support/packageService.ts';
 import { startHttpApi } from './httpApi.ts';
@@ -59,7 +63,9 @@ export async function startCloudStack(options: CloudStackOptions = {}) {
     for (const stopper of stoppers.reverse()) await stopper().catch(() => undefined);
   };
   try {
-    // a fresh database and virtual host, as a first deploy finds them: prepareBackend fills them
+    // a fresh database and virtual host, as a first deploy finds them: prepareBackend fills them,
+    // and makes the jobs' roles (named in their secrets, as the foundation's are) and users
+    const roleName = (job: DatabaseJob) => `${id}_${job}`;
     const admin = new pg.Client({ connectionString: `${SERVER}/postgres` });
     await admin.connect();
     await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(id)}`);
@@ -68,6 +74,9 @@ export async function startCloudStack(options: CloudStackOptions = {}) {
       const client = new pg.Client({ connectionString: `${SERVER}/postgres` });
       await client.connect();
       await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(id)} WITH (FORCE)`);
+      // roles are the server's: they outlive the database
+      for (const job of databaseJobs)
+        await client.query(`DROP ROLE IF EXISTS ${pg.escapeIdentifier(roleName(job))}`);
       await client.end();
     });
     await rabbitmqctl('add_vhost', id);
@@ -85,22 +94,42 @@ export async function startCloudStack(options: CloudStackOptions = {}) {
     stoppers.push(issuer.stop);
 
     const secretArn = (name: string) => `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${name}-Ab12Cd`;
+    const databaseRoleSecretArn = (job: DatabaseJob) => secretArn(`cloud-tier/database-${job}`);
     const secrets = new Map<string, string>([
       // as RDS manages its master user's secret, with the port of the tier's doors (RDS's format has
       // it; the foundation's are on 5432); the host and database come in as stage parameters. The
-      // password is unused (the machine's PostgreSQL trusts local connections).
+      // passwords are unused (the machine's PostgreSQL trusts local connections).
       [
         secretArn('cloud-tier/database'),
         JSON.stringify({ username: 'postgres', password: 'cloud-tier', port: database.port }),
       ],
+      // the jobs' roles, as the foundation makes their secrets
+      ...databaseJobs.map(
+        (job) =>
+          [
+            databaseRoleSecretArn(job),
+            JSON.stringify({
+              username: roleName(job),
+              password: randomBytes(12).toString('base64url'),
+              port: database.port,
+            }),
+          ] as [string, string],
+      ),
       [secretArn('cloud-tier/broker'), JSON.stringify({ username: 'guest', password: 'guest' })],
     ]);
+    const management = await startBrokerManagement(certificates, { username: 'guest', password: 'guest' });
+    stoppers.push(management.stop);
     const params = {
       brokerArn: `arn:aws:mq:${REGION}:${ACCOUNT}:broker:cloud-tier:b-0f3c2a51-7d2e-4b8e-9a61-2c0de2f7a111`,
       brokerSecretArn: secretArn('cloud-tier/broker'),
       brokerEndpoint: `amqps://localhost:${broker.port}`,
       brokerVirtualHost: id,
+      // the foundation's output: the broker's console URL, where its management API is
+      brokerManagementUrl: management.url,
       databaseSecretArn: secretArn('cloud-tier/database'),
+      databaseCommandsSecretArn: databaseRoleSecretArn('commands'),
+      databaseRelaySecretArn: databaseRoleSecretArn('relay'),
+      databaseHealthSecretArn: databaseRoleSecretArn('health'),
       // the foundation stack's outputs: the proxy's endpoint for the commands, the instance's for the
       // relay and prepareBackend, and the VPC (which the tier does not model beyond the template)
       databaseHost: PROXY_HOST,
@@ -116,6 +145,22 @@ export async function startCloudStack(options: CloudStackOptions = {}) {
     const packageDirectory = `${workDirectory}/package`;
     await packageService(packageDirectory, { stage, params });
     const service = await readCloudService(packageDirectory, `cqrs-commerce-${stage}`);
+
+    // the secrets the template makes (the broker users'), generated as CloudFormation would; each
+    // username gets the run's id in front, since users are the broker's and runs share this one
+    const brokerUsers: string[] = [];
+    for (const secret of service.secrets) {
+      const value = JSON.parse(secret.generate.SecretStringTemplate) as Record<string, string>;
+      if (value.username) {
+        value.username = `${id}.${value.username}`;
+        brokerUsers.push(value.username);
+      }
+      value[secret.generate.GenerateStringKey] = randomBytes(24).toString('base64url');
+      secrets.set(secret.arn, JSON.stringify(value));
+    }
+    stoppers.push(async () => {
+      for (const user of brokerUsers) await rabbitmqctl('delete_user', user).catch(() => undefined);
+    });
 
     // what CloudFormation creates: the tables and the queue, from the template's own properties
     const dynamoDb = new DynamoDBClient({ endpoint: localAws.dynamoDbEndpoint, region: REGION, credentials });
@@ -201,7 +246,8 @@ export async function startCloudStack(options: CloudStackOptions = {}) {
         };
         let batches = 0;
         const bridge = startQueueBridge({
-          rabbitmqUrl: `amqp://${secret.username}:${secret.password}@127.0.0.1:5672/${encodeURIComponent(mapping.virtualHost)}`,
+          // as the mapping signs in: the projection's own user, from its BASIC_AUTH secret
+          rabbitmqUrl: `amqp://${encodeURIComponent(secret.username)}:${encodeURIComponent(secret.password)}@127.0.0.1:5672/${encodeURIComponent(mapping.virtualHost)}`,
           queue: mapping.queue,
           batchSize: mapping.batchSize,
           maximumBatchingWindowMs: mapping.maximumBatchingWindowSeconds * 1000,
@@ -265,6 +311,10 @@ export async function startCloudStack(options: CloudStackOptions = {}) {
       resourcePrefix: service.functions[named('relayEvents').name]!.environment.RESOURCE_PREFIX!,
       databaseUrl: `${SERVER}/${id}`,
       brokerUrl: `${BROKER}/${id}`,
+      /** the secrets the functions read, by ARN (the jobs' credentials among them) */
+      secrets,
+      /** what prepareBackend gave the broker's management API */
+      brokerManagement: management,
       stop,
     };
   } catch (error) {

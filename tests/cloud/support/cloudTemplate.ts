@@ -1,7 +1,7 @@
 // The packaged CloudFormation template, read as AWS would deploy it: intrinsic functions resolved to
 // this tier's local values (region, account, physical names), and the parts the tier runs pulled out:
-// functions with their environment and role, HTTP routes, Amazon MQ mappings, schedules, tables and
-// queues.
+// functions with their environment and role, HTTP routes, Amazon MQ mappings, schedules, tables,
+// queues and the secrets it makes.
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type {
@@ -69,6 +69,12 @@ export interface CloudSchedule {
   expression: string;
 }
 
+/** A secret the template makes: CloudFormation generates its value (GenerateSecretString). */
+export interface CloudSecret {
+  arn: string;
+  generate: { SecretStringTemplate: string; GenerateStringKey: string; PasswordLength?: number };
+}
+
 export interface CloudService {
   template: Template;
   functions: Record<string, CloudFunction>;
@@ -78,6 +84,7 @@ export interface CloudService {
   /** AWS::DynamoDB::Table properties, resolved */
   tables: Record<string, Json>[];
   queues: Record<string, Json>[];
+  secrets: CloudSecret[];
 }
 
 /** The names CloudFormation would give: its own for resources without one, as `<stack>-<id>-<suffix>`. */
@@ -107,6 +114,9 @@ function resolver(template: Template, stack: string) {
     const resource = template.Resources[id];
     if (resource?.Type === 'AWS::SQS::Queue')
       return `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${name(id)}`;
+    // a secret's Ref is its ARN: its name and six characters Secrets Manager adds
+    if (resource?.Type === 'AWS::SecretsManager::Secret')
+      return `arn:${PARTITION}:secretsmanager:${REGION}:${ACCOUNT}:secret:${name(id)}-Xy12Zw`;
     return name(id);
   };
   const getAtt = (id: string, attribute: string): string => {
@@ -181,7 +191,7 @@ export async function readCloudService(packageDirectory: string, stack: string):
   const template = JSON.parse(
     await readFile(`${packageDirectory}/cloudformation-template-update-stack.json`, 'utf8'),
   ) as Template;
-  const { resolve } = resolver(template, stack);
+  const { resolve, ref } = resolver(template, stack);
   const resolved = Object.fromEntries(
     Object.entries(template.Resources).map(([id, resource]) => [
       id,
@@ -277,5 +287,9 @@ export async function readCloudService(packageDirectory: string, stack: string):
     schedules,
     tables: ofType('AWS::DynamoDB::Table').map(([, resource]) => resource.Properties),
     queues: ofType('AWS::SQS::Queue').map(([, resource]) => resource.Properties),
+    secrets: ofType('AWS::SecretsManager::Secret').map(([id, resource]) => ({
+      arn: ref(id) as string,
+      generate: resource.Properties.GenerateSecretString,
+    })),
   };
 }

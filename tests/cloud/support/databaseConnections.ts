@@ -29,15 +29,50 @@ async function proxyMaxConnectionsPercent(): Promise<number> {
 export function describeDatabaseConnections(stack: () => CloudStack) {
   const named = (suffix: string) => stack().service.functions[`cqrs-commerce-${stack().stage}-${suffix}`]!;
 
-  /** the functions whose role may read the database's secret: those that connect to PostgreSQL */
+  /** the owner's secret and each job's role's */
+  const databaseSecrets = () => {
+    const { params } = stack();
+    return [
+      params.databaseSecretArn,
+      params.databaseCommandsSecretArn,
+      params.databaseRelaySecretArn,
+      params.databaseHealthSecretArn,
+    ];
+  };
+
+  /** the functions whose role may read a database secret: those that connect to PostgreSQL */
   async function connecting(): Promise<CloudFunction[]> {
-    const secret = stack().params.databaseSecretArn;
     const all = Object.values(stack().service.functions);
     const allowed = await Promise.all(
-      all.map((each) => roleAllows(each, 'secretsmanager:GetSecretValue', secret)),
+      all.map(async (each) => {
+        for (const secret of databaseSecrets())
+          if (await roleAllows(each, 'secretsmanager:GetSecretValue', secret)) return true;
+        return false;
+      }),
     );
     return all.filter((_, index) => allowed[index]);
   }
+
+  it('gives each function that connects its own job’s secret, and lets its role read that one alone (prepareBackend, the owner, reads them all)', async () => {
+    const { params } = stack();
+    const ownSecret = (each: CloudFunction) =>
+      each === named('prepareBackend')
+        ? params.databaseSecretArn
+        : each === named('relayEvents')
+          ? params.databaseRelaySecretArn
+          : each === named('health')
+            ? params.databaseHealthSecretArn
+            : params.databaseCommandsSecretArn;
+    for (const each of await connecting()) {
+      expect(each.environment.DATABASE_SECRET_ARN, each.name).toBe(ownSecret(each));
+      for (const secret of databaseSecrets()) {
+        const mayRead = await roleAllows(each, 'secretsmanager:GetSecretValue', secret);
+        expect(mayRead, `${each.name} reading ${secret}`).toBe(
+          secret === ownSecret(each) || each === named('prepareBackend'),
+        );
+      }
+    }
+  });
 
   it('gives the commands and health the proxy’s host, the relay and prepareBackend the instance’s, each container one connection and a reserved concurrency under the proxy’s limit', async () => {
     const direct = [named('relayEvents'), named('prepareBackend')];
