@@ -15,6 +15,13 @@ describe('readSettings', () => {
     expect(() => readSettings({ PG_POOL_MAX: '0' })).toThrow(/PG_POOL_MAX/);
   });
 
+  it('bounds the read-your-writes wait well inside a query function’s timeout, 2 s by default', () => {
+    expect(readSettings({}).MAX_READ_WAIT_MS).toBe(2_000);
+    expect(readSettings({ MAX_READ_WAIT_MS: '5000' }).MAX_READ_WAIT_MS).toBe(5_000);
+    expect(() => readSettings({ MAX_READ_WAIT_MS: '30000' })).toThrow(/MAX_READ_WAIT_MS/);
+    expect(() => readSettings({ MAX_READ_WAIT_MS: '-1' })).toThrow(/MAX_READ_WAIT_MS/);
+  });
+
   it('has working local defaults', () => {
     expect(readSettings({})).toMatchObject({
       DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/cqrs_commerce',

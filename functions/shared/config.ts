@@ -57,8 +57,12 @@ const settingsSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_.-]{3,200}$/)
     .default('cqrs-commerce-dev'),
-  /** the longest a query waits for X-Min-Position */
-  MAX_READ_WAIT_MS: z.coerce.number().int().min(0).max(30_000).default(2_000),
+  /**
+   * The longest a query waits for X-Min-Position. At most 5 s: the wait holds a Lambda (the query
+   * functions end at 10 s), and a read model further behind than that is better told (`stale`)
+   * than waited for.
+   */
+  MAX_READ_WAIT_MS: z.coerce.number().int().min(0).max(5_000).default(2_000),
   AWS_REGION: z.string().default('us-east-1'),
   /**
    * The issuer whose bearer tokens protected routes require (the jwtIssuerUrl parameter in the cloud;

@@ -1,0 +1,40 @@
+// Counts the DynamoDB reads a client sends, by what DynamoDB is asked (the request's X-Amz-Target),
+// and how many of the GetItems asked for a consistent read: what a test of a read path's cost counts.
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+export interface DynamoDbReads {
+  /** GetItem requests */
+  get: number;
+  /** of them, those with ConsistentRead */
+  consistent: number;
+  /** every request, of any kind */
+  all: number;
+  reset(): void;
+}
+
+export function countDynamoDbReads(client: DynamoDBDocumentClient): DynamoDbReads {
+  const reads: DynamoDbReads = {
+    get: 0,
+    consistent: 0,
+    all: 0,
+    reset() {
+      reads.get = 0;
+      reads.consistent = 0;
+      reads.all = 0;
+    },
+  };
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const request = args.request as { headers?: Record<string, string>; body?: unknown };
+      reads.all += 1;
+      if (request.headers?.['x-amz-target']?.endsWith('.GetItem')) {
+        reads.get += 1;
+        const body = typeof request.body === 'string' ? (JSON.parse(request.body) as object) : {};
+        if ((body as { ConsistentRead?: boolean }).ConsistentRead) reads.consistent += 1;
+      }
+      return next(args);
+    },
+    { step: 'finalizeRequest', name: 'countDynamoDbReads' },
+  );
+  return reads;
+}
