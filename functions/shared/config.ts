@@ -145,6 +145,20 @@ export async function databaseConnection(): Promise<{ url: string; password?: Pa
 }
 
 /**
+ * Where the broker listens, and nothing to sign in with: BROKER_ENDPOINT in the cloud, else
+ * RABBITMQ_URL's host and port (its user and password are dropped). For the health check, which
+ * proves the broker answers without holding a broker user (functions/health/dependencyChecks.ts).
+ */
+export function brokerAddress(): { tls: boolean; host: string; port: number } {
+  const url = new URL(
+    unsetIfEmpty(process.env.BROKER_ENDPOINT) ??
+      required(settings.RABBITMQ_URL, 'RABBITMQ_URL', 'BROKER_ENDPOINT'),
+  );
+  const tls = url.protocol === 'amqps:';
+  return { tls, host: url.hostname, port: Number(url.port) || (tls ? 5671 : 5672) };
+}
+
+/**
  * The RabbitMQ connection string: built from BROKER_SECRET_ARN's current secret and BROKER_ENDPOINT if
  * set (`forceFetch` after the broker refused the last one), else RABBITMQ_URL.
  */
