@@ -29,7 +29,8 @@ const todosAt = async (position: string) => {
     path: '/todos',
     headers: { 'X-Min-Position': position },
   });
-  return { ...answer, ms: performance.now() - started, looks: reads.get / perLook };
+  // a look reads the head and the checkpoints; which table is live is kept a second apart
+  return { ...answer, ms: performance.now() - started, looks: (reads.get - reads.routes) / perLook };
 };
 
 beforeAll(async () => {

@@ -92,9 +92,10 @@ describe('a flood of anonymous GET /health', () => {
     expect(new Set(answers.map((answer) => answer.statusCode))).toEqual(new Set([200]));
     expect(answers[0]!.body).toMatchObject({ status: 'ok', readModels: { status: 'current' } });
     expect(answers[0]!.body).not.toHaveProperty('dependencies');
-    // the stream head and each stream's checkpoint, eventually consistent (half a read unit each)
-    expect(reads.get).toBe(CALLS * (1 + allStreams().length));
-    expect(reads.consistent).toBe(0);
+    // the stream head and each stream's checkpoint, eventually consistent (half a read unit each),
+    // besides which table each projection reads (kept a second per container)
+    expect(reads.get - reads.routes).toBe(CALLS * (1 + allStreams().length));
+    expect(reads.consistent).toBe(reads.routes);
   });
 });
 

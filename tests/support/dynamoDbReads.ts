@@ -1,5 +1,6 @@
-// Counts the DynamoDB reads a client sends, by what DynamoDB is asked (the request's X-Amz-Target),
-// and how many of the GetItems asked for a consistent read: what a test of a read path's cost counts.
+// Counts the DynamoDB reads a client sends, by what DynamoDB is asked (the request's X-Amz-Target):
+// the GetItems, those of them that asked for a consistent read, and those that read a table's route
+// (which tableRoutes.ts keeps a second per container): what a test of a read path's cost counts.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 export interface DynamoDbReads {
@@ -7,6 +8,8 @@ export interface DynamoDbReads {
   get: number;
   /** of them, those with ConsistentRead */
   consistent: number;
+  /** of them, those of a projection's table route (`ROUTE` items) */
+  routes: number;
   /** every request, of any kind */
   all: number;
   reset(): void;
@@ -16,10 +19,12 @@ export function countDynamoDbReads(client: DynamoDBDocumentClient): DynamoDbRead
   const reads: DynamoDbReads = {
     get: 0,
     consistent: 0,
+    routes: 0,
     all: 0,
     reset() {
       reads.get = 0;
       reads.consistent = 0;
+      reads.routes = 0;
       reads.all = 0;
     },
   };
@@ -29,8 +34,12 @@ export function countDynamoDbReads(client: DynamoDBDocumentClient): DynamoDbRead
       reads.all += 1;
       if (request.headers?.['x-amz-target']?.endsWith('.GetItem')) {
         reads.get += 1;
-        const body = typeof request.body === 'string' ? (JSON.parse(request.body) as object) : {};
-        if ((body as { ConsistentRead?: boolean }).ConsistentRead) reads.consistent += 1;
+        const body = (typeof request.body === 'string' ? JSON.parse(request.body) : {}) as {
+          ConsistentRead?: boolean;
+          Key?: { pk?: { S?: string } };
+        };
+        if (body.ConsistentRead) reads.consistent += 1;
+        if (body.Key?.pk?.S === 'ROUTE') reads.routes += 1;
       }
       return next(args);
     },
