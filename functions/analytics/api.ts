@@ -13,7 +13,8 @@ export const getProductSalesRoute = queryContract({
   path: '/api/analytics/products/{id}/sales',
   tag: 'analytics',
   summary: 'A product’s sales',
-  description: 'Administrators only where signing in is on (the shop’s revenue is not its customers’ to read).',
+  description:
+    'Administrators only where signing in is on (the shop’s revenue is not its customers’ to read).',
   access: 'administrator',
   projection: 'analytics',
   params: z.object({ id: idParam.meta({ description: 'the product id', example: '1' }) }),
@@ -38,7 +39,8 @@ export const getCategoryRevenueRoute = queryContract({
   path: '/api/analytics/categories/{category}/revenue',
   tag: 'analytics',
   summary: 'A category’s revenue',
-  description: 'Administrators only where signing in is on (the shop’s revenue is not its customers’ to read).',
+  description:
+    'Administrators only where signing in is on (the shop’s revenue is not its customers’ to read).',
   access: 'administrator',
   projection: 'analytics',
   params: z.object({ category: text(100).meta({ description: 'the category', example: 'Electronics' }) }),

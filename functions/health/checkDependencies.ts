@@ -38,5 +38,8 @@ export const handler = httpRoute(healthDependenciesRoute, async () => {
     Object.assign(error.extensions, { dependencies, checkedAt });
     throw error;
   }
-  return { statusCode: 200, body: { status: overallStatus(readModels), checkedAt, dependencies, readModels } };
+  return {
+    statusCode: 200,
+    body: { status: overallStatus(readModels), checkedAt, dependencies, readModels },
+  };
 });

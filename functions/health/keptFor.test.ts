@@ -5,7 +5,11 @@ describe('keptFor', () => {
   it('runs the check once for the calls within its time, and for those that came while it ran', async () => {
     let now = 0;
     let runs = 0;
-    const check = keptFor(5_000, async () => ++runs, () => now);
+    const check = keptFor(
+      5_000,
+      async () => ++runs,
+      () => now,
+    );
     expect(await Promise.all([check(), check(), check()])).toEqual([1, 1, 1]);
     now = 4_999;
     expect(await check()).toBe(1);

@@ -48,7 +48,8 @@ describe('the packaged template', () => {
 
   it('gives every function a route reaches, and every projector, a reserved concurrency of its own', () => {
     const functions = Object.fromEntries(ofType('AWS::Lambda::Function'));
-    const reserved = (id: string) => functions[id]!.Properties.ReservedConcurrentExecutions as number | undefined;
+    const reserved = (id: string) =>
+      functions[id]!.Properties.ReservedConcurrentExecutions as number | undefined;
     const reachedByRoutes = new Set(
       ofType('AWS::ApiGatewayV2::Integration').map(([, integration]) =>
         functionOf(integration.Properties.IntegrationUri),

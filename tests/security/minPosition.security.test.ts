@@ -51,7 +51,9 @@ afterAll(async () => {
 describe('X-Min-Position', () => {
   it('beyond the stream’s head is refused at once with a 400 problem naming the header', async () => {
     const answer = await todosAt(FAR_BEYOND);
-    console.log(`[security] X-Min-Position ${FAR_BEYOND}: ${answer.statusCode} in ${Math.round(answer.ms)} ms, ${answer.looks} looks at the progress`);
+    console.log(
+      `[security] X-Min-Position ${FAR_BEYOND}: ${answer.statusCode} in ${Math.round(answer.ms)} ms, ${answer.looks} looks at the progress`,
+    );
     expect(answer.statusCode).toBe(400);
     expect(answer.headers['content-type']).toBe('application/problem+json');
     expect(answer.body).toMatchObject({ code: 'validation_failed', field: 'X-Min-Position' });
@@ -63,7 +65,9 @@ describe('X-Min-Position', () => {
 
   it('within reach of the head but never applied, waits the bound reading ever less often', async () => {
     const answer = await todosAt(String(HEAD + 1));
-    console.log(`[security] X-Min-Position head + 1: ${answer.statusCode} in ${Math.round(answer.ms)} ms, ${answer.looks} looks at the progress`);
+    console.log(
+      `[security] X-Min-Position head + 1: ${answer.statusCode} in ${Math.round(answer.ms)} ms, ${answer.looks} looks at the progress`,
+    );
     expect([answer.statusCode, answer.headers['x-consistency']]).toEqual([200, 'stale']);
     expect(answer.ms).toBeGreaterThanOrEqual(WAIT_MS - 50);
     expect(answer.ms).toBeLessThan(WAIT_MS + 500);

@@ -55,7 +55,10 @@ beforeAll(async () => {
     createTestBroker('security'),
     startTestIssuer({ audience: AUDIENCE }),
   ]);
-  const target = (url: string, port: number) => ({ host: '127.0.0.1', port: Number(new URL(url).port) || port });
+  const target = (url: string, port: number) => ({
+    host: '127.0.0.1',
+    port: Number(new URL(url).port) || port,
+  });
   [postgresProxy, brokerProxy] = await Promise.all([
     startFaultProxy(target(database.url, 5432)),
     startFaultProxy(target(broker.url, 5672)),

@@ -56,7 +56,7 @@ afterAll(async () => {
   await Promise.all([aws?.stop(), issuer?.stop()]);
 });
 
-const asCaller = async (claims: Record<string, unknown> | undefined) =>
+const asCaller = async (claims: Record<string, unknown> | undefined): Promise<Record<string, string>> =>
   claims ? { Authorization: `Bearer ${await issuer.mintToken(claims)}` } : {};
 
 describe('the revenue analytics and sync-status, signed in', () => {

@@ -36,8 +36,7 @@ export async function readProgress(
   { consistent = true }: { consistent?: boolean } = {},
 ): Promise<{ head: StreamHead | undefined; streams: StreamProgress[] }> {
   const get = async (table: string, key: object) =>
-    (await dynamoDb().send(new GetCommand({ TableName: table, Key: key, ConsistentRead: consistent })))
-      .Item;
+    (await dynamoDb().send(new GetCommand({ TableName: table, Key: key, ConsistentRead: consistent }))).Item;
   const [head, ...checkpoints] = await Promise.all([
     get(eventStreamTableName(settings.RESOURCE_PREFIX), STREAM_HEAD_KEY),
     ...streams.map(async (stream) =>
