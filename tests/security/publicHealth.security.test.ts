@@ -84,10 +84,15 @@ afterAll(async () => {
 });
 
 describe('a flood of anonymous GET /health', () => {
-  it('opens no PostgreSQL and no broker connection, and reads a few items of DynamoDB a call, none consistently', async () => {
+  it('opens no PostgreSQL and no broker connection, and reads a few items of DynamoDB a call, eventually consistent', async () => {
     const { allStreams } = await import('../../functions/projectors/streams.ts');
     reads.reset();
     const answers = await flood(publicHealth, '/health');
+    console.log(
+      `[security] ${CALLS} anonymous GET /health: ${brokerProxy.opened()} broker and ${postgresProxy.opened()} ` +
+        `PostgreSQL connections opened, ${reads.get} GetItems (${reads.consistent} consistent), ` +
+        `statuses ${[...new Set(answers.map((answer) => answer.statusCode))].join(', ')}`,
+    );
     expect({ broker: brokerProxy.opened(), postgres: postgresProxy.opened() }).toEqual({
       broker: 0,
       postgres: 0,
@@ -126,6 +131,11 @@ describe('the deep check, GET /health/dependencies', () => {
     const before = { broker: brokerProxy.opened(), postgres: postgresProxy.opened() };
     const headers = await bearer({ sub: 'ops', 'cognito:groups': ['admin'] });
     const answers = await flood(handler, '/health/dependencies', headers);
+    console.log(
+      `[security] ${CALLS} administrators' GET /health/dependencies: ` +
+        `${brokerProxy.opened() - before.broker} broker handshakes, ` +
+        `${postgresProxy.opened() - before.postgres} PostgreSQL connections`,
+    );
     expect(new Set(answers.map((answer) => answer.statusCode))).toEqual(new Set([200]));
     expect(answers[0]!.body).toMatchObject({
       status: 'ok',

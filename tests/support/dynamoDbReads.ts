@@ -34,7 +34,10 @@ export function countDynamoDbReads(client: DynamoDBDocumentClient): DynamoDbRead
       reads.all += 1;
       if (request.headers?.['x-amz-target']?.endsWith('.GetItem')) {
         reads.get += 1;
-        const body = (typeof request.body === 'string' ? JSON.parse(request.body) : {}) as {
+        // a string, or the bytes of one, as the SDK's version serializes it
+        const text =
+          request.body instanceof Uint8Array ? new TextDecoder().decode(request.body) : request.body;
+        const body = (typeof text === 'string' ? JSON.parse(text) : {}) as {
           ConsistentRead?: boolean;
           Key?: { pk?: { S?: string } };
         };
