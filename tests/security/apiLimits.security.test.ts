@@ -55,10 +55,10 @@ describe('the packaged template', () => {
         functionOf(integration.Properties.IntegrationUri),
       ),
     );
-    // every query, command, health, the API's description and the fallback
-    expect(reachedByRoutes.size).toBe(30);
     const unreserved = [...reachedByRoutes].filter((id) => !(reserved(id)! > 0));
     expect(unreserved).toEqual([]);
+    // every query, command, health check, the API's description and the fallback
+    expect(reachedByRoutes.size).toBe(30);
     // a projector runs one invocation per mapping (a partition) at once: that many, reserved
     const mappings = new Map<string, number>();
     for (const [, mapping] of ofType('AWS::Lambda::EventSourceMapping')) {
@@ -66,7 +66,7 @@ describe('the packaged template', () => {
       mappings.set(id, (mappings.get(id) ?? 0) + 1);
     }
     expect(mappings.size).toBe(3);
-    for (const [id, count] of mappings) expect(reserved(id), id).toBe(count);
+    expect([...mappings].map(([id]) => reserved(id))).toEqual([...mappings.values()]);
   });
 
   it('leaves the account its 100 unreserved at the README’s figure: 191 reserved, a quota of 291', () => {
