@@ -150,7 +150,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A product’s sales */
+        /**
+         * A product’s sales
+         * @description Administrators only where signing in is on (the shop’s revenue is not its customers’ to read).
+         */
         get: operations["getProductSales"];
         put?: never;
         post?: never;
@@ -167,7 +170,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A category’s revenue */
+        /**
+         * A category’s revenue
+         * @description Administrators only where signing in is on (the shop’s revenue is not its customers’ to read).
+         */
         get: operations["getCategoryRevenue"];
         put?: never;
         post?: never;
@@ -206,7 +212,7 @@ export interface paths {
         };
         /**
          * An hour’s sales
-         * @description The hourly view the analytics seed stores but never serves. An hour without sales is zero.
+         * @description The hourly view the analytics seed stores but never serves. An hour without sales is zero. Administrators only where signing in is on (the shop’s revenue is not its customers’ to read).
          */
         get: operations["getHourlySales"];
         put?: never;
@@ -226,7 +232,7 @@ export interface paths {
         };
         /**
          * How far the read models have got
-         * @description The seed’s two fields describe the analytics projector (its slowest partition); `projectors` shows each projector’s stream against its head, one entry a partition: `directory`, then `directory.1`… when a projection has several. lagSeconds is 0 when caught up.
+         * @description The seed’s two fields describe the analytics projector (its slowest partition); `projectors` shows each projector’s stream against its head, one entry a partition: `directory`, then `directory.1`… when a projection has several. lagSeconds is 0 when caught up. Administrators only where signing in is on.
          */
         get: operations["getSyncStatus"];
         put?: never;
@@ -337,10 +343,30 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Whether the dependencies answer and the read models are current
-         * @description 200 when every configured dependency answers: `status` is `ok` when the read models have applied every published event, `catching_up` while they apply what they lack (after a restart, an outage, a rebuild; `readModels` says how far), still a 200 since writes are taken and reads answer, older; otherwise a 503 problem (code dependency_down) whose `dependencies` says which does not answer.
+         * Whether the service answers and the read models are current
+         * @description Public and shallow: it reads the read models’ progress (a few items of DynamoDB) and touches neither PostgreSQL nor the broker, so that calling it costs no connection. `status` is `ok` when the read models have applied every published event, `catching_up` while they apply what they lack (after a restart, an outage, a rebuild; `readModels` says how far), still a 200 since writes are taken and reads answer, older. Whether each dependency answers is GET /health/dependencies, for administrators.
          */
         get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health/dependencies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether each dependency answers (administrators)
+         * @description The deep check, for administrators: PostgreSQL answers a query, the broker answers the AMQP handshake (no broker user is needed: the check stops before signing in), DynamoDB and the read models as GET /health says. 200 when every configured dependency answers, `status` as GET /health’s; otherwise a 503 problem (code dependency_down) whose `dependencies` says which does not answer. The result is kept 5 s (`checkedAt`).
+         */
+        get: operations["getDependencyHealth"];
         put?: never;
         post?: never;
         delete?: never;
@@ -494,12 +520,6 @@ export interface components {
             parkedCount: number;
             lagSeconds: number;
         };
-        DependencyStatus: {
-            /** @enum {string} */
-            status: "up" | "down" | "not_configured";
-            latencyMs?: number;
-            error?: string;
-        };
         ReadModelProgress: {
             /** @enum {string} */
             status: "current" | "catching_up";
@@ -511,6 +531,12 @@ export interface components {
         } | {
             /** @constant */
             status: "unknown";
+        };
+        DependencyStatus: {
+            /** @enum {string} */
+            status: "up" | "down" | "not_configured";
+            latencyMs?: number;
+            error?: string;
         };
     };
     responses: never;
@@ -536,7 +562,7 @@ export interface operations {
             header?: {
                 /** @description yours if you sent a sane one, else a new one; in every log line and event */
                 "X-Correlation-Id"?: string;
-                /** @description a command's X-Event-Position: wait (at most 2 s) until this read model has applied it */
+                /** @description a command's X-Event-Position: wait (at most 2 s by default) until this read model has applied it; a position no command can have answered yet (beyond the event stream's head) is a 400 at once */
                 "X-Min-Position"?: string;
             };
             path?: never;
@@ -947,7 +973,7 @@ export interface operations {
             header?: {
                 /** @description yours if you sent a sane one, else a new one; in every log line and event */
                 "X-Correlation-Id"?: string;
-                /** @description a command's X-Event-Position: wait (at most 2 s) until this read model has applied it */
+                /** @description a command's X-Event-Position: wait (at most 2 s by default) until this read model has applied it; a position no command can have answered yet (beyond the event stream's head) is a 400 at once */
                 "X-Min-Position"?: string;
             };
             path?: never;
@@ -1413,7 +1439,7 @@ export interface operations {
             header?: {
                 /** @description yours if you sent a sane one, else a new one; in every log line and event */
                 "X-Correlation-Id"?: string;
-                /** @description a command's X-Event-Position: wait (at most 2 s) until this read model has applied it */
+                /** @description a command's X-Event-Position: wait (at most 2 s by default) until this read model has applied it; a position no command can have answered yet (beyond the event stream's head) is a 400 at once */
                 "X-Min-Position"?: string;
             };
             path?: never;
@@ -1884,7 +1910,7 @@ export interface operations {
             header?: {
                 /** @description yours if you sent a sane one, else a new one; in every log line and event */
                 "X-Correlation-Id"?: string;
-                /** @description a command's X-Event-Position: wait (at most 2 s) until this read model has applied it */
+                /** @description a command's X-Event-Position: wait (at most 2 s by default) until this read model has applied it; a position no command can have answered yet (beyond the event stream's head) is a 400 at once */
                 "X-Min-Position"?: string;
             };
             path?: never;
@@ -2075,7 +2101,7 @@ export interface operations {
             header?: {
                 /** @description yours if you sent a sane one, else a new one; in every log line and event */
                 "X-Correlation-Id"?: string;
-                /** @description a command's X-Event-Position: wait (at most 2 s) until this read model has applied it */
+                /** @description a command's X-Event-Position: wait (at most 2 s by default) until this read model has applied it; a position no command can have answered yet (beyond the event stream's head) is a 400 at once */
                 "X-Min-Position"?: string;
             };
             path: {
@@ -2832,7 +2858,7 @@ export interface operations {
             header?: {
                 /** @description yours if you sent a sane one, else a new one; in every log line and event */
                 "X-Correlation-Id"?: string;
-                /** @description a command's X-Event-Position: wait (at most 2 s) until this read model has applied it */
+                /** @description a command's X-Event-Position: wait (at most 2 s by default) until this read model has applied it; a position no command can have answered yet (beyond the event stream's head) is a 400 at once */
                 "X-Min-Position"?: string;
             };
             path: {
@@ -2893,6 +2919,60 @@ export interface operations {
                     });
                 };
             };
+            /** @description Unauthorized: missing_token, invalid_token */
+            401: {
+                headers: {
+                    /** @description yours if you sent a sane one, else a new one; in every log line and event */
+                    "X-Correlation-Id"?: string;
+                    /** @description Bearer, and why the token was refused */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "send a token: Authorization: Bearer <token>",
+                     *       "instance": "/api/analytics/products/{id}/sales",
+                     *       "code": "missing_token"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "missing_token" | "invalid_token";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    /** @description yours if you sent a sane one, else a new one; in every log line and event */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "forbidden",
+                     *       "instance": "/api/analytics/products/{id}/sales",
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
             /** @description Not Found: product_not_found */
             404: {
                 headers: {
@@ -2945,6 +3025,34 @@ export interface operations {
                     });
                 };
             };
+            /** @description Service Unavailable: service_unavailable */
+            503: {
+                headers: {
+                    /** @description yours if you sent a sane one, else a new one; in every log line and event */
+                    "X-Correlation-Id"?: string;
+                    /** @description seconds to wait before a retry */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "service unavailable",
+                     *       "instance": "/api/analytics/products/{id}/sales",
+                     *       "code": "service_unavailable"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service_unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
         };
     };
     getCategoryRevenue: {
@@ -2953,7 +3061,7 @@ export interface operations {
             header?: {
                 /** @description yours if you sent a sane one, else a new one; in every log line and event */
                 "X-Correlation-Id"?: string;
-                /** @description a command's X-Event-Position: wait (at most 2 s) until this read model has applied it */
+                /** @description a command's X-Event-Position: wait (at most 2 s by default) until this read model has applied it; a position no command can have answered yet (beyond the event stream's head) is a 400 at once */
                 "X-Min-Position"?: string;
             };
             path: {
@@ -3013,6 +3121,60 @@ export interface operations {
                     });
                 };
             };
+            /** @description Unauthorized: missing_token, invalid_token */
+            401: {
+                headers: {
+                    /** @description yours if you sent a sane one, else a new one; in every log line and event */
+                    "X-Correlation-Id"?: string;
+                    /** @description Bearer, and why the token was refused */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "send a token: Authorization: Bearer <token>",
+                     *       "instance": "/api/analytics/categories/{category}/revenue",
+                     *       "code": "missing_token"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "missing_token" | "invalid_token";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    /** @description yours if you sent a sane one, else a new one; in every log line and event */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "forbidden",
+                     *       "instance": "/api/analytics/categories/{category}/revenue",
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
             /** @description Not Found: category_not_found */
             404: {
                 headers: {
@@ -3065,6 +3227,34 @@ export interface operations {
                     });
                 };
             };
+            /** @description Service Unavailable: service_unavailable */
+            503: {
+                headers: {
+                    /** @description yours if you sent a sane one, else a new one; in every log line and event */
+                    "X-Correlation-Id"?: string;
+                    /** @description seconds to wait before a retry */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "service unavailable",
+                     *       "instance": "/api/analytics/categories/{category}/revenue",
+                     *       "code": "service_unavailable"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service_unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
         };
     };
     getCustomerLifetimeValue: {
@@ -3073,7 +3263,7 @@ export interface operations {
             header?: {
                 /** @description yours if you sent a sane one, else a new one; in every log line and event */
                 "X-Correlation-Id"?: string;
-                /** @description a command's X-Event-Position: wait (at most 2 s) until this read model has applied it */
+                /** @description a command's X-Event-Position: wait (at most 2 s by default) until this read model has applied it; a position no command can have answered yet (beyond the event stream's head) is a 400 at once */
                 "X-Min-Position"?: string;
             };
             path: {
@@ -3280,7 +3470,7 @@ export interface operations {
             header?: {
                 /** @description yours if you sent a sane one, else a new one; in every log line and event */
                 "X-Correlation-Id"?: string;
-                /** @description a command's X-Event-Position: wait (at most 2 s) until this read model has applied it */
+                /** @description a command's X-Event-Position: wait (at most 2 s by default) until this read model has applied it; a position no command can have answered yet (beyond the event stream's head) is a 400 at once */
                 "X-Min-Position"?: string;
             };
             path: {
@@ -3344,6 +3534,60 @@ export interface operations {
                     });
                 };
             };
+            /** @description Unauthorized: missing_token, invalid_token */
+            401: {
+                headers: {
+                    /** @description yours if you sent a sane one, else a new one; in every log line and event */
+                    "X-Correlation-Id"?: string;
+                    /** @description Bearer, and why the token was refused */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "send a token: Authorization: Bearer <token>",
+                     *       "instance": "/api/analytics/hours/{hour}/sales",
+                     *       "code": "missing_token"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "missing_token" | "invalid_token";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    /** @description yours if you sent a sane one, else a new one; in every log line and event */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "forbidden",
+                     *       "instance": "/api/analytics/hours/{hour}/sales",
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
             /** @description Internal Server Error: internal_error */
             500: {
                 headers: {
@@ -3370,6 +3614,34 @@ export interface operations {
                     });
                 };
             };
+            /** @description Service Unavailable: service_unavailable */
+            503: {
+                headers: {
+                    /** @description yours if you sent a sane one, else a new one; in every log line and event */
+                    "X-Correlation-Id"?: string;
+                    /** @description seconds to wait before a retry */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "service unavailable",
+                     *       "instance": "/api/analytics/hours/{hour}/sales",
+                     *       "code": "service_unavailable"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service_unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
         };
     };
     getSyncStatus: {
@@ -3378,7 +3650,7 @@ export interface operations {
             header?: {
                 /** @description yours if you sent a sane one, else a new one; in every log line and event */
                 "X-Correlation-Id"?: string;
-                /** @description a command's X-Event-Position: wait (at most 2 s) until this read model has applied it */
+                /** @description a command's X-Event-Position: wait (at most 2 s by default) until this read model has applied it; a position no command can have answered yet (beyond the event stream's head) is a 400 at once */
                 "X-Min-Position"?: string;
             };
             path?: never;
@@ -3435,6 +3707,60 @@ export interface operations {
                     });
                 };
             };
+            /** @description Unauthorized: missing_token, invalid_token */
+            401: {
+                headers: {
+                    /** @description yours if you sent a sane one, else a new one; in every log line and event */
+                    "X-Correlation-Id"?: string;
+                    /** @description Bearer, and why the token was refused */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "send a token: Authorization: Bearer <token>",
+                     *       "instance": "/api/analytics/sync-status",
+                     *       "code": "missing_token"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "missing_token" | "invalid_token";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    /** @description yours if you sent a sane one, else a new one; in every log line and event */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "forbidden",
+                     *       "instance": "/api/analytics/sync-status",
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
             /** @description Internal Server Error: internal_error */
             500: {
                 headers: {
@@ -3461,6 +3787,34 @@ export interface operations {
                     });
                 };
             };
+            /** @description Service Unavailable: service_unavailable */
+            503: {
+                headers: {
+                    /** @description yours if you sent a sane one, else a new one; in every log line and event */
+                    "X-Correlation-Id"?: string;
+                    /** @description seconds to wait before a retry */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "service unavailable",
+                     *       "instance": "/api/analytics/sync-status",
+                     *       "code": "service_unavailable"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "service_unavailable";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
         };
     };
     listTodos: {
@@ -3478,7 +3832,7 @@ export interface operations {
             header?: {
                 /** @description yours if you sent a sane one, else a new one; in every log line and event */
                 "X-Correlation-Id"?: string;
-                /** @description a command's X-Event-Position: wait (at most 2 s) until this read model has applied it */
+                /** @description a command's X-Event-Position: wait (at most 2 s by default) until this read model has applied it; a position no command can have answered yet (beyond the event stream's head) is a 400 at once */
                 "X-Min-Position"?: string;
             };
             path?: never;
@@ -4333,7 +4687,7 @@ export interface operations {
             header?: {
                 /** @description yours if you sent a sane one, else a new one; in every log line and event */
                 "X-Correlation-Id"?: string;
-                /** @description a command's X-Event-Position: wait (at most 2 s) until this read model has applied it */
+                /** @description a command's X-Event-Position: wait (at most 2 s by default) until this read model has applied it; a position no command can have answered yet (beyond the event stream's head) is a 400 at once */
                 "X-Min-Position"?: string;
             };
             path?: never;
@@ -4735,7 +5089,7 @@ export interface operations {
             header?: {
                 /** @description yours if you sent a sane one, else a new one; in every log line and event */
                 "X-Correlation-Id"?: string;
-                /** @description a command's X-Event-Position: wait (at most 2 s) until this read model has applied it */
+                /** @description a command's X-Event-Position: wait (at most 2 s by default) until this read model has applied it; a position no command can have answered yet (beyond the event stream's head) is a 400 at once */
                 "X-Min-Position"?: string;
             };
             path: {
@@ -5469,7 +5823,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description every dependency answers; the read models are current, or catching up */
+            /** @description the service answers; the read models are current, or catching up */
             200: {
                 headers: {
                     /** @description yours if you sent a sane one, else a new one; in every log line and event */
@@ -5480,11 +5834,6 @@ export interface operations {
                     "application/json": {
                         /** @enum {string} */
                         status: "ok" | "catching_up";
-                        dependencies: {
-                            postgres: components["schemas"]["DependencyStatus"];
-                            rabbitmq: components["schemas"]["DependencyStatus"];
-                            dynamodb: components["schemas"]["DependencyStatus"];
-                        };
                         readModels: components["schemas"]["ReadModelProgress"];
                     };
                 };
@@ -5515,7 +5864,127 @@ export interface operations {
                     });
                 };
             };
-            /** @description Service Unavailable: dependency_down */
+        };
+    };
+    getDependencyHealth: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description yours if you sent a sane one, else a new one; in every log line and event */
+                "X-Correlation-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description every dependency answers; the read models are current, or catching up */
+            200: {
+                headers: {
+                    /** @description yours if you sent a sane one, else a new one; in every log line and event */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "ok" | "catching_up";
+                        /**
+                         * Format: date-time
+                         * @description when the checks ran: the answer is kept a few seconds, so a flood of checks costs one
+                         * @example 2026-02-11T16:35:00.000Z
+                         */
+                        checkedAt: string;
+                        dependencies: {
+                            postgres: components["schemas"]["DependencyStatus"];
+                            rabbitmq: components["schemas"]["DependencyStatus"];
+                            dynamodb: components["schemas"]["DependencyStatus"];
+                        };
+                        readModels: components["schemas"]["ReadModelProgress"];
+                    };
+                };
+            };
+            /** @description Unauthorized: missing_token, invalid_token */
+            401: {
+                headers: {
+                    /** @description yours if you sent a sane one, else a new one; in every log line and event */
+                    "X-Correlation-Id"?: string;
+                    /** @description Bearer, and why the token was refused */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "send a token: Authorization: Bearer <token>",
+                     *       "instance": "/health/dependencies",
+                     *       "code": "missing_token"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "missing_token" | "invalid_token";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    /** @description yours if you sent a sane one, else a new one; in every log line and event */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "forbidden",
+                     *       "instance": "/health/dependencies",
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "forbidden";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description Internal Server Error: internal_error */
+            500: {
+                headers: {
+                    /** @description yours if you sent a sane one, else a new one; in every log line and event */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "internal error",
+                     *       "instance": "/health/dependencies",
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "internal_error";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description Service Unavailable: service_unavailable, dependency_down */
             503: {
                 headers: {
                     /** @description yours if you sent a sane one, else a new one; in every log line and event */
@@ -5530,14 +5999,14 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Service Unavailable",
                      *       "status": 503,
-                     *       "detail": "dependency down",
-                     *       "instance": "/health",
-                     *       "code": "dependency_down"
+                     *       "detail": "service unavailable",
+                     *       "instance": "/health/dependencies",
+                     *       "code": "service_unavailable"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "dependency_down";
+                        code: "service_unavailable" | "dependency_down";
                     } & {
                         [key: string]: unknown;
                     });

@@ -1,5 +1,7 @@
 // The analytics seed's read side: product sales, category revenue, customer lifetime value, hourly
-// sales, and how far the projectors have got (sync-status).
+// sales, and how far the projectors have got (sync-status). The shop's revenue and its pipeline's
+// state are the shop's: with signing in on they answer administrators only (anyone else signed in gets
+// a 403); a customer's lifetime value is that customer's own. With signing in off all answer anyone.
 import { z } from 'zod';
 import { projectionNames } from '../projectors/catalog.ts';
 import { answeredAmount, answeredId, answeredTime, idParam, text } from '../shared/http/fields.ts';
@@ -11,7 +13,9 @@ export const getProductSalesRoute = queryContract({
   path: '/api/analytics/products/{id}/sales',
   tag: 'analytics',
   summary: 'A product’s sales',
-  access: 'public',
+  description:
+    'Administrators only where signing in is on (the shop’s revenue is not its customers’ to read).',
+  access: 'administrator',
   projection: 'analytics',
   params: z.object({ id: idParam.meta({ description: 'the product id', example: '1' }) }),
   responses: {
@@ -35,7 +39,9 @@ export const getCategoryRevenueRoute = queryContract({
   path: '/api/analytics/categories/{category}/revenue',
   tag: 'analytics',
   summary: 'A category’s revenue',
-  access: 'public',
+  description:
+    'Administrators only where signing in is on (the shop’s revenue is not its customers’ to read).',
+  access: 'administrator',
   projection: 'analytics',
   params: z.object({ category: text(100).meta({ description: 'the category', example: 'Electronics' }) }),
   responses: {
@@ -100,8 +106,9 @@ export const getHourlySalesRoute = queryContract({
   path: '/api/analytics/hours/{hour}/sales',
   tag: 'analytics',
   summary: 'An hour’s sales',
-  description: 'The hourly view the analytics seed stores but never serves. An hour without sales is zero.',
-  access: 'public',
+  description:
+    'The hourly view the analytics seed stores but never serves. An hour without sales is zero. Administrators only where signing in is on (the shop’s revenue is not its customers’ to read).',
+  access: 'administrator',
   projection: 'analytics',
   params: z.object({ hour: hourParam }),
   responses: {
@@ -160,8 +167,8 @@ export const getSyncStatusRoute = queryContract({
   tag: 'analytics',
   summary: 'How far the read models have got',
   description:
-    'The seed’s two fields describe the analytics projector (its slowest partition); `projectors` shows each projector’s stream against its head, one entry a partition: `directory`, then `directory.1`… when a projection has several. lagSeconds is 0 when caught up.',
-  access: 'public',
+    'The seed’s two fields describe the analytics projector (its slowest partition); `projectors` shows each projector’s stream against its head, one entry a partition: `directory`, then `directory.1`… when a projection has several. lagSeconds is 0 when caught up. Administrators only where signing in is on.',
+  access: 'administrator',
   projection: 'analytics',
   responses: {
     200: {

@@ -42,6 +42,7 @@ export const apiRoutes: readonly RouteContract[] = [
   users.deleteUserRoute,
   // operations
   health.healthRoute,
+  health.healthDependenciesRoute,
   apiDocs.openApiDocumentRoute,
   apiDocs.referencePageRoute,
   apiDocs.referenceAssetRoute,

@@ -35,7 +35,7 @@ export const requestHeaders = (contract: RouteContract) =>
         .regex(/^\d{1,16}$/)
         .optional()
         .meta({
-          description: `a command's ${EVENT_POSITION_HEADER}: wait (at most 2 s) until this read model has applied it`,
+          description: `a command's ${EVENT_POSITION_HEADER}: wait (at most 2 s by default) until this read model has applied it; a position no command can have answered yet (beyond the event stream's head) is a 400 at once`,
           example: '1000001',
         }),
     }),

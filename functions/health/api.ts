@@ -1,4 +1,5 @@
-// GET /health: whether PostgreSQL, RabbitMQ and DynamoDB answer, and whether the read models are current.
+// GET /health, public and shallow: whether the read models are current. GET /health/dependencies, for
+// administrators: whether PostgreSQL, RabbitMQ and DynamoDB answer, and the same about the read models.
 import { z } from 'zod';
 import { operationContract } from '../shared/http/routeContract.ts';
 
@@ -46,30 +47,63 @@ const current = {
   eventsBehind: 0,
   projectors: { invoices: 0, analytics: 0, directory: 0 },
 };
+const catchingUp = {
+  status: 'catching_up',
+  eventsBehind: 1840,
+  projectors: { invoices: 0, analytics: 412, directory: 1428 },
+};
 
 export const healthRoute = operationContract({
   operationId: 'getHealth',
   method: 'GET',
   path: '/health',
   tag: 'operations',
-  summary: 'Whether the dependencies answer and the read models are current',
+  summary: 'Whether the service answers and the read models are current',
   description:
-    '200 when every configured dependency answers: `status` is `ok` when the read models have applied every published event, `catching_up` while they apply what they lack (after a restart, an outage, a rebuild; `readModels` says how far), still a 200 since writes are taken and reads answer, older; otherwise a 503 problem (code dependency_down) whose `dependencies` says which does not answer.',
+    'Public and shallow: it reads the read models’ progress (a few items of DynamoDB) and touches neither PostgreSQL nor the broker, so that calling it costs no connection. `status` is `ok` when the read models have applied every published event, `catching_up` while they apply what they lack (after a restart, an outage, a rebuild; `readModels` says how far), still a 200 since writes are taken and reads answer, older. Whether each dependency answers is GET /health/dependencies, for administrators.',
   access: 'public',
   responses: {
     200: {
-      description: 'every dependency answers; the read models are current, or catching up',
-      body: z.object({ status: z.enum(['ok', 'catching_up']), dependencies, readModels }),
+      description: 'the service answers; the read models are current, or catching up',
+      body: z.object({ status: z.enum(['ok', 'catching_up']), readModels }),
       examples: {
-        ok: { status: 'ok', dependencies: { postgres: up, rabbitmq: up, dynamodb: up }, readModels: current },
+        ok: { status: 'ok', readModels: current },
+        catchingUp: { status: 'catching_up', readModels: catchingUp },
+      },
+    },
+  },
+});
+
+const checkedAt = z.iso.datetime().meta({
+  description: 'when the checks ran: the answer is kept a few seconds, so a flood of checks costs one',
+  example: '2026-02-11T16:35:00.000Z',
+});
+
+export const healthDependenciesRoute = operationContract({
+  operationId: 'getDependencyHealth',
+  method: 'GET',
+  path: '/health/dependencies',
+  tag: 'operations',
+  summary: 'Whether each dependency answers (administrators)',
+  description:
+    'The deep check, for administrators: PostgreSQL answers a query, the broker answers the AMQP handshake (no broker user is needed: the check stops before signing in), DynamoDB and the read models as GET /health says. 200 when every configured dependency answers, `status` as GET /health’s; otherwise a 503 problem (code dependency_down) whose `dependencies` says which does not answer. The result is kept 5 s (`checkedAt`).',
+  access: 'administrator',
+  responses: {
+    200: {
+      description: 'every dependency answers; the read models are current, or catching up',
+      body: z.object({ status: z.enum(['ok', 'catching_up']), checkedAt, dependencies, readModels }),
+      examples: {
+        ok: {
+          status: 'ok',
+          checkedAt: '2026-02-11T16:35:00.000Z',
+          dependencies: { postgres: up, rabbitmq: up, dynamodb: up },
+          readModels: current,
+        },
         catchingUp: {
           status: 'catching_up',
+          checkedAt: '2026-02-11T16:35:00.000Z',
           dependencies: { postgres: up, rabbitmq: up, dynamodb: up },
-          readModels: {
-            status: 'catching_up',
-            eventsBehind: 1840,
-            projectors: { invoices: 0, analytics: 412, directory: 1428 },
-          },
+          readModels: catchingUp,
         },
       },
     },

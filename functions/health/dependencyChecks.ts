@@ -1,6 +1,6 @@
 // Reachability checks of each dependency, each bounded in time.
-import net from 'node:net';
-import tls from 'node:tls';
+import { connect as connectTcp, type Socket } from 'node:net';
+import { connect as connectTls } from 'node:tls';
 import type pg from 'pg';
 import { logger } from '../shared/logger.ts';
 
@@ -58,37 +58,54 @@ async function timed(check: () => Promise<unknown>): Promise<DependencyStatus> {
 export const checkPostgres = (pool: () => Promise<pg.Pool>) =>
   timed(async () => (await pool()).query('SELECT 1'));
 
-/** AMQP 0-9-1's protocol header: a broker answers it with connection.start, before any login. */
-const AMQP_HEADER = Buffer.from([0x41, 0x4d, 0x51, 0x50, 0, 0, 9, 1]);
-/** connection.start: a method frame (type 1) on channel 0, class 10, method 10 */
-const isConnectionStart = (frame: Buffer) =>
-  frame.length >= 11 && frame[0] === 1 && frame.readUInt16BE(1) === 0 && frame.readUInt32BE(7) === 0x000a000a;
+/** AMQP 0-9-1's protocol header: a broker that speaks it answers with connection.start. */
+const AMQP_PROTOCOL_HEADER = Buffer.from('AMQP\x00\x00\x09\x01', 'latin1');
 
 /**
- * The broker answers AMQP at `address` (`amqp://host:port` or `amqps://…`): it greets the protocol
- * header with connection.start, and the check leaves before logging in, so it needs no credential.
+ * Whether `frame` begins with connection.start: a method frame (type 1) on channel 0, a 4-byte size,
+ * then class 10 (connection) and method 10 (start).
  */
-export const checkBrokerAnswers = (address: () => string) =>
+const isConnectionStart = (frame: Buffer) =>
+  frame.length >= 11 &&
+  frame[0] === 1 &&
+  frame.readUInt16BE(1) === 0 &&
+  frame.readUInt16BE(7) === 10 &&
+  frame.readUInt16BE(9) === 10;
+
+/**
+ * Whether the broker answers, without a broker user: the protocol header, the broker's
+ * connection.start, then the socket is closed before anyone signs in. A TCP connect alone would
+ * prove only that something listens (a load balancer in front of a stopped broker accepts one too);
+ * signing in would make health hold a broker credential, and each broker user does one job. RabbitMQ
+ * logs the early close as a client that left during the handshake.
+ */
+export const checkRabbitMq = (address: () => { tls: boolean; host: string; port: number }) =>
   timed(
     () =>
       new Promise<void>((resolve, reject) => {
-        const url = new URL(address());
-        const secure = url.protocol === 'amqps:';
-        const port = Number(url.port) || (secure ? 5671 : 5672);
-        const socket = secure
-          ? tls.connect({ host: url.hostname, port, servername: url.hostname })
-          : net.connect({ host: url.hostname, port });
-        socket.setTimeout(TIMEOUT_MS, () =>
-          socket.destroy(new CheckTimeout(`no answer within ${TIMEOUT_MS} ms`)),
-        );
-        socket.once(secure ? 'secureConnect' : 'connect', () => socket.write(AMQP_HEADER));
-        socket.once('data', (frame: Buffer) => {
+        const { tls, host, port } = address();
+        const socket: Socket = tls
+          ? connectTls({ host, port, servername: host })
+          : connectTcp({ host, port });
+        let received = Buffer.alloc(0);
+        let settled = false;
+        const settle = (error?: Error) => {
+          if (settled) return;
+          settled = true;
           socket.destroy();
-          if (isConnectionStart(frame)) resolve();
-          else reject(new Error('the broker did not answer AMQP 0-9-1'));
+          if (error) reject(error);
+          else resolve();
+        };
+        socket.once(tls ? 'secureConnect' : 'connect', () => socket.write(AMQP_PROTOCOL_HEADER));
+        socket.on('data', (chunk: Buffer) => {
+          received = Buffer.concat([received, chunk]);
+          if (received.length < 11) return;
+          settle(isConnectionStart(received) ? undefined : new Error('the broker does not speak AMQP 0-9-1'));
         });
-        socket.once('error', reject);
-        socket.once('close', () => reject(new Error('the broker closed the connection')));
+        socket.on('error', settle);
+        socket.once('close', () => settle(new Error('the broker closed the connection')));
+        // timed() stops waiting at its timeout; the socket must not outlive it
+        socket.setTimeout(TIMEOUT_MS, () => settle(new CheckTimeout(`no answer within ${TIMEOUT_MS} ms`)));
       }),
   );
 

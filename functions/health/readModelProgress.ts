@@ -11,11 +11,12 @@ export type ReadModelProgress =
 
 const TIMEOUT_MS = 2_000;
 
-export async function readModelProgress(): Promise<ReadModelProgress> {
+/** `consistent`: false for the public check, whose answer may trail by a replica's lag. */
+export async function readModelProgress({ consistent }: { consistent: boolean }): Promise<ReadModelProgress> {
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([
-      streamsBehind(),
+      streamsBehind(consistent),
       new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`no answer within ${TIMEOUT_MS} ms`)), TIMEOUT_MS);
       }),
@@ -29,8 +30,8 @@ export async function readModelProgress(): Promise<ReadModelProgress> {
   }
 }
 
-async function streamsBehind(): Promise<ReadModelProgress> {
-  const { head, streams } = await readProgress(allStreams());
+async function streamsBehind(consistent: boolean): Promise<ReadModelProgress> {
+  const { head, streams } = await readProgress(allStreams(), { consistent });
   const behind = Object.fromEntries(
     streams.map(({ stream, checkpoint }) => [
       stream.name,
@@ -40,3 +41,7 @@ async function streamsBehind(): Promise<ReadModelProgress> {
   const eventsBehind = Object.values(behind).reduce((sum, count) => sum + count, 0);
   return { status: eventsBehind > 0 ? 'catching_up' : 'current', eventsBehind, projectors: behind };
 }
+
+/** What /health says of itself: `catching_up` while the read models apply what they lack, else `ok`. */
+export const overallStatus = (readModels: ReadModelProgress): 'ok' | 'catching_up' =>
+  readModels.status === 'catching_up' ? 'catching_up' : 'ok';

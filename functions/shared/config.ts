@@ -83,8 +83,12 @@ const settingsSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_.-]{3,200}$/)
     .default('cqrs-commerce-dev'),
-  /** the longest a query waits for X-Min-Position */
-  MAX_READ_WAIT_MS: z.coerce.number().int().min(0).max(30_000).default(2_000),
+  /**
+   * The longest a query waits for X-Min-Position. At most 5 s: the wait holds a Lambda (the query
+   * functions end at 10 s), and a read model further behind than that is better told (`stale`)
+   * than waited for.
+   */
+  MAX_READ_WAIT_MS: z.coerce.number().int().min(0).max(5_000).default(2_000),
   AWS_REGION: z.string().default('us-east-1'),
   /**
    * The issuer whose bearer tokens protected routes require (the jwtIssuerUrl parameter in the cloud;
@@ -185,6 +189,20 @@ export async function databaseConnection(
 }
 
 /**
+ * Where the broker listens, and nothing to sign in with: BROKER_ENDPOINT in the cloud, else
+ * RABBITMQ_URL's host and port (its user and password are dropped). For the health check, which
+ * proves the broker answers without holding a broker user (functions/health/dependencyChecks.ts).
+ */
+export function brokerAddress(): { tls: boolean; host: string; port: number } {
+  const url = new URL(
+    unsetIfEmpty(process.env.BROKER_ENDPOINT) ??
+      required(settings.RABBITMQ_URL, 'RABBITMQ_URL', 'BROKER_ENDPOINT'),
+  );
+  const tls = url.protocol === 'amqps:';
+  return { tls, host: url.hostname, port: Number(url.port) || (tls ? 5671 : 5672) };
+}
+
+/**
  * The RabbitMQ connection string: built from BROKER_SECRET_ARN's current secret and BROKER_ENDPOINT if
  * set (`forceFetch` after the broker refused the last one), else RABBITMQ_URL (the administrator's,
  * locally: what tools and prepareBackend use).
@@ -204,16 +222,3 @@ export const jobBrokerUrl =
     fromSecret('BROKER_SECRET_ARN', 'RABBITMQ_URL')
       ? brokerUrlFromSecret(process.env, fetchSecretJson, options)
       : localJobBrokerUrl(required(settings.RABBITMQ_URL, 'RABBITMQ_URL', 'BROKER_SECRET_ARN'), job);
-
-/**
- * Where the broker answers AMQP, without credentials: what /health checks (it does not log in).
- * BROKER_ENDPOINT in the cloud, RABBITMQ_URL's host locally.
- */
-export function brokerAddress(): string {
-  const url = new URL(
-    runsInTheCloud(process.env)
-      ? required(unsetIfEmpty(process.env.BROKER_ENDPOINT), 'BROKER_ENDPOINT', 'RABBITMQ_URL')
-      : required(settings.RABBITMQ_URL, 'RABBITMQ_URL', 'BROKER_ENDPOINT'),
-  );
-  return `${url.protocol}//${url.host}`;
-}

@@ -1,8 +1,9 @@
 // The PostgreSQL connection arithmetic of the README's deploy guide, in one place: the foundation's
 // proxy takes a share of the instance's max_connections, every function through the proxy may hold
 // its pool's connections in each container it is allowed to run, and the functions that connect
-// directly, with RDS's reserved slots, must fit in what the proxy leaves. The tests hold the packaged
-// template and foundation.yml to it.
+// directly, with RDS's reserved slots, must fit in what the proxy leaves. And the sum every function's
+// reserved concurrency adds up to, which the account's concurrency quota must hold beside the part
+// Lambda keeps unreserved. The tests hold the packaged template and foundation.yml to it.
 
 /**
  * RDS for PostgreSQL's default max_connections is LEAST({DBInstanceClassMemory/9531392}, 5000)
@@ -62,3 +63,14 @@ export function smallestMaxConnections(plan: ConnectionPlan): number {
   }
   throw new Error('no instance of RDS for PostgreSQL has room for this plan');
 }
+
+/**
+ * Lambda keeps this much of an account's concurrency unreserved (for the functions without a
+ * reservation): reservations may take only the rest (Lambda developer guide, "Configuring reserved
+ * concurrency").
+ */
+export const UNRESERVED_CONCURRENCY_MINIMUM = 100;
+
+/** The account's concurrency quota ("Concurrent executions") these reservations need. */
+export const concurrencyQuotaNeeded = (reservations: readonly number[]) =>
+  reservations.reduce((sum, each) => sum + each, 0) + UNRESERVED_CONCURRENCY_MINIMUM;

@@ -32,8 +32,17 @@ describe('infra/aws/foundation.yml', () => {
     // alarms tell at which thresholds are the deployment's choices, not the foundation's
     serverlessParams.delete('corsAllowedOrigins');
     serverlessParams.delete('healGapsAfterMs');
-    // and how many containers and connections it allows itself (sized for the default instance class)
-    for (const name of ['pgPoolMax', 'commandConcurrency', 'healthConcurrency'])
+    // and how many containers, connections and requests it allows itself (sized for the default
+    // instance class and the account's default concurrency)
+    for (const name of [
+      'pgPoolMax',
+      'commandConcurrency',
+      'healthConcurrency',
+      'queryConcurrency',
+      'publicConcurrency',
+      'apiRateLimit',
+      'apiBurstLimit',
+    ])
       serverlessParams.delete(name);
     for (const name of serverlessParams) if (name?.startsWith('alarm')) serverlessParams.delete(name);
     expect(Object.keys(template.Outputs).sort()).toEqual([...serverlessParams].sort());
@@ -173,7 +182,7 @@ describe('infra/aws/foundation.yml', () => {
               .length,
           poolMax,
         },
-        { name: 'health', containers: defaultOf('healthConcurrency'), poolMax },
+        { name: 'healthDependencies', containers: defaultOf('healthConcurrency'), poolMax },
       ],
       direct: [
         { name: 'relay', containers: 1, poolMax },

@@ -1,7 +1,8 @@
 // serverless.yml's projector functions, one per projection of the catalog: the Lambda, its role (its
 // own table, the event-stream table's routes, the dead-letter queue, what Amazon MQ's event source
 // mapping needs: the projection's own broker user's secret) and a `rabbitmq` event per partition (each its own queue and event source mapping,
-// so each partition runs an invocation at a time of its own: streams.ts), with the catalog's batching.
+// so each partition runs an invocation at a time of its own: streams.ts), with the catalog's batching
+// and a reserved concurrency of one per partition.
 import { projectionCatalog, projectionNames } from '../../functions/projectors/catalog.ts';
 import { catalogStreams } from '../../functions/projectors/streams.ts';
 import { brokerUserSecretArn } from './brokerUserSecrets.ts';
@@ -31,6 +32,9 @@ export function projectorFunctions(context: ProjectorTemplateContext) {
         {
           handler: `functions/${name}/projector.handler`,
           timeout: 60,
+          // one execution environment per Amazon MQ mapping, a mapping per partition: reserved, so
+          // that a flood of queries cannot take the concurrency the read models need to keep up
+          reservedConcurrency: queues.length,
           iamRoleStatements: [
             {
               Effect: 'Allow',

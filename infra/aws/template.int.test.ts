@@ -132,9 +132,10 @@ describe('the packaged template', () => {
       expect(mayAsk, name).toBe(module.handler.access !== 'public');
     }
     expect([...declared].filter(([, access]) => access === 'public').map(([name]) => name)).toEqual(
-      expect.arrayContaining(['health', 'getSyncStatus', 'getProductSales', 'getOpenApiDocument']),
+      expect.arrayContaining(['health', 'getOpenApiDocument']),
     );
-    expect(declared.get('createProduct')).toBe('administrator');
+    for (const name of ['createProduct', 'healthDependencies', 'getSyncStatus', 'getProductSales'])
+      expect(declared.get(name), name).toBe('administrator');
     // its logs and traces, nothing else
     expect(actionsOf('issuerKeys').filter((action) => !/^(logs|xray):/.test(action))).toEqual([]);
     expect(issuerKeys[1].Properties).not.toHaveProperty('VpcConfig');
@@ -152,8 +153,9 @@ describe('the packaged template', () => {
 
   it('has every function on nodejs24.x, each in a small bundle of its own', async () => {
     const functions = ofType('AWS::Lambda::Function');
-    // plus health, the relay, prepareBackend, the fallback, issuerKeys and the three of the API's description
-    expect(functions).toHaveLength(commands.length + queries.length + projectors.length + 8);
+    // plus the two health checks, the relay, prepareBackend, the fallback, issuerKeys and the three of
+    // the API's description
+    expect(functions).toHaveLength(commands.length + queries.length + projectors.length + 9);
     for (const [, fn] of functions) expect(fn.Properties.Runtime).toBe('nodejs24.x');
     // 1.5 to 2.0 MB, source maps and the tracer's X-Ray SDK included
     for (const file of (await readdir(packageDirectory)).filter((name) => name.endsWith('.zip'))) {
@@ -176,6 +178,7 @@ describe('the packaged template', () => {
       ...queries,
       ...projectors,
       'health',
+      'healthDependencies',
       'relayEvents',
       'prepareBackend',
       'fallback',
@@ -411,7 +414,7 @@ describe('the packaged template', () => {
       .filter(([, resource]) => resource.Type === 'AWS::Lambda::Function' && resource.Properties.VpcConfig)
       .map(([name]) => name.replace(/LambdaFunction$/, ''))
       .sort();
-    const expected = [...commands, 'health', 'relayEvents', 'prepareBackend']
+    const expected = [...commands, 'healthDependencies', 'relayEvents', 'prepareBackend']
       .map((name) => `${name[0]!.toUpperCase()}${name.slice(1)}`)
       .sort();
     expect(inVpc).toEqual(expected);

@@ -1,5 +1,5 @@
 // Graceful behaviour with PostgreSQL unreachable: commands answer 503 with Retry-After (no stack, no
-// hang), queries keep answering from DynamoDB, and /health names the part that is down.
+// hang), queries keep answering from DynamoDB, and the deep health check names the part that is down.
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -35,7 +35,7 @@ beforeAll(async () => {
     RABBITMQ_URL: broker.url,
   });
   getUser = (await import('../../functions/directory/query/getUser.ts')).handler;
-  health = (await import('../../functions/health/handler.ts')).handler;
+  health = (await import('../../functions/health/checkDependencies.ts')).handler;
   const { dynamoDb } = await import('../../functions/shared/aws.ts');
   // a user the directory projection already holds
   await dynamoDb().send(
@@ -86,8 +86,8 @@ it('queries keep answering from DynamoDB', async () => {
   expect(result.body).toMatchObject({ id: 7, email: 'ada@example.com' });
 });
 
-it('/health says PostgreSQL is down and the rest is up', async () => {
-  const result = await callHandler(health, { method: 'GET', path: '/health' });
+it('/health/dependencies says PostgreSQL is down and the rest is up', async () => {
+  const result = await callHandler(health, { method: 'GET', path: '/health/dependencies' });
   expect(result.statusCode).toBe(503);
   expect(result.headers['content-type']).toBe('application/problem+json');
   expect(result.body).toMatchObject({
@@ -96,7 +96,7 @@ it('/health says PostgreSQL is down and the rest is up', async () => {
     detail: 'postgres does not answer',
     dependencies: { postgres: { status: 'down' }, rabbitmq: { status: 'up' }, dynamodb: { status: 'up' } },
   });
-  // a public route: a network code, a timeout or `unavailable`, never an error's own message
+  // a network code, a timeout or `unavailable`, never an error's own message (it may name secrets)
   const { error } = (result.body as { dependencies: { postgres: { error: string } } }).dependencies.postgres;
   expect(error).toMatch(/^(E[A-Z]+|unavailable|no answer within \d+ ms)$/);
 });

@@ -89,7 +89,7 @@ describe('with LOCAL_AUTH=on', () => {
     expect(await eventCount()).toBe(before);
   });
 
-  it('keeps health and the catalog analytics open', async () => {
+  it('keeps /health and the API description open', async () => {
     for (const route of routes.filter((candidate) => !candidate.protected)) {
       const response = await send(route.method, route.path);
       // answered on its merits (the placeholder ids may name nothing, or not be an hour): not a 401

@@ -253,12 +253,15 @@ describe('the output of npm run dev', () => {
 });
 
 describe('the event stream', () => {
-  it('GET /health reports each dependency', async () => {
-    const health = await send('GET', '/health');
+  it('GET /health/dependencies reports each dependency, GET /health only the read models', async () => {
+    const health = await send('GET', '/health/dependencies');
     expect(health).toMatchObject({
       status: 200,
       body: { status: 'ok', dependencies: { postgres: { status: 'up' }, rabbitmq: { status: 'up' } } },
     });
+    const shallow = await send('GET', '/health');
+    expect(shallow).toMatchObject({ status: 200, body: { status: 'ok', readModels: { status: 'current' } } });
+    expect(shallow.body).not.toHaveProperty('dependencies');
   });
 
   it('delivers every event to RabbitMQ in commit order', async () => {

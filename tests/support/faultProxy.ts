@@ -22,6 +22,8 @@ export interface FaultProxy {
   slow(ms: number): void;
   /** how many connections are open now */
   connections(): number;
+  /** how many connections it has taken since it started */
+  opened(): number;
   close(): Promise<void>;
 }
 
@@ -32,6 +34,7 @@ interface Link {
 
 export async function startFaultProxy(target: { host: string; port: number }): Promise<FaultProxy> {
   const links = new Set<Link>();
+  let opened = 0;
   let stalled = false;
   let delayMs = 0;
   let server: Server | undefined;
@@ -53,6 +56,7 @@ export async function startFaultProxy(target: { host: string; port: number }): P
   };
 
   const onConnection = (client: Socket) => {
+    opened += 1;
     const service = connect(target.port, target.host);
     const link = { client, service };
     links.add(link);
@@ -118,6 +122,7 @@ export async function startFaultProxy(target: { host: string; port: number }): P
       delayMs = ms;
     },
     connections: () => links.size,
+    opened: () => opened,
     async close() {
       stalled = false;
       for (const link of links) {

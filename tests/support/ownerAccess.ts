@@ -1,7 +1,8 @@
 // Per-owner access with signing in on: two users and an administrator, each with a token of its own,
 // through the typed client with every answer held to the OpenAPI document. A user reads and changes
 // only what is its own, gets a 403 for anything else (and that changes nothing), and sees only its
-// own in a list; an administrator reads and changes everything; the catalog analytics stay public.
+// own in a list; an administrator reads and changes everything, and alone reads the shop's revenue
+// (the revenue analytics and sync-status).
 // The same flow runs through `npm run dev` with LOCAL_AUTH=on (the e2e tier) and through the packaged
 // artifact as Lambda runs it (the cloud tier).
 import { describe, expect, it } from 'vitest';
@@ -115,7 +116,7 @@ export function describeOwnerAccess(
         'forbidden',
       ]);
       // the refused order took no stock: 5 less alice's one
-      const sales = await anonymous().GET('/api/analytics/products/{id}/sales', {
+      const sales = await ops().GET('/api/analytics/products/{id}/sales', {
         params: { path: { id: String(ids.product) } },
         headers: { 'X-Min-Position': String(alice().lastEventPosition()) },
       });
@@ -242,13 +243,16 @@ export function describeOwnerAccess(
       expect(again.response.status).toBe(201);
     });
 
-    it('keeps the catalog analytics public', async () => {
-      const sales = await anonymous().GET('/api/analytics/products/{id}/sales', {
-        params: { path: { id: String(ids.product) } },
-      });
-      expect(sales.response.status).toBe(200);
-      expect((await anonymous().GET('/api/analytics/sync-status')).response.status).toBe(200);
-      const refused = await anonymous().GET('/todos');
+    it('keeps the revenue analytics and sync-status for administrators', async () => {
+      const product = { params: { path: { id: String(ids.product) } } };
+      expect((await ops().GET('/api/analytics/products/{id}/sales', product)).response.status).toBe(200);
+      expect((await ops().GET('/api/analytics/sync-status')).response.status).toBe(200);
+      expect(forbidden(await alice().GET('/api/analytics/products/{id}/sales', product))).toEqual([
+        403,
+        'forbidden',
+      ]);
+      expect(forbidden(await alice().GET('/api/analytics/sync-status'))).toEqual([403, 'forbidden']);
+      const refused = await anonymous().GET('/api/analytics/products/{id}/sales', product);
       expect([refused.response.status, refused.error?.code]).toEqual([401, 'missing_token']);
     });
   });

@@ -6,6 +6,10 @@
 // after a product event). So a stream has also applied a position once it has applied everything the
 // relay had published when the relay's head had passed it: the stream head the relay copies to
 // DynamoDB (streamHead.ts) holds both in one item.
+//
+// The wait is a caller's to ask for, on routes anyone signed in may call, so it must cost little: a
+// position no command can have answered yet is refused at once, and the checkpoints are read ever
+// less often (10 ms, doubling to 160 ms) until the bound (MAX_READ_WAIT_MS).
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { ProjectionName } from '../../projectors/catalog.ts';
 import { checkpointKey, type Checkpoint } from '../../projectors/projection.ts';
@@ -14,6 +18,7 @@ import { liveTable } from '../../projectors/tableRoutes.ts';
 import { STREAM_HEAD_KEY, type StreamHead } from '../../relay/streamHead.ts';
 import { dynamoDb } from '../aws.ts';
 import { settings } from '../config.ts';
+import { BadRequestError } from '../errors.ts';
 import { eventStreamTableName } from '../resourceNames.ts';
 
 export interface StreamProgress {
@@ -22,14 +27,16 @@ export interface StreamProgress {
 }
 
 /**
- * The checkpoints of `streams` (each in its projection's live table) and the stream head, read
- * consistently and side by side (GetItem each: what every query's role may do on those tables).
+ * The checkpoints of `streams` (each in its projection's live table) and the stream head, side by
+ * side (GetItem each: what every query's role may do on those tables); read consistently unless
+ * `consistent` is false (half the cost, and off the item's leader: public health's reads).
  */
 export async function readProgress(
   streams: readonly Stream[],
+  { consistent = true }: { consistent?: boolean } = {},
 ): Promise<{ head: StreamHead | undefined; streams: StreamProgress[] }> {
   const get = async (table: string, key: object) =>
-    (await dynamoDb().send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }))).Item;
+    (await dynamoDb().send(new GetCommand({ TableName: table, Key: key, ConsistentRead: consistent }))).Item;
   const [head, ...checkpoints] = await Promise.all([
     get(eventStreamTableName(settings.RESOURCE_PREFIX), STREAM_HEAD_KEY),
     ...streams.map(async (stream) =>
@@ -61,11 +68,27 @@ export function appliedUpTo({ stream, checkpoint }: StreamProgress, head: Stream
   return caughtUp ? Math.max(position, head.headPosition) : position;
 }
 
-const POLL_MS = 10;
+/** The first pause between two reads of the checkpoints, doubled after each read up to the cap. */
+const FIRST_POLL_MS = 10;
+const POLL_CAP_MS = 160;
+
+/**
+ * How far past the relay's head a position may be and still be one a command answered: positions are
+ * a transaction id × 1000 + an index, and a command answers before the relay has published its events
+ * (woken at once, it publishes within milliseconds, or at its one-minute schedule if a wake-up is
+ * lost), while the transaction ids go on counting every write in the cluster. A million transactions
+ * past the head is ten minutes at the commands' full rate (44 containers at 25 ms); further is no
+ * command's answer, and is refused rather than waited for.
+ */
+export const POSITION_LEEWAY = 1_000_000 * 1000;
+
+/** Whether no command can have answered `position` yet, by the relay's head (none yet: it cannot tell). */
+export const beyondHead = (position: number, head: StreamHead | undefined): boolean =>
+  head !== undefined && position > head.headPosition + POSITION_LEEWAY;
 
 /**
  * Resolves once every stream of the projection has applied `position`, or when `waitMs` ran out;
- * `position` is how far the slowest had got.
+ * `position` is how far the slowest had got. A position beyond the relay's head is a 400 at once.
  */
 export async function awaitPosition(
   projection: ProjectionName,
@@ -74,11 +97,19 @@ export async function awaitPosition(
 ): Promise<{ reached: boolean; position: number }> {
   const deadline = Date.now() + waitMs;
   const streams = streamsOf(projection);
-  for (;;) {
+  for (let pause = FIRST_POLL_MS; ; pause = Math.min(pause * 2, POLL_CAP_MS)) {
     const progress = await readProgress(streams);
+    if (beyondHead(position, progress.head)) {
+      throw new BadRequestError(
+        'validation_failed',
+        'X-Min-Position: is beyond the event stream: send the X-Event-Position a command answered',
+        'X-Min-Position',
+      );
+    }
     const reached = Math.min(...progress.streams.map((stream) => appliedUpTo(stream, progress.head)));
     if (reached >= position) return { reached: true, position: reached };
-    if (Date.now() >= deadline) return { reached: false, position: reached };
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    const left = deadline - Date.now();
+    if (left <= 0) return { reached: false, position: reached };
+    await new Promise((resolve) => setTimeout(resolve, Math.min(pause, left)));
   }
 }

@@ -60,7 +60,7 @@ export function describeDatabaseConnections(stack: () => CloudStack) {
         ? params.databaseSecretArn
         : each === named('relayEvents')
           ? params.databaseRelaySecretArn
-          : each === named('health')
+          : each === named('healthDependencies')
             ? params.databaseHealthSecretArn
             : params.databaseCommandsSecretArn;
     for (const each of await connecting()) {
@@ -74,10 +74,10 @@ export function describeDatabaseConnections(stack: () => CloudStack) {
     }
   });
 
-  it('gives the commands and health the proxy’s host, the relay and prepareBackend the instance’s, each container one connection and a reserved concurrency under the proxy’s limit', async () => {
+  it('gives the commands and the deep health check the proxy’s host, the relay and prepareBackend the instance’s, each container one connection and a reserved concurrency under the proxy’s limit', async () => {
     const direct = [named('relayEvents'), named('prepareBackend')];
     const functions = await connecting();
-    // 11 commands, health, the relay and prepareBackend
+    // 11 commands, the deep health check, the relay and prepareBackend (public /health connects to nothing)
     expect(functions).toHaveLength(14);
     const holders = (each: CloudFunction): ConnectionHolders => ({
       name: each.name,
@@ -97,7 +97,8 @@ export function describeDatabaseConnections(stack: () => CloudStack) {
       expect(each.environment.RELAY_WAKE, each.name).toBe('invoke');
     }
     expect(named('placeCatalogOrder').reservedConcurrency).toBe(4);
-    expect(named('health').reservedConcurrency).toBe(2);
+    expect(named('healthDependencies').reservedConcurrency).toBe(2);
+    expect(functions).not.toContain(named('health'));
     expect(direct.map((each) => each.reservedConcurrency)).toEqual([1, 1]);
     const plan = {
       proxyMaxConnectionsPercent: await proxyMaxConnectionsPercent(),
