@@ -294,7 +294,7 @@ async function catchUp(wakeRelay: () => void): Promise<void> {
  */
 async function startLocalAuthentication(): Promise<{ env: NodeJS.ProcessEnv; companion?: Companion }> {
   if (settings.AUTH_ISSUER_URL) {
-    log(`authentication: tokens from ${settings.AUTH_ISSUER_URL} for audience ${settings.AUTH_AUDIENCE}`);
+    log(`authentication: tokens from ${settings.AUTH_ISSUER_URL} for ${settings.AUTH_AUDIENCE.join(', ')}`);
     return { env: {} };
   }
   if (process.env.LOCAL_AUTH !== 'on') {
@@ -303,7 +303,7 @@ async function startLocalAuthentication(): Promise<{ env: NodeJS.ProcessEnv; com
   }
   const issuer = await startTestIssuer({
     port: Number(process.env.AUTH_ISSUER_PORT ?? 3010),
-    audience: settings.AUTH_AUDIENCE,
+    audience: settings.AUTH_AUDIENCE[0]!,
   });
   log(`authentication: on; a token: curl -s -X POST ${issuer.url}/token -d '{"sub":"alice"}'`);
   return { env: { AUTH_ISSUER_URL: issuer.url }, companion: issuer };
