@@ -1,7 +1,8 @@
 // serverless.yml's read side, derived from the projection catalog (functions/projectors/catalog.ts):
-// `${file(./infra/aws/readSideTemplate.cjs):resources}`, `:projectorFunctions`, `:mappingExtensions`
-// and `:projectionTables` (every projection table, for the roles that read them all). CommonJS because osls loads variable files with require(); tsx's require
-// loads the TypeScript they come from.
+// `${file(./infra/aws/readSideTemplate.cjs):resources}`, `:projectorFunctions`, `:mappingExtensions`,
+// `:projectionTables` (every projection table, for the roles that read them all) and
+// `:checkpointItemsOnly` (the condition of a role that reads their checkpoints only). CommonJS because
+// osls loads variable files with require(); tsx's require loads the TypeScript they come from.
 const { require: requireTypeScript } = require('tsx/cjs/api');
 
 const load = (file) => requireTypeScript(file, __filename);
@@ -22,6 +23,7 @@ module.exports = {
       virtualHost: await resolve(resolveVariable, 'self:custom.brokerVirtualHost'),
     }),
   mappingExtensions: () => load('./projectorFunctions.ts').projectorMappingExtensions(),
+  checkpointItemsOnly: () => load('./projectorFunctions.ts').checkpointItemsOnly(),
   projectionTables: async ({ resolveVariable }) =>
     load('./projectorFunctions.ts').projectionTableResources(
       await resolve(resolveVariable, 'self:custom.arn.table'),

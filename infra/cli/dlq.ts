@@ -131,11 +131,11 @@ for (const stream of new Set(chosen.map(streamOf))) {
       return message.Body ?? '';
     }
   });
-  // the relay puts them in the projector's queue, behind the events waiting there: the projector
-  // stays its table's one writer (functions/projectors/applyBatch.ts, the redrive rule)
+  // the operator's function puts them in the projector's queue, behind the events waiting there: the
+  // projector stays its table's one writer (functions/projectors/applyBatch.ts, the redrive rule)
   const result = await lambda.send(
     new InvokeCommand({
-      FunctionName: `cqrs-commerce-${values.stage}-relayEvents`,
+      FunctionName: `cqrs-commerce-${values.stage}-republishEvents`,
       Payload: Buffer.from(JSON.stringify({ redrive: { stream, events: bodies } })),
     }),
   );

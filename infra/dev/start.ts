@@ -238,8 +238,9 @@ function startProjectorBridges(lambdaEndpoint: string, rabbitmqUrl: string): Com
 }
 
 /**
- * Asks the relay to re-publish what each projector is missing from its stream (all of it, when the
- * read models start empty): the rest of a long log follows as each part is applied.
+ * Asks the operator's function (republishEvents) to re-publish what each projector is missing from
+ * its stream (all of it, when the read models start empty): the rest of a long log follows as the
+ * relay's own healing sees each part applied.
  */
 async function refillReadModels(lambdaEndpoint: string): Promise<void> {
   const lambda = new LambdaClient({
@@ -250,7 +251,7 @@ async function refillReadModels(lambdaEndpoint: string): Promise<void> {
   try {
     const result = await lambda.send(
       new InvokeCommand({
-        FunctionName: `${SERVICE}-${STAGE}-relayEvents`,
+        FunctionName: `${SERVICE}-${STAGE}-republishEvents`,
         Payload: Buffer.from(JSON.stringify({ heal: {} })),
       }),
     );

@@ -39,11 +39,11 @@ export function describeDatabaseConnections(stack: () => CloudStack) {
     return all.filter((_, index) => allowed[index]);
   }
 
-  it('gives the commands and health the proxy’s host, the relay and prepareBackend the instance’s, each container one connection and a reserved concurrency under the proxy’s limit', async () => {
-    const direct = [named('relayEvents'), named('prepareBackend')];
+  it('gives the commands and health the proxy’s host, the relay, prepareBackend and republishEvents the instance’s, each container one connection and a reserved concurrency under the proxy’s limit', async () => {
+    const direct = [named('relayEvents'), named('prepareBackend'), named('republishEvents')];
     const functions = await connecting();
-    // 11 commands, health, the relay and prepareBackend
-    expect(functions).toHaveLength(14);
+    // 11 commands, health, the relay, prepareBackend and the operator's republishEvents
+    expect(functions).toHaveLength(15);
     const holders = (each: CloudFunction): ConnectionHolders => ({
       name: each.name,
       containers: each.reservedConcurrency!,
@@ -63,7 +63,7 @@ export function describeDatabaseConnections(stack: () => CloudStack) {
     }
     expect(named('placeCatalogOrder').reservedConcurrency).toBe(4);
     expect(named('health').reservedConcurrency).toBe(2);
-    expect(direct.map((each) => each.reservedConcurrency)).toEqual([1, 1]);
+    expect(direct.map((each) => each.reservedConcurrency)).toEqual([1, 1, 1]);
     const plan = {
       proxyMaxConnectionsPercent: await proxyMaxConnectionsPercent(),
       throughProxy: functions.filter((each) => !direct.includes(each)).map(holders),
