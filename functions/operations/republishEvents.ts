@@ -24,8 +24,6 @@ export interface HealRequest {
   heal: { projectors?: ProjectionName[] };
 }
 
-export type RepublishRequest = RedriveRequest | HealRequest;
-
 const publisher = rabbitPublisher(brokerUrl, settings.EVENTS_EXCHANGE);
 
 async function redrive({ stream, events }: RedriveRequest['redrive']) {

@@ -9,6 +9,7 @@ import {
   SendMessageBatchCommand,
   type Message,
 } from '@aws-sdk/client-sqs';
+import type { RedriveRequest } from '../../functions/operations/republishEvents.ts';
 import { settings } from '../../functions/shared/config.ts';
 import { projectionNames } from '../../functions/projectors/catalog.ts';
 import { streamNamed } from '../../functions/projectors/streams.ts';
@@ -136,7 +137,7 @@ for (const stream of new Set(chosen.map(streamOf))) {
   const result = await lambda.send(
     new InvokeCommand({
       FunctionName: `cqrs-commerce-${values.stage}-republishEvents`,
-      Payload: Buffer.from(JSON.stringify({ redrive: { stream, events: bodies } })),
+      Payload: Buffer.from(JSON.stringify({ redrive: { stream, events: bodies } } satisfies RedriveRequest)),
     }),
   );
   const answer = result.Payload ? Buffer.from(result.Payload).toString('utf8') : '';

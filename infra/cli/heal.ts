@@ -4,7 +4,8 @@
 // function (functions/operations/republishEvents.ts), which reaches the broker wherever the operator
 // runs it.
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { isProjectionName, projectionNames } from '../../functions/projectors/catalog.ts';
+import type { HealRequest } from '../../functions/operations/republishEvents.ts';
+import { isProjectionName, projectionNames, type ProjectionName } from '../../functions/projectors/catalog.ts';
 import type { HealedRange } from '../../functions/relay/healGaps.ts';
 import { settings } from '../../functions/shared/config.ts';
 import { exitWithUsage, parseCommandLine } from './commandLine.ts';
@@ -41,7 +42,9 @@ try {
     new InvokeCommand({
       FunctionName: `cqrs-commerce-${values.stage}-republishEvents`,
       Payload: Buffer.from(
-        JSON.stringify({ heal: positionals.length > 0 ? { projectors: positionals } : {} }),
+        JSON.stringify({
+          heal: positionals.length > 0 ? { projectors: positionals as ProjectionName[] } : {},
+        } satisfies HealRequest),
       ),
     }),
   );

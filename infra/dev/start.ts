@@ -12,8 +12,11 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import amqp from 'amqplib';
 import { setupTopology } from '../../functions/operations/brokerTopology.ts';
 import { migrateDatabase } from '../../functions/operations/schemaMigrations.ts';
-import { projectionCatalog } from '../../functions/projectors/catalog.ts';
-import { allStreams } from '../../functions/projectors/streams.ts';
+import type { HealRequest } from '../../functions/operations/republishEvents.ts';
+import { projectionCatalog, type ProjectionName } from '../../functions/projectors/catalog.ts';
+import { allStreams, streamNamed } from '../../functions/projectors/streams.ts';
+import type { HealedRange } from '../../functions/relay/healGaps.ts';
+import { readProgress } from '../../functions/shared/queries/projectionProgress.ts';
 import { brokerUrl, databaseUrl, settings } from '../../functions/shared/config.ts';
 import { parseCommandLine } from '../cli/commandLine.ts';
 import { readRelayProgress } from '../../functions/relay/eventLog.ts';
@@ -239,8 +242,9 @@ function startProjectorBridges(lambdaEndpoint: string, rabbitmqUrl: string): Com
 
 /**
  * Asks the operator's function (republishEvents) to re-publish what each projector is missing from
- * its stream (all of it, when the read models start empty): the rest of a long log follows as the
- * relay's own healing sees each part applied.
+ * its stream (all of it, when the read models start empty), in parts of HEAL_GAPS_LIMIT: the next part
+ * of a stream as soon as its projector has applied the last. (The relay would send it too, but only
+ * after HEAL_GAPS_AFTER_MS: it did not send the part before, so it cannot tell it from a lost one.)
  */
 async function refillReadModels(lambdaEndpoint: string): Promise<void> {
   const lambda = new LambdaClient({
@@ -248,18 +252,33 @@ async function refillReadModels(lambdaEndpoint: string): Promise<void> {
     region: settings.AWS_REGION,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-  try {
+  const heal = async (projectors?: ProjectionName[]): Promise<HealedRange[]> => {
     const result = await lambda.send(
       new InvokeCommand({
         FunctionName: `${SERVICE}-${STAGE}-republishEvents`,
-        Payload: Buffer.from(JSON.stringify({ heal: {} })),
+        Payload: Buffer.from(JSON.stringify({ heal: projectors ? { projectors } : {} } satisfies HealRequest)),
       }),
     );
     const answer = Buffer.from(result.Payload ?? new Uint8Array()).toString('utf8');
     if (result.FunctionError) throw new Error(answer.slice(0, 300));
-    const { healed } = JSON.parse(answer) as { healed: { stream: string; from: number; to: number }[] };
+    return (JSON.parse(answer) as { healed: HealedRange[] }).healed;
+  };
+  try {
+    let healed = await heal();
     const events = healed.reduce((sum, range) => sum + range.to - range.from + 1, 0);
     if (events > 0) log(`read models: refilling from the event log (${events} events re-published)`);
+    for (let cut = healed.filter((range) => range.cut); cut.length > 0; cut = healed.filter((range) => range.cut)) {
+      const streams = cut.map((range) => streamNamed(range.stream)!);
+      const deadline = Date.now() + 120_000;
+      for (;;) {
+        const { streams: progress } = await readProgress(streams);
+        if (progress.every(({ checkpoint }, index) => (checkpoint?.sequence ?? 0) >= cut[index]!.to)) break;
+        // a projector that stopped short is the relay's to heal
+        if (Date.now() > deadline) return;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      healed = await heal([...new Set(streams.map((stream) => stream.projection))]);
+    }
   } catch (error) {
     // the relay's own healing refills them later; say why it did not happen now
     log(`read models: could not refill now (${error instanceof Error ? error.message : String(error)})`);
@@ -374,8 +393,7 @@ async function main(): Promise<void> {
   });
   companions.push(relay, ...startProjectorBridges(eventsLambdaEndpoint, await brokerUrl()));
   if (HEAL_AT_START) {
-    await refillReadModels(eventsLambdaEndpoint);
-    await catchUp(() => relay.wake());
+    await Promise.all([refillReadModels(eventsLambdaEndpoint), catchUp(() => relay.wake())]);
   }
   log(
     `ready: http://localhost:${HTTP_PORT}, ${routeCount()} routes, described at ` +
