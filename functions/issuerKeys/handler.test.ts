@@ -5,7 +5,11 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { KEY_FETCH_RETRY_MS, KEY_OUTAGE_GRACE_MS } from '../shared/http/keptKeySet.ts';
 import { logger } from '../shared/logger.ts';
 
-const ISSUER = 'https://issuer.test';
+// before any import reads the configuration
+const ISSUER = vi.hoisted(() => {
+  process.env.AUTH_ISSUER_URL = 'https://issuer.test';
+  return process.env.AUTH_ISSUER_URL;
+});
 const KEY = { kty: 'RSA', kid: 'k1', n: 'AQAB', e: 'AQAB' };
 
 vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
@@ -31,7 +35,6 @@ describe('the issuerKeys function', () => {
         return new Response(JSON.stringify(body), { status: 200 });
       }),
     );
-    process.env.AUTH_ISSUER_URL = ISSUER;
     const { handler } = await import('./handler.ts');
 
     expect(await handler()).toEqual({ keys: [KEY], fetchedAt: start });

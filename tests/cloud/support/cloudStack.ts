@@ -58,7 +58,9 @@ function partitionKeysOf(tables: Record<string, unknown>[]) {
     // a rebuild's table (`<table>-<id>`) has its live table's keys
     const defined = tables.find(
       (candidate) => table === candidate.TableName || table.startsWith(`${String(candidate.TableName)}-`),
-    ) as { KeySchema?: KeySchema; GlobalSecondaryIndexes?: { IndexName: string; KeySchema: KeySchema }[] };
+    ) as
+      | { KeySchema?: KeySchema; GlobalSecondaryIndexes?: { IndexName: string; KeySchema: KeySchema }[] }
+      | undefined;
     if (!defined) return undefined;
     if (!index) return hashKey(defined.KeySchema);
     return hashKey(defined.GlobalSecondaryIndexes?.find((each) => each.IndexName === index)?.KeySchema);
