@@ -5,7 +5,11 @@
 // runs it.
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { HealRequest } from '../../functions/operations/republishEvents.ts';
-import { isProjectionName, projectionNames, type ProjectionName } from '../../functions/projectors/catalog.ts';
+import {
+  isProjectionName,
+  projectionNames,
+  type ProjectionName,
+} from '../../functions/projectors/catalog.ts';
 import type { HealedRange } from '../../functions/relay/healGaps.ts';
 import { settings } from '../../functions/shared/config.ts';
 import { exitWithUsage, parseCommandLine } from './commandLine.ts';

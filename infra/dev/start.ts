@@ -256,7 +256,9 @@ async function refillReadModels(lambdaEndpoint: string): Promise<void> {
     const result = await lambda.send(
       new InvokeCommand({
         FunctionName: `${SERVICE}-${STAGE}-republishEvents`,
-        Payload: Buffer.from(JSON.stringify({ heal: projectors ? { projectors } : {} } satisfies HealRequest)),
+        Payload: Buffer.from(
+          JSON.stringify({ heal: projectors ? { projectors } : {} } satisfies HealRequest),
+        ),
       }),
     );
     const answer = Buffer.from(result.Payload ?? new Uint8Array()).toString('utf8');
@@ -267,7 +269,11 @@ async function refillReadModels(lambdaEndpoint: string): Promise<void> {
     let healed = await heal();
     const events = healed.reduce((sum, range) => sum + range.to - range.from + 1, 0);
     if (events > 0) log(`read models: refilling from the event log (${events} events re-published)`);
-    for (let cut = healed.filter((range) => range.cut); cut.length > 0; cut = healed.filter((range) => range.cut)) {
+    for (
+      let cut = healed.filter((range) => range.cut);
+      cut.length > 0;
+      cut = healed.filter((range) => range.cut)
+    ) {
       const streams = cut.map((range) => streamNamed(range.stream)!);
       const deadline = Date.now() + 120_000;
       for (;;) {

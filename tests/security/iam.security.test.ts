@@ -6,7 +6,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roleAllows } from '../cloud/support/awsEndpoint.ts';
-import { ACCOUNT, PARTITION, readCloudService, REGION, type CloudService } from '../cloud/support/cloudTemplate.ts';
+import {
+  ACCOUNT,
+  PARTITION,
+  readCloudService,
+  REGION,
+  type CloudService,
+} from '../cloud/support/cloudTemplate.ts';
 import { packageService } from '../support/packageService.ts';
 
 const STAGE = 'security';
@@ -51,7 +57,9 @@ describe('a role that reads only how far the projectors have got', () => {
     expect(await roleAllows(syncStatus, 'dynamodb:Scan', table('directory'))).toBe(false);
     // what it is for: every partition's checkpoint, in the live table or a rebuilt one
     for (const key of ['CHECKPOINT', 'CHECKPOINT#3']) {
-      expect(await roleAllows(syncStatus, 'dynamodb:GetItem', table('directory'), naming(key)), key).toBe(true);
+      expect(await roleAllows(syncStatus, 'dynamodb:GetItem', table('directory'), naming(key)), key).toBe(
+        true,
+      );
       expect(await roleAllows(syncStatus, 'dynamodb:GetItem', `${table('directory')}-2`, naming(key))).toBe(
         true,
       );
@@ -67,7 +75,9 @@ describe('a role that reads only how far the projectors have got', () => {
         await roleAllows(reader!, 'dynamodb:GetItem', table('directory'), naming('USER#1')),
         `${name} reads GetItem USER#1 of the directory`,
       ).toBe(false);
-      expect(await roleAllows(reader!, 'dynamodb:GetItem', table('directory'), naming('CHECKPOINT'))).toBe(true);
+      expect(await roleAllows(reader!, 'dynamodb:GetItem', table('directory'), naming('CHECKPOINT'))).toBe(
+        true,
+      );
     }
   });
 });

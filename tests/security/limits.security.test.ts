@@ -48,7 +48,10 @@ describe('an Idempotency-Key', () => {
     const events = await count('SELECT count(*) AS n FROM event_log');
     const late = await send();
     expect(late.statusCode).toBe(201);
-    expect(late.headers['idempotent-replayed'], 'a 25-hour-old key replayed its first answer').toBeUndefined();
+    expect(
+      late.headers['idempotent-replayed'],
+      'a 25-hour-old key replayed its first answer',
+    ).toBeUndefined();
     expect(late.body).not.toEqual(first.body);
     expect(await count('SELECT count(*) AS n FROM event_log')).toBe(events + 1);
     // and the key answers for the new command from now on
@@ -73,18 +76,23 @@ describe('an Idempotency-Key', () => {
       unknown
     >;
     const purge = idempotency.purgeExpiredIdempotencyKeys as
-      | ((pool: pg.Pool, limit: number) => Promise<number>)
-      | undefined;
+      ((pool: pg.Pool, limit: number) => Promise<number>) | undefined;
     expect(purge, 'a purge of expired Idempotency-Key records').toBeTypeOf('function');
     // bounded: at most `limit` a call, the oldest first
     expect(await purge!(sql, 1000)).toBe(1000);
-    expect(await count(`SELECT count(*) AS n FROM idempotency_keys WHERE idempotency_key = 'expired-1500'`)).toBe(0);
+    expect(
+      await count(`SELECT count(*) AS n FROM idempotency_keys WHERE idempotency_key = 'expired-1500'`),
+    ).toBe(0);
     expect(await purge!(sql, 1000)).toBe(500);
     expect(await expired()).toBe(0);
-    expect(await count(`SELECT count(*) AS n FROM idempotency_keys WHERE idempotency_key LIKE 'live-%'`)).toBe(10);
+    expect(
+      await count(`SELECT count(*) AS n FROM idempotency_keys WHERE idempotency_key LIKE 'live-%'`),
+    ).toBe(10);
     // on an index, so that a purge reads what it deletes and not the whole table
     expect(
-      await count(`SELECT count(*) AS n FROM pg_indexes WHERE tablename = 'idempotency_keys' AND indexdef LIKE '%(created_at)%'`),
+      await count(
+        `SELECT count(*) AS n FROM pg_indexes WHERE tablename = 'idempotency_keys' AND indexdef LIKE '%(created_at)%'`,
+      ),
     ).toBe(1);
   });
 });
@@ -121,7 +129,9 @@ describe('one catalog order', () => {
       detail: 'items: must order at most 1000 units in all',
     });
     expect((await order(split(1000))).statusCode).toBe(201);
-    const { rows } = await sql.query<{ stock: number }>('SELECT stock FROM products WHERE id = $1', [productId]);
+    const { rows } = await sql.query<{ stock: number }>('SELECT stock FROM products WHERE id = $1', [
+      productId,
+    ]);
     expect(rows[0]!.stock).toBe(1_000_000 - 1000);
   });
 });

@@ -13,7 +13,7 @@ const COGNITO = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Security1
 const APP_CLIENT = 'web-app-client';
 const KEYS_FUNCTION = 'cqrs-commerce-security-issuerKeys';
 
-let privateKey: CryptoKey;
+let privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 let jwk: JWK;
 let keysFunction: { url: string; invocations: number; failing: boolean; server: Server };
 const savedEnvironment = { ...process.env };
@@ -133,7 +133,10 @@ describe('a token that is not an access token', () => {
     );
     const answer = await call(idToken);
     expect(answer.status, 'an ID token was accepted').toBe(401);
-    expect(answer.body).toMatchObject({ code: 'invalid_token', detail: expect.stringMatching(/access token/) });
+    expect(answer.body).toMatchObject({
+      code: 'invalid_token',
+      detail: expect.stringMatching(/access token/),
+    });
     // an access token by RFC 9068 passes
     const accessToken = await token(
       { iss: issuer, aud: APP_CLIENT, token_use: undefined },

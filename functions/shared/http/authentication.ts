@@ -32,9 +32,7 @@ export function authenticationModeOfThisProcess(): AuthenticationMode {
     ...(settings.AUTH_ISSUER_URL && {
       verify: bearerTokenVerifier(
         { issuerUrl: settings.AUTH_ISSUER_URL, audiences: settings.AUTH_AUDIENCE },
-        settings.AUTH_KEYS_FROM === 'function'
-          ? { keySet: fetchIssuerKeys }
-          : {},
+        settings.AUTH_KEYS_FROM === 'function' ? { keySet: fetchIssuerKeys } : {},
       ),
     }),
     closedWithoutIssuer: runsInTheCloud(process.env),

@@ -8,7 +8,12 @@ import { exportJWK, generateKeyPair, SignJWT, type JSONWebKeySet, type JWTPayloa
 import { describe, expect, it, vi } from 'vitest';
 import { ServiceUnavailableError, UnauthorizedError } from '../errors.ts';
 import { logger } from '../logger.ts';
-import { bearerTokenVerifier, CLOCK_TOLERANCE_SECONDS, isCognitoUserPool, KEY_MAX_AGE_MS } from './bearerToken.ts';
+import {
+  bearerTokenVerifier,
+  CLOCK_TOLERANCE_SECONDS,
+  isCognitoUserPool,
+  KEY_MAX_AGE_MS,
+} from './bearerToken.ts';
 import { KEY_FETCH_RETRY_MS, KEY_OUTAGE_GRACE_MS } from './keptKeySet.ts';
 
 vi.spyOn(logger, 'warn').mockImplementation(() => undefined);

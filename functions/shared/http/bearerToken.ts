@@ -13,13 +13,7 @@
 // The keys come from the issuer's JWKS, or in a deployed stage from the issuerKeys function (`keySet`),
 // because the functions inside the VPC have no route to the issuer (docs/decisions.md); how long they
 // are kept, through an outage too: keptKeySet.ts.
-import {
-  errors,
-  jwtVerify,
-  type FlattenedJWSInput,
-  type JWSHeaderParameters,
-  type JWTPayload,
-} from 'jose';
+import { errors, jwtVerify, type FlattenedJWSInput, type JWSHeaderParameters, type JWTPayload } from 'jose';
 import { ServiceUnavailableError, UnauthorizedError } from '../errors.ts';
 import { readIssuerKeys } from './issuerKeySet.ts';
 import { keptKeySet, type FetchedKeySet } from './keptKeySet.ts';

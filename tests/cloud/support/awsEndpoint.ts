@@ -89,7 +89,10 @@ interface KeyedRequest {
 }
 interface DynamoDbRequest extends KeyedRequest {
   /** BatchGetItem: `{ Keys }`; BatchWriteItem: `[{ PutRequest: { Item } } | { DeleteRequest: { Key } }]` */
-  RequestItems?: Record<string, { Keys?: Item[] } | { PutRequest?: { Item: Item }; DeleteRequest?: { Key: Item } }[]>;
+  RequestItems?: Record<
+    string,
+    { Keys?: Item[] } | { PutRequest?: { Item: Item }; DeleteRequest?: { Key: Item } }[]
+  >;
   TransactItems?: Record<string, KeyedRequest & { TableName: string }>[];
 }
 
