@@ -2533,6 +2533,7 @@ export interface operations {
             content: {
                 "application/json": {
                     customerId: number;
+                    /** @description at most 100 lines and 1000 units in all */
                     items: {
                         productId: number;
                         quantity: number;
