@@ -59,6 +59,8 @@ describe('an Idempotency-Key', () => {
   });
 
   it('records expire: a bounded purge removes the expired ones, oldest first, and keeps the live', async () => {
+    // the records above aside: 1,500 a day old and more, 10 live
+    await sql.query('DELETE FROM idempotency_keys');
     await sql.query(
       `INSERT INTO idempotency_keys (scope, idempotency_key, request_hash, status_code, created_at)
        SELECT 'POST /todos', 'expired-' || n, 'hash', 201, now() - interval '25 hours' - n * interval '1 second'
