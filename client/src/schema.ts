@@ -2559,6 +2559,7 @@ export interface operations {
             content: {
                 "application/json": {
                     customerId: number;
+                    /** @description at most 100 lines and 1000 units in all */
                     items: {
                         productId: number;
                         quantity: number;

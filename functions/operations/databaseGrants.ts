@@ -22,7 +22,12 @@ export const tablePrivileges: Record<DatabaseJob, Privileges> = {
     orders: ['SELECT', 'INSERT'],
     order_lines: ['INSERT'],
     todos: ['SELECT', 'INSERT', 'UPDATE (completed, completed_at, deleted_at)'],
-    idempotency_keys: ['SELECT', 'INSERT', 'UPDATE (status_code, response_body, response_headers)'],
+    // a record's answer stored; an expired one taken over whole by a new command (idempotency.ts)
+    idempotency_keys: [
+      'SELECT',
+      'INSERT',
+      'UPDATE (request_hash, status_code, response_body, response_headers, created_at)',
+    ],
     // appended in the command's transaction, read back for its positions; never changed
     event_log: ['SELECT', 'INSERT'],
   },
@@ -31,6 +36,8 @@ export const tablePrivileges: Record<DatabaseJob, Privileges> = {
     event_log: ['SELECT', 'UPDATE (sequenced, published_at)'],
     stream_sequences: ['SELECT', 'INSERT'],
     relay_progress: ['SELECT', 'UPDATE'],
+    // the one DELETE anyone holds: expired Idempotency-Key records, a bounded purge each minute
+    idempotency_keys: ['SELECT', 'DELETE'],
   },
   // connects and answers `SELECT 1`: no table
   health: {},

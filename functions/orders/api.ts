@@ -67,19 +67,35 @@ export const listServiceOrdersRoute = queryContract({
   },
 });
 
+/**
+ * The most units one catalog order may reserve, all its lines together, and the most lines: an order
+ * holds its stock until it is cancelled, so one request may take only so much of it (100 lines of
+ * 10,000 once let one order reserve a million units).
+ */
+export const MAX_ORDER_UNITS = 1_000;
+export const MAX_ORDER_LINES = 100;
+
 export const catalogOrderInput = z.strictObject({
   customerId: id,
   items: z
     .array(
       z.strictObject({
         productId: id,
-        quantity: z.int('must be an integer').positive('must be at least 1').max(10_000),
+        quantity: z
+          .int('must be an integer')
+          .positive('must be at least 1')
+          .max(MAX_ORDER_UNITS, `must be at most ${MAX_ORDER_UNITS}`),
         /** accepted for the analytics seed's clients; the catalog price is the one charged */
         price: money.optional().meta({ description: 'accepted and ignored: the catalog price is charged' }),
       }),
     )
     .min(1, 'must hold at least one item')
-    .max(100, 'must hold at most 100 items'),
+    .max(MAX_ORDER_LINES, `must hold at most ${MAX_ORDER_LINES} items`)
+    .refine(
+      (items) => items.reduce((units, item) => units + item.quantity, 0) <= MAX_ORDER_UNITS,
+      `must order at most ${MAX_ORDER_UNITS} units in all`,
+    )
+    .meta({ description: `at most ${MAX_ORDER_LINES} lines and ${MAX_ORDER_UNITS} units in all` }),
 });
 
 export const placeCatalogOrderRoute = commandContract({

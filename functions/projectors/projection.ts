@@ -39,6 +39,13 @@ export const checkpointKey = (partition = 0): ItemKey => ({
 });
 
 /**
+ * Every checkpoint's partition key, as IAM's StringLike patterns: the roles that read how far the
+ * projectors have got may read these items of a table and no other (infra/aws/projectorFunctions.ts).
+ * No other item's partition key starts with CHECKPOINT.
+ */
+export const CHECKPOINT_KEY_PATTERNS = ['CHECKPOINT', 'CHECKPOINT#*'] as const;
+
+/**
  * The projector's progress in its stream, stored in its own table. Every event numbered up to
  * `sequence` is applied (or parked); events beyond a gap are held until it fills.
  */

@@ -1,10 +1,9 @@
 // The relay Lambda: run by a schedule, woken after commands (NOTIFY locally, async invoke in the cloud).
 // Each run publishes what is ready, then looks for gaps in the projectors' streams and fills them from
-// the event log (healGaps.ts). It also serves two operator commands, as the one function that reaches
-// the broker wherever the operator runs the CLI: `npm run dlq -- redrive` (parked events back to
-// their projector's queue) and `npm run heal` (re-publish what a projector is missing, now).
-import { isProjectionName, projectionNames, type ProjectionName } from '../projectors/catalog.ts';
-import { streamNamed } from '../projectors/streams.ts';
+// the event log (healGaps.ts), and now and then purges expired Idempotency-Key records. It runs no
+// payload it is sent: every command may invoke it, to wake it, so the operator's re-publishing (redrive,
+// heal) is a function of its own, functions/operations/republishEvents.ts.
+import { purgeExpiredIdempotencyKeys } from '../shared/commands/idempotency.ts';
 import { jobBrokerUrl, settings } from '../shared/config.ts';
 import { logger } from '../shared/logger.ts';
 import { emitMetrics, metricNames, MetricUnit } from '../shared/metrics.ts';
@@ -18,40 +17,23 @@ import type { ProjectorLag } from './projectorLag.ts';
 import { relayEvents, type OnPublished, type RelayResult } from './relayEvents.ts';
 import { writeStreamHead } from './streamHead.ts';
 
-/** What `npm run dlq -- redrive` sends: the event bodies one stream (a projector's partition) parked. */
-export interface RedriveRequest {
-  redrive: { stream: string; events: unknown[] };
-}
-
-/** What `npm run heal` sends: the projectors whose missing events to re-publish now (all if none). */
-export interface HealRequest {
-  heal: { projectors?: ProjectionName[] };
-}
-
 /** how often a run looks for gaps: each look reads the checkpoints and the queue depths */
 const HEAL_CHECK_INTERVAL_MS = 1_000;
+/**
+ * How often a run purges expired Idempotency-Key records, and how many at most: a minute's keyed
+ * commands at 16 a second, in a few milliseconds on the created_at index. A purge that found as many
+ * as it may take goes on at the next run (after each command's wake-up, too) instead of a minute later.
+ */
+const IDEMPOTENCY_PURGE_INTERVAL_MS = 60_000;
+const IDEMPOTENCY_PURGE_LIMIT = 1_000;
 
 // as the relay's broker user, which may publish to the project's exchanges and nothing else
 const publisher = rabbitPublisher(jobBrokerUrl('relay'), settings.EVENTS_EXCHANGE);
 const healMemory = newHealMemory();
 let lastHealCheck = 0;
+let lastIdempotencyPurge = 0;
 /** the stream head could not be copied to DynamoDB last time: try again even if nothing is new */
 let headOutdated = true;
-
-async function requeueForRedrive({ stream, events }: RedriveRequest['redrive']) {
-  const target = typeof stream === 'string' ? streamNamed(stream) : undefined;
-  if (!target || !Array.isArray(events)) {
-    throw new Error("redrive: needs a stream (a projector partition's queue) and an array of events");
-  }
-  // back to the partition that parked them: the one whose items they were for
-  await publisher.requeueForRedrive(target.name, events);
-  logger.info('requeued parked events for redrive', {
-    projector: target.projection,
-    stream: target.name,
-    count: events.length,
-  });
-  return { requeued: events.length };
-}
 
 const emitBatch: OnPublished = ({ size, publishMs }) =>
   emitMetrics(
@@ -75,7 +57,7 @@ const emitLag = ({ stream, eventsBehind, secondsBehind, heldEvents }: ProjectorL
     },
   );
 
-const heal = async (force: boolean, projections: readonly ProjectionName[] = projectionNames) =>
+const heal = async () =>
   healGaps(
     {
       pool: await postgresPool('relay'),
@@ -85,22 +67,26 @@ const heal = async (force: boolean, projections: readonly ProjectionName[] = pro
       log: (message, details) => logger.info(message, details),
       observeLag: emitLag,
     },
-    { healAfterMs: settings.HEAL_GAPS_AFTER_MS, limit: settings.HEAL_GAPS_LIMIT, force },
-    projections,
+    { healAfterMs: settings.HEAL_GAPS_AFTER_MS, limit: settings.HEAL_GAPS_LIMIT },
   );
 
-async function healOnDemand({ projectors }: HealRequest['heal']) {
-  if (projectors !== undefined && !(Array.isArray(projectors) && projectors.every(isProjectionName))) {
-    throw new Error(`heal: projectors must be some of ${projectionNames.join(', ')}`);
+/** A failed purge costs disk until the next one, never the relay its run. */
+async function purgeIdempotencyKeys(): Promise<void> {
+  try {
+    const purged = await purgeExpiredIdempotencyKeys(await postgresPool('relay'), IDEMPOTENCY_PURGE_LIMIT);
+    // a full purge leaves more behind: the next run goes on with it
+    lastIdempotencyPurge = purged < IDEMPOTENCY_PURGE_LIMIT ? Date.now() : 0;
+    if (purged > 0) logger.info('purged expired Idempotency-Key records', { purged });
+  } catch (error) {
+    lastIdempotencyPurge = Date.now();
+    logger.warn('could not purge expired Idempotency-Key records', {
+      reason: error instanceof Error ? error.message : String(error),
+    });
   }
-  return { healed: await heal(true, projectors) };
 }
 
-async function run(
-  input?: Partial<RedriveRequest & HealRequest>,
-): Promise<(RelayResult & { healed: HealedRange[] }) | { requeued: number } | { healed: HealedRange[] }> {
-  if (input?.redrive) return requeueForRedrive(input.redrive);
-  if (input?.heal) return healOnDemand(input.heal);
+// the input (a schedule's event, a wake-up's empty one) is not read: see the top of the file
+async function run(): Promise<RelayResult & { healed: HealedRange[] }> {
   const result = await relayEvents(
     await postgresPool('relay'),
     publisher,
@@ -123,13 +109,14 @@ async function run(
   if (Date.now() - lastHealCheck >= HEAL_CHECK_INTERVAL_MS) {
     lastHealCheck = Date.now();
     // a failed look costs a heal its delay, never the relay its run
-    healed = await heal(false).catch((error: unknown) => {
+    healed = await heal().catch((error: unknown) => {
       logger.warn('could not look for gaps in the streams', {
         reason: error instanceof Error ? error.message : String(error),
       });
       return [];
     });
   }
+  if (Date.now() - lastIdempotencyPurge >= IDEMPOTENCY_PURGE_INTERVAL_MS) await purgeIdempotencyKeys();
   return { ...result, healed };
 }
 

@@ -96,7 +96,20 @@ const settingsSchema = z.object({
    * deployed stage closed.
    */
   AUTH_ISSUER_URL: optionalUrl,
-  AUTH_AUDIENCE: z.string().min(1).default('cqrs-commerce'),
+  /**
+   * Whom a token must be for, a comma-separated list: a Cognito user pool's app client ids (its
+   * access tokens name their client in `client_id`), or another issuer's audiences (`aud`)
+   */
+  AUTH_AUDIENCE: z
+    .string()
+    .default('cqrs-commerce')
+    .transform((list) =>
+      list
+        .split(',')
+        .map((name) => name.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string()).min(1, 'must name at least one audience')),
   /** the claim that makes an administrator when it holds AUTH_ADMIN_VALUE (an array, or a space-separated list) */
   AUTH_ADMIN_CLAIM: z.string().min(1).default('cognito:groups'),
   AUTH_ADMIN_VALUE: z.string().min(1).default('admin'),

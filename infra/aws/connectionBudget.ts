@@ -31,7 +31,7 @@ export interface ConnectionPlan {
   proxyMaxConnectionsPercent: number;
   /** the commands and health */
   throughProxy: ConnectionHolders[];
-  /** the relay and prepareBackend */
+  /** the relay, prepareBackend and republishEvents */
   direct: ConnectionHolders[];
 }
 

@@ -187,6 +187,7 @@ describe('infra/aws/foundation.yml', () => {
       direct: [
         { name: 'relay', containers: 1, poolMax },
         { name: 'prepareBackend', containers: 1, poolMax },
+        { name: 'republishEvents', containers: 1, poolMax },
       ],
     };
     expect(
@@ -200,7 +201,7 @@ describe('infra/aws/foundation.yml', () => {
     expect(connectionBudget(plan, 62)).toEqual({
       proxyLimit: 46,
       throughProxy: 46,
-      direct: 5,
+      direct: 6,
       besideProxy: 16,
       fits: true,
     });

@@ -4,6 +4,7 @@
 // so each partition runs an invocation at a time of its own: streams.ts), with the catalog's batching
 // and a reserved concurrency of one per partition.
 import { projectionCatalog, projectionNames } from '../../functions/projectors/catalog.ts';
+import { CHECKPOINT_KEY_PATTERNS } from '../../functions/projectors/projection.ts';
 import { catalogStreams } from '../../functions/projectors/streams.ts';
 import { brokerUserSecretArn } from './brokerUserSecrets.ts';
 import { logicalId } from './logicalIds.ts';
@@ -120,3 +121,14 @@ export const mappingId = (projection: string, queue: string) =>
 /** Every projection's tables (a rebuild's too: `<table>-<id>`), as IAM resources for reading them. */
 export const projectionTableResources = (tableArn: string) =>
   projectionNames.map((name) => ({ 'Fn::Sub': `${tableArn}-${name}*` }));
+
+/**
+ * The condition of a statement that lets a role read a projection table's checkpoints and no other
+ * item (sync-status, health, the relay, a query waiting on the directory): every partition key the
+ * request names is a checkpoint's. ForAllValues holds for a request that names none (a Scan), so
+ * `Null` refuses a request without one.
+ */
+export const checkpointItemsOnly = () => ({
+  'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...CHECKPOINT_KEY_PATTERNS] },
+  Null: { 'dynamodb:LeadingKeys': 'false' },
+});

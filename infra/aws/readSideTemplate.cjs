@@ -1,6 +1,7 @@
 // serverless.yml's read side, derived from the projection catalog (functions/projectors/catalog.ts):
 // `${file(./infra/aws/readSideTemplate.cjs):resources}`, `:projectorFunctions`, `:mappingExtensions`,
-// `:projectionTables` (every projection table, for the roles that read them all) and the broker
+// `:projectionTables` (every projection table, for the roles that read them all),
+// `:checkpointItemsOnly` (the condition of a role that reads their checkpoints only) and the broker
 // users' secrets (`:brokerUserSecrets`, `:brokerUserSecretArns`, `:brokerUserSecretArnsJson`).
 // CommonJS because osls loads variable files with require(); tsx's require loads the TypeScript they
 // come from.
@@ -31,6 +32,7 @@ module.exports = {
     ),
   brokerUserSecretArns: () => load('./brokerUserSecrets.ts').brokerUserSecretArns(),
   brokerUserSecretArnsJson: () => load('./brokerUserSecrets.ts').brokerUserSecretArnsJson(),
+  checkpointItemsOnly: () => load('./projectorFunctions.ts').checkpointItemsOnly(),
   projectionTables: async ({ resolveVariable }) =>
     load('./projectorFunctions.ts').projectionTableResources(
       await resolve(resolveVariable, 'self:custom.arn.table'),

@@ -153,9 +153,9 @@ describe('the packaged template', () => {
 
   it('has every function on nodejs24.x, each in a small bundle of its own', async () => {
     const functions = ofType('AWS::Lambda::Function');
-    // plus the two health checks, the relay, prepareBackend, the fallback, issuerKeys and the three of
+    // plus the two health checks, the relay, prepareBackend, republishEvents, the fallback, issuerKeys and the three of
     // the API's description
-    expect(functions).toHaveLength(commands.length + queries.length + projectors.length + 9);
+    expect(functions).toHaveLength(commands.length + queries.length + projectors.length + 10);
     for (const [, fn] of functions) expect(fn.Properties.Runtime).toBe('nodejs24.x');
     // 1.5 to 2.0 MB, source maps and the tracer's X-Ray SDK included
     for (const file of (await readdir(packageDirectory)).filter((name) => name.endsWith('.zip'))) {
@@ -181,6 +181,7 @@ describe('the packaged template', () => {
       'healthDependencies',
       'relayEvents',
       'prepareBackend',
+      'republishEvents',
       'fallback',
     ]) {
       const statements = statementsOf(name);
@@ -414,7 +415,7 @@ describe('the packaged template', () => {
       .filter(([, resource]) => resource.Type === 'AWS::Lambda::Function' && resource.Properties.VpcConfig)
       .map(([name]) => name.replace(/LambdaFunction$/, ''))
       .sort();
-    const expected = [...commands, 'healthDependencies', 'relayEvents', 'prepareBackend']
+    const expected = [...commands, 'healthDependencies', 'relayEvents', 'prepareBackend', 'republishEvents']
       .map((name) => `${name[0]!.toUpperCase()}${name.slice(1)}`)
       .sort();
     expect(inVpc).toEqual(expected);

@@ -9,6 +9,7 @@ import {
   SendMessageBatchCommand,
   type Message,
 } from '@aws-sdk/client-sqs';
+import type { RedriveRequest } from '../../functions/operations/republishEvents.ts';
 import { settings } from '../../functions/shared/config.ts';
 import { projectionNames } from '../../functions/projectors/catalog.ts';
 import { streamNamed } from '../../functions/projectors/streams.ts';
@@ -131,12 +132,12 @@ for (const stream of new Set(chosen.map(streamOf))) {
       return message.Body ?? '';
     }
   });
-  // the relay puts them in the projector's queue, behind the events waiting there: the projector
-  // stays its table's one writer (functions/projectors/applyBatch.ts, the redrive rule)
+  // the operator's function puts them in the projector's queue, behind the events waiting there: the
+  // projector stays its table's one writer (functions/projectors/applyBatch.ts, the redrive rule)
   const result = await lambda.send(
     new InvokeCommand({
-      FunctionName: `cqrs-commerce-${values.stage}-relayEvents`,
-      Payload: Buffer.from(JSON.stringify({ redrive: { stream, events: bodies } })),
+      FunctionName: `cqrs-commerce-${values.stage}-republishEvents`,
+      Payload: Buffer.from(JSON.stringify({ redrive: { stream, events: bodies } } satisfies RedriveRequest)),
     }),
   );
   const answer = result.Payload ? Buffer.from(result.Payload).toString('utf8') : '';

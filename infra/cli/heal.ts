@@ -1,9 +1,15 @@
 // `npm run heal -- [PROJECTOR...] [--cloud]`: re-publishes now what a projector is missing from its
 // stream (what the relay does by itself once a projector has waited HEAL_GAPS_AFTER_MS): from its
-// checkpoint up to the first event it holds, or up to the stream's head. It asks the relay Lambda,
-// the one function that reaches the broker, wherever the operator runs it.
+// checkpoint up to the first event it holds, or up to the stream's head. It asks the operator's
+// function (functions/operations/republishEvents.ts), which reaches the broker wherever the operator
+// runs it.
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { isProjectionName, projectionNames } from '../../functions/projectors/catalog.ts';
+import type { HealRequest } from '../../functions/operations/republishEvents.ts';
+import {
+  isProjectionName,
+  projectionNames,
+  type ProjectionName,
+} from '../../functions/projectors/catalog.ts';
 import type { HealedRange } from '../../functions/relay/healGaps.ts';
 import { settings } from '../../functions/shared/config.ts';
 import { exitWithUsage, parseCommandLine } from './commandLine.ts';
@@ -13,7 +19,7 @@ const usage = `Usage: npm run heal -- [${projectionNames.join('|')} ...] [--stag
 Re-publishes, from the event log, the events each projector (all of them if none is named) is
 missing: from its checkpoint up to the first event it holds beyond a gap, or up to the head of its
 stream (GET /api/analytics/sync-status shows both). A projector skips what it already has.
-Locally it asks the relay of \`npm run dev\`; with --cloud the deployed one (credentials from the
+Locally it asks the stack of \`npm run dev\`; with --cloud the deployed one (credentials from the
 environment).`;
 
 const { values, positionals } = parseCommandLine(
@@ -38,15 +44,17 @@ const lambda = new LambdaClient({
 try {
   const result = await lambda.send(
     new InvokeCommand({
-      FunctionName: `cqrs-commerce-${values.stage}-relayEvents`,
+      FunctionName: `cqrs-commerce-${values.stage}-republishEvents`,
       Payload: Buffer.from(
-        JSON.stringify({ heal: positionals.length > 0 ? { projectors: positionals } : {} }),
+        JSON.stringify({
+          heal: positionals.length > 0 ? { projectors: positionals as ProjectionName[] } : {},
+        } satisfies HealRequest),
       ),
     }),
   );
   const answer = result.Payload ? Buffer.from(result.Payload).toString('utf8') : '';
   if (result.FunctionError) {
-    console.error(`the relay could not heal: ${answer.slice(0, 300)}`);
+    console.error(`could not heal: ${answer.slice(0, 300)}`);
     process.exit(1);
   }
   const { healed } = JSON.parse(answer) as { healed: HealedRange[] };
@@ -59,7 +67,7 @@ try {
 } catch (error) {
   const where = lambdaEndpoint ?? 'AWS';
   console.error(
-    `cannot reach the relay at ${where} (${error instanceof Error ? error.message : String(error)})` +
+    `cannot reach the republishEvents function at ${where} (${error instanceof Error ? error.message : String(error)})` +
       (values.cloud ? '' : ': is `npm run dev` running?'),
   );
   process.exit(1);

@@ -10,8 +10,11 @@ import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { projectionCatalog } from '../../functions/projectors/catalog.ts';
-import { allStreams } from '../../functions/projectors/streams.ts';
+import type { HealRequest } from '../../functions/operations/republishEvents.ts';
+import { projectionCatalog, type ProjectionName } from '../../functions/projectors/catalog.ts';
+import { allStreams, streamNamed } from '../../functions/projectors/streams.ts';
+import type { HealedRange } from '../../functions/relay/healGaps.ts';
+import { readProgress } from '../../functions/shared/queries/projectionProgress.ts';
 import { brokerUrl, databaseUrl, settings } from '../../functions/shared/config.ts';
 import { parseCommandLine } from '../cli/commandLine.ts';
 import { readRelayProgress } from '../../functions/relay/eventLog.ts';
@@ -240,8 +243,10 @@ function startProjectorBridges(lambdaEndpoint: string, adminUrl: string): Compan
 }
 
 /**
- * Asks the relay to re-publish what each projector is missing from its stream (all of it, when the
- * read models start empty): the rest of a long log follows as each part is applied.
+ * Asks the operator's function (republishEvents) to re-publish what each projector is missing from
+ * its stream (all of it, when the read models start empty), in parts of HEAL_GAPS_LIMIT: the next part
+ * of a stream as soon as its projector has applied the last. (The relay would send it too, but only
+ * after HEAL_GAPS_AFTER_MS: it did not send the part before, so it cannot tell it from a lost one.)
  */
 async function refillReadModels(lambdaEndpoint: string): Promise<void> {
   const lambda = new LambdaClient({
@@ -249,18 +254,39 @@ async function refillReadModels(lambdaEndpoint: string): Promise<void> {
     region: settings.AWS_REGION,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-  try {
+  const heal = async (projectors?: ProjectionName[]): Promise<HealedRange[]> => {
     const result = await lambda.send(
       new InvokeCommand({
-        FunctionName: `${SERVICE}-${STAGE}-relayEvents`,
-        Payload: Buffer.from(JSON.stringify({ heal: {} })),
+        FunctionName: `${SERVICE}-${STAGE}-republishEvents`,
+        Payload: Buffer.from(
+          JSON.stringify({ heal: projectors ? { projectors } : {} } satisfies HealRequest),
+        ),
       }),
     );
     const answer = Buffer.from(result.Payload ?? new Uint8Array()).toString('utf8');
     if (result.FunctionError) throw new Error(answer.slice(0, 300));
-    const { healed } = JSON.parse(answer) as { healed: { stream: string; from: number; to: number }[] };
+    return (JSON.parse(answer) as { healed: HealedRange[] }).healed;
+  };
+  try {
+    let healed = await heal();
     const events = healed.reduce((sum, range) => sum + range.to - range.from + 1, 0);
     if (events > 0) log(`read models: refilling from the event log (${events} events re-published)`);
+    for (
+      let cut = healed.filter((range) => range.cut);
+      cut.length > 0;
+      cut = healed.filter((range) => range.cut)
+    ) {
+      const streams = cut.map((range) => streamNamed(range.stream)!);
+      const deadline = Date.now() + 120_000;
+      for (;;) {
+        const { streams: progress } = await readProgress(streams);
+        if (progress.every(({ checkpoint }, index) => (checkpoint?.sequence ?? 0) >= cut[index]!.to)) break;
+        // a projector that stopped short is the relay's to heal
+        if (Date.now() > deadline) return;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      healed = await heal([...new Set(streams.map((stream) => stream.projection))]);
+    }
   } catch (error) {
     // the relay's own healing refills them later; say why it did not happen now
     log(`read models: could not refill now (${error instanceof Error ? error.message : String(error)})`);
@@ -296,7 +322,7 @@ async function catchUp(wakeRelay: () => void): Promise<void> {
  */
 async function startLocalAuthentication(): Promise<{ env: NodeJS.ProcessEnv; companion?: Companion }> {
   if (settings.AUTH_ISSUER_URL) {
-    log(`authentication: tokens from ${settings.AUTH_ISSUER_URL} for audience ${settings.AUTH_AUDIENCE}`);
+    log(`authentication: tokens from ${settings.AUTH_ISSUER_URL} for ${settings.AUTH_AUDIENCE.join(', ')}`);
     return { env: {} };
   }
   if (process.env.LOCAL_AUTH !== 'on') {
@@ -305,7 +331,7 @@ async function startLocalAuthentication(): Promise<{ env: NodeJS.ProcessEnv; com
   }
   const issuer = await startTestIssuer({
     port: Number(process.env.AUTH_ISSUER_PORT ?? 3010),
-    audience: settings.AUTH_AUDIENCE,
+    audience: settings.AUTH_AUDIENCE[0]!,
   });
   log(`authentication: on; a token: curl -s -X POST ${issuer.url}/token -d '{"sub":"alice"}'`);
   return { env: { AUTH_ISSUER_URL: issuer.url }, companion: issuer };
@@ -375,8 +401,7 @@ async function main(): Promise<void> {
   });
   companions.push(relay, ...startProjectorBridges(eventsLambdaEndpoint, await brokerUrl()));
   if (HEAL_AT_START) {
-    await refillReadModels(eventsLambdaEndpoint);
-    await catchUp(() => relay.wake());
+    await Promise.all([refillReadModels(eventsLambdaEndpoint), catchUp(() => relay.wake())]);
   }
   log(
     `ready: http://localhost:${HTTP_PORT}, ${routeCount()} routes, described at ` +

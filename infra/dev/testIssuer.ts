@@ -1,7 +1,9 @@
 // A token issuer for the local stack with authentication on (`LOCAL_AUTH=on npm run dev`) and for
 // the tests: an OpenID discovery document, its signing key as a JWKS, and `POST /token`, which signs
 // an RS256 access token for whatever subject and claims are asked (`{"sub": "ops",
-// "cognito:groups": ["admin"]}` makes an administrator). It checks nobody: it stands in for a real
+// "cognito:groups": ["admin"]}` makes an administrator). Its tokens say they are access tokens as RFC
+// 9068 has it (header `typ` `at+jwt`) and as Cognito does (`token_use` `access`, which a caller may
+// override to play an ID token). It checks nobody: it stands in for a real
 // identity provider (Amazon Cognito, Auth0…) on 127.0.0.1 only. The key is made at start, so tokens
 // do not outlive the process.
 import { randomUUID } from 'node:crypto';
@@ -40,9 +42,9 @@ export async function startTestIssuer(options: { port?: number; audience: string
 
   const mintToken = async (claims: JWTPayload = {}) => {
     const now = Math.floor(Date.now() / 1000);
-    const standard = { iss: url, sub: 'developer', aud: options.audience, iat: now };
+    const standard = { iss: url, sub: 'developer', aud: options.audience, iat: now, token_use: 'access' };
     return new SignJWT({ ...standard, exp: now + TOKEN_LIFETIME_SECONDS, ...claims })
-      .setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' })
+      .setProtectedHeader({ alg: 'RS256', kid, typ: 'at+jwt' })
       .sign(privateKey);
   };
 

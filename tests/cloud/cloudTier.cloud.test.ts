@@ -348,6 +348,27 @@ describe('the roles of the template', () => {
   });
 });
 
+describe('the roles of the template, narrower than the tables and functions they name', () => {
+  it('let sync-status read the checkpoints it read, and no other item (the directory holds personal data)', async () => {
+    const directory = `arn:${PARTITION}:dynamodb:${REGION}:${ACCOUNT}:table/${stack.resourcePrefix}-directory`;
+    const read = (partitionKey: string) =>
+      roleAllows(fn('getSyncStatus'), 'dynamodb:GetItem', directory, {
+        'dynamodb:LeadingKeys': [partitionKey],
+      });
+    expect(await read('CHECKPOINT')).toBe(true);
+    expect(await read('USER#1')).toBe(false);
+    // what it did read went through (the checkpoints, named as AWS names them: refused no call, above)
+    expect(
+      stack.calls.filter((call) => call.functionName === fn('getSyncStatus').name).length,
+    ).toBeGreaterThan(0);
+  });
+
+  it('let no command invoke the operator’s republishEvents, which the operator tools do', () =>
+    expect(
+      roleAllows(fn('placeCatalogOrder'), 'lambda:InvokeFunction', fn('republishEvents').arn),
+    ).resolves.toBe(false));
+});
+
 describe('PostgreSQL through RDS Proxy, and the relay past it', () => {
   // last: by now every function has connected, the relay many times
   describeDatabaseConnections(() => stack);

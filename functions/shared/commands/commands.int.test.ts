@@ -1,5 +1,5 @@
 // Every command on the real PostgreSQL: its rows and its events in one transaction, nothing when it
-// fails, and one write per Idempotency-Key.
+// fails, and one write per Idempotency-Key (for its 24 hours).
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { domainEventSchema } from '../../../events/contracts.ts';
@@ -303,6 +303,27 @@ describe('Idempotency-Key', () => {
     expect(answers.every((answer) => answer.statusCode === 201)).toBe(true);
     expect(answers.filter((answer) => answer.headers['idempotent-replayed'] === 'true')).toHaveLength(7);
     expect(new Set(answers.map((answer) => answer.headers['x-event-position'])).size).toBe(1);
+    expect([await count('todos'), await count('event_log')]).toEqual([todos + 1, events + 1]);
+  });
+
+  it('concurrent retries of a key older than 24 hours write once more, and all get that new answer', async () => {
+    const call = {
+      method: 'POST',
+      path: '/todos',
+      body: { title: 'again tomorrow' },
+      headers: { 'idempotency-key': 'k-expiring' },
+    };
+    const first = await callHandler(handlers.createTodo, call);
+    await sql.query(
+      `UPDATE idempotency_keys SET created_at = now() - interval '24 hours 1 second' WHERE idempotency_key = 'k-expiring'`,
+    );
+    const [todos, events] = [await count('todos'), await count('event_log')];
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, () => callHandler(handlers.createTodo, call)),
+    );
+    expect(new Set(answers.map((answer) => JSON.stringify(answer.body))).size).toBe(1);
+    expect(answers[0]!.body).not.toEqual(first.body);
+    expect(answers.filter((answer) => answer.headers['idempotent-replayed'] === 'true')).toHaveLength(7);
     expect([await count('todos'), await count('event_log')]).toEqual([todos + 1, events + 1]);
   });
 

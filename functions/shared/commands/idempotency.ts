@@ -1,8 +1,17 @@
-// Idempotency-Key support, stored in PostgreSQL in the same transaction as the command's writes.
+// Idempotency-Key support, stored in PostgreSQL in the same transaction as the command's writes. A
+// record answers retries for 24 hours (as Stripe keeps its keys): after that the same key and body are
+// a new command. Expiry is checked where a key is claimed, so that it holds whenever the purge runs;
+// expired records are deleted off the request path, by the relay on its schedule, a bounded number at
+// a time (purgeExpiredIdempotencyKeys): no request pays for the table's size, and no purge competes
+// with another (the relay runs one at a time).
 import { createHash } from 'node:crypto';
+import type pg from 'pg';
 import { RuleViolationError } from '../errors.ts';
 import type { Sql } from '../postgres.ts';
 import type { HttpResponse } from '../http/httpResponse.ts';
+
+/** How long a record answers a retry with the first answer. */
+export const IDEMPOTENCY_KEY_LIFETIME_HOURS = 24;
 
 export interface IdempotencyClaim {
   scope: string;
@@ -20,15 +29,20 @@ export function requestFingerprint(scope: string, pathParameters: unknown, body:
 /**
  * Claims the key for this transaction, or returns the answer stored by the transaction that claimed
  * it first. A concurrent retry blocks on the first one's uncommitted row until it commits (then
- * replays its answer) or rolls back (then runs itself).
+ * replays its answer) or rolls back (then runs itself). A record older than its lifetime is taken
+ * over as if it were not there: the key's first command is forgotten.
  */
 export async function claimIdempotencyKey(sql: Sql, claim: IdempotencyClaim): Promise<HttpResponse | null> {
-  const inserted = await sql.query(
+  // ON CONFLICT DO UPDATE locks the row it finds, taken over or not: the SELECT below reads a live one
+  const claimed = await sql.query(
     `INSERT INTO idempotency_keys (scope, idempotency_key, request_hash) VALUES ($1, $2, $3)
-     ON CONFLICT DO NOTHING`,
-    [claim.scope, claim.key, claim.requestHash],
+     ON CONFLICT (scope, idempotency_key) DO UPDATE
+       SET request_hash = EXCLUDED.request_hash, status_code = NULL, response_body = NULL,
+           response_headers = NULL, created_at = now()
+       WHERE idempotency_keys.created_at < now() - make_interval(hours => $4)`,
+    [claim.scope, claim.key, claim.requestHash, IDEMPOTENCY_KEY_LIFETIME_HOURS],
   );
-  if (inserted.rowCount === 1) return null;
+  if (claimed.rowCount === 1) return null;
   const { rows } = await sql.query<{
     request_hash: string;
     status_code: number;
@@ -70,4 +84,19 @@ export async function storeIdempotentResponse(
       response.headers ?? {},
     ],
   );
+}
+
+/**
+ * Deletes up to `limit` expired records, oldest first, and says how many: a short range scan of the
+ * created_at index however large the table. Records a claim holds are skipped, not waited for.
+ */
+export async function purgeExpiredIdempotencyKeys(pool: pg.Pool, limit: number): Promise<number> {
+  const { rowCount } = await pool.query(
+    `DELETE FROM idempotency_keys WHERE (scope, idempotency_key) IN (
+       SELECT scope, idempotency_key FROM idempotency_keys
+       WHERE created_at < now() - make_interval(hours => $1)
+       ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+    [IDEMPOTENCY_KEY_LIFETIME_HOURS, limit],
+  );
+  return rowCount ?? 0;
 }

@@ -6,7 +6,6 @@
 // missing issuer closes every protected route. The caller (callers.ts) goes to the route, which
 // decides per owner what it may read and change.
 import type middy from '@middy/core';
-import type { JSONWebKeySet } from 'jose';
 import { ANYONE, isAdministrator, NOBODY, type Caller } from '../callers.ts';
 import { runsInTheCloud, settings } from '../config.ts';
 import { ForbiddenError, ServiceUnavailableError, UnauthorizedError } from '../errors.ts';
@@ -32,10 +31,8 @@ export function authenticationModeOfThisProcess(): AuthenticationMode {
   modeOfThisProcess ??= {
     ...(settings.AUTH_ISSUER_URL && {
       verify: bearerTokenVerifier(
-        { issuerUrl: settings.AUTH_ISSUER_URL, audience: settings.AUTH_AUDIENCE },
-        settings.AUTH_KEYS_FROM === 'function'
-          ? { keySet: (): Promise<JSONWebKeySet> => fetchIssuerKeys() }
-          : {},
+        { issuerUrl: settings.AUTH_ISSUER_URL, audiences: settings.AUTH_AUDIENCE },
+        settings.AUTH_KEYS_FROM === 'function' ? { keySet: fetchIssuerKeys } : {},
       ),
     }),
     closedWithoutIssuer: runsInTheCloud(process.env),

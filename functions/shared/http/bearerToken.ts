@@ -1,42 +1,45 @@
-// Verifies a bearer token with the checks of an HTTP API JWT authorizer, in the Lambda itself, in the
-// cloud as locally (so that a refusal is a problem details like every other error, which API
-// Gateway's own 401 is not): the issuer's signing keys come from its OpenID discovery document; the
-// token needs a `kid` naming one of them and an RSA signature; `iss` must equal the issuer; `aud` (or
-// `client_id` when there is no `aud`) must name the audience; `exp` must be to come, `nbf` and `iat`
-// past. In a deployed stage every function gets the keys from the issuerKeys function instead
-// (`keySet`), because those inside the VPC have no route to the issuer (docs/decisions.md).
-import {
-  createLocalJWKSet,
-  createRemoteJWKSet,
-  errors,
-  jwtVerify,
-  type FlattenedJWSInput,
-  type JSONWebKeySet,
-  type JWSHeaderParameters,
-  type JWTPayload,
-} from 'jose';
+// Verifies a bearer token in the Lambda itself, in the cloud as locally (so that a refusal is a
+// problem details like every other error, which API Gateway's own 401 is not), with the checks of an
+// HTTP API JWT authorizer and those it lacks: the token needs a `kid` naming one of the issuer's keys
+// and an RSA signature; `iss` must equal the issuer; `exp` must be to come, `nbf` and `iat` past, each
+// with 30 s of tolerance for clocks that disagree; and it must be an access token, for one of the
+// configured audiences:
+// - from a Cognito user pool (its issuer URL says so): `token_use` is `access` and `client_id` one of
+//   the configured app clients (an access token has no `aud`; an ID token has `aud` = its client, so
+//   the authorizer's "aud, or client_id" rule took ID tokens too);
+// - from another issuer: an access token by RFC 9068 (header `typ` `at+jwt`) or by Cognito's claim
+//   (`token_use` `access`), and no `token_use` but `access`; `aud` (or `client_id` when there is no
+//   `aud`) one of the configured audiences.
+// The keys come from the issuer's JWKS, or in a deployed stage from the issuerKeys function (`keySet`),
+// because the functions inside the VPC have no route to the issuer (docs/decisions.md); how long they
+// are kept, through an outage too: keptKeySet.ts.
+import { errors, jwtVerify, type FlattenedJWSInput, type JWSHeaderParameters, type JWTPayload } from 'jose';
 import { ServiceUnavailableError, UnauthorizedError } from '../errors.ts';
+import { readIssuerKeys } from './issuerKeySet.ts';
+import { keptKeySet, type FetchedKeySet } from './keptKeySet.ts';
 
 /** the algorithms API Gateway accepts: RSA signatures only */
 const RSA_ALGORITHMS = ['RS256', 'RS384', 'RS512'];
 
+/** How far the issuer's clock and ours may disagree on `exp`, `nbf` and `iat` (seconds). */
+export const CLOCK_TOLERANCE_SECONDS = 30;
+
+/** Keys older than this are fetched again, so that one the issuer withdrew stops being trusted (jose's default too). */
+export const KEY_MAX_AGE_MS = 600_000;
+
+/** A Cognito user pool's issuer, https://cognito-idp.<region>.amazonaws.com/<pool id> */
+const COGNITO_ISSUER = /^https:\/\/cognito-idp\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/[a-z0-9-]+_[A-Za-z0-9]+$/;
+
+export const isCognitoUserPool = (issuerUrl: string) => COGNITO_ISSUER.test(issuerUrl);
+
 export interface TokenIssuer {
   /** exactly as in the tokens' `iss` (and the authorizer's issuerUrl) */
   issuerUrl: string;
-  audience: string;
+  /** a Cognito user pool's app client ids (`client_id`); another issuer's audiences (`aud`) */
+  audiences: readonly string[];
 }
 
 export type BearerTokenVerifier = (authorization: string | undefined) => Promise<JWTPayload>;
-
-/** Where the issuer publishes its signing keys, from its OpenID discovery document. */
-export async function discoverJwksUri(issuerUrl: string): Promise<URL> {
-  const discoveryUrl = `${issuerUrl.replace(/\/$/, '')}/.well-known/openid-configuration`;
-  const response = await fetch(discoveryUrl, { signal: AbortSignal.timeout(5_000) });
-  if (!response.ok) throw new Error(`${discoveryUrl} answered ${response.status}`);
-  const { jwks_uri: jwksUri } = (await response.json()) as { jwks_uri?: unknown };
-  if (typeof jwksUri !== 'string') throw new Error(`${discoveryUrl} names no jwks_uri`);
-  return new URL(jwksUri);
-}
 
 const invalid = (description: string) => new UnauthorizedError('invalid_token', description);
 
@@ -58,6 +61,7 @@ function describeFailure(error: unknown): string {
   if (error instanceof errors.JWTClaimValidationFailed) {
     if (error.claim === 'iss') return 'the token was not issued by the trusted issuer';
     if (error.claim === 'nbf') return 'the token is not valid yet';
+    if (error.claim === 'iat') return 'the token was issued in the future';
     return `the token's ${error.claim} claim is invalid`;
   }
   if (error instanceof errors.JWKSNoMatchingKey) return "the token's kid names none of the issuer's keys";
@@ -66,71 +70,71 @@ function describeFailure(error: unknown): string {
   return 'the token cannot be read';
 }
 
-type SigningKey = (
+/** RFC 9068's media type for an access token, `at+jwt` or `application/at+jwt`, any case. */
+const isAccessTokenType = (typ: unknown) =>
+  typeof typ === 'string' && typ.toLowerCase().replace(/^application\//, '') === 'at+jwt';
+
+/** Why the token is not an access token for this API, if it is not. */
+function refusal(
+  payload: JWTPayload,
   header: JWSHeaderParameters,
-  token: FlattenedJWSInput,
-) => ReturnType<ReturnType<typeof createLocalJWKSet>>;
-
-/** The issuer's keys from its own JWKS endpoint: fetched on first use, cached, fetched again for a kid not seen. */
-function remoteSigningKey(issuerUrl: string): SigningKey {
-  let keys: ReturnType<typeof createRemoteJWKSet> | undefined;
-  return async (header, token) => {
-    keys ??= createRemoteJWKSet(await discoverJwksUri(issuerUrl));
-    return keys(header, token);
-  };
-}
-
-/** Do not ask for the keys again within this time for an unknown kid: a forged kid costs a fetch at most this often. */
-const KEY_REFRESH_COOLDOWN_MS = 30_000;
-/** Keys older than this are fetched again, so that one the issuer withdrew stops being trusted (jose's default too). */
-export const KEY_MAX_AGE_MS = 600_000;
-
-/**
- * The issuer's keys from `keySet`: fetched on first use, again once they are 10 minutes old, and
- * again (at most every 30 s) for a kid not seen.
- */
-function suppliedSigningKey(keySet: () => Promise<JSONWebKeySet>, now: () => number = Date.now): SigningKey {
-  let keys: ReturnType<typeof createLocalJWKSet> | undefined;
-  let fetchedAt = 0;
-  const refresh = async () => {
-    keys = createLocalJWKSet(await keySet());
-    fetchedAt = now();
-    return keys;
-  };
-  return async (header, token) => {
-    const current = keys && now() - fetchedAt < KEY_MAX_AGE_MS ? keys : await refresh();
-    try {
-      return await current(header, token);
-    } catch (error) {
-      if (!(error instanceof errors.JWKSNoMatchingKey) || now() - fetchedAt < KEY_REFRESH_COOLDOWN_MS)
-        throw error;
-      return (await refresh())(header, token);
-    }
-  };
+  issuer: TokenIssuer,
+  cognito: boolean,
+): string | undefined {
+  const { token_use: tokenUse } = payload;
+  if (cognito) {
+    if (tokenUse !== 'access') return 'the token is not an access token (token_use)';
+    if (!issuer.audiences.includes(payload.client_id as string))
+      return 'the token is not for an app client of this API (client_id)';
+    return undefined;
+  }
+  if (tokenUse !== undefined && tokenUse !== 'access') return 'the token is not an access token (token_use)';
+  if (tokenUse === undefined && !isAccessTokenType(header.typ))
+    return 'the token is not an access token (neither typ at+jwt nor token_use access)';
+  // API Gateway reads `client_id` only when there is no `aud`
+  const audiences = payload.aud === undefined ? [payload.client_id] : [payload.aud].flat();
+  if (!audiences.some((audience) => issuer.audiences.includes(audience as string)))
+    return 'the token is not for this audience';
+  return undefined;
 }
 
 export function bearerTokenVerifier(
   issuer: TokenIssuer,
-  /** `now`: the clock of the supplied keys' cache (tests) */
-  options: { keySet?: () => Promise<JSONWebKeySet>; now?: () => number } = {},
+  /**
+   * `keySet`: where the keys come from instead of the issuer's JWKS (the issuerKeys function);
+   * `now`: the clock of the token's times and of the keys' keeping (tests)
+   */
+  options: { keySet?: () => Promise<FetchedKeySet>; now?: () => number } = {},
 ): BearerTokenVerifier {
-  const keyOf = options.keySet
-    ? suppliedSigningKey(options.keySet, options.now)
-    : remoteSigningKey(issuer.issuerUrl);
-  const signingKey: SigningKey = async (header, token) => {
+  const now = options.now ?? (() => Date.now());
+  const keys = keptKeySet(options.keySet ?? (() => readIssuerKeys(issuer.issuerUrl)), KEY_MAX_AGE_MS, now);
+  const cognito = isCognitoUserPool(issuer.issuerUrl);
+
+  const signingKey = async (header: JWSHeaderParameters, token: FlattenedJWSInput) => {
     if (!header.kid) throw invalid('the token has no kid');
-    return keyOf(header, token);
+    const held = await keys.current();
+    try {
+      return await held.verifyingKey(header, token);
+    } catch (error) {
+      if (!(error instanceof errors.JWKSNoMatchingKey)) throw error;
+      // a kid not seen: the issuer may have added a key since
+      const again = await keys.refreshed();
+      return again.verifyingKey(header, token);
+    }
   };
 
   return async (authorization) => {
     const token = authorization?.replace(/^Bearer /, '').trim();
     if (!token) throw UnauthorizedError.missingToken();
     let payload: JWTPayload;
+    let protectedHeader: JWSHeaderParameters;
     try {
-      ({ payload } = await jwtVerify(token, signingKey, {
+      ({ payload, protectedHeader } = await jwtVerify(token, signingKey, {
         issuer: issuer.issuerUrl,
         algorithms: RSA_ALGORITHMS,
         requiredClaims: ['exp'],
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        currentDate: new Date(now()),
       }));
     } catch (error) {
       if (error instanceof UnauthorizedError) throw error;
@@ -140,10 +144,9 @@ export function bearerTokenVerifier(
       }
       throw invalid(describeFailure(error));
     }
-    // API Gateway reads `client_id` only when there is no `aud`
-    const audiences = payload.aud === undefined ? [payload.client_id] : [payload.aud].flat();
-    if (!audiences.includes(issuer.audience)) throw invalid('the token is not for this audience');
-    if (payload.iat !== undefined && payload.iat > Date.now() / 1000) {
+    const problem = refusal(payload, protectedHeader, issuer, cognito);
+    if (problem) throw invalid(problem);
+    if (payload.iat !== undefined && payload.iat > now() / 1000 + CLOCK_TOLERANCE_SECONDS) {
       throw invalid('the token was issued in the future');
     }
     return payload;

@@ -2,7 +2,9 @@
 // points here) is checked against that function's own role from the template, by an IAM policy
 // evaluator (@cloud-copilot/iam-simulate), before it reaches the local DynamoDB (dynalite), SQS
 // (sqslite), a Secrets Manager of a few secrets held here, or another function (Lambda Invoke). The
-// caller is known by the access key its container signs with (SigV4's credential scope).
+// caller is known by the access key its container signs with (SigV4's credential scope). A DynamoDB
+// call carries the partition keys it names as `dynamodb:LeadingKeys`, as AWS evaluates it, so that a
+// role limited to some items (checkpoints only) is held to them.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
@@ -24,17 +26,27 @@ export interface AwsEndpointOptions {
   /** the function whose container signs with this access key */
   functionOf: (accessKeyId: string) => CloudFunction | undefined;
   invoke: (functionName: string, payload: unknown, invocationType: string) => Promise<unknown>;
+  /** a table's partition key attribute (an index's when `index` is given), from the template */
+  partitionKeyOf: (table: string, index?: string) => string | undefined;
 }
 
+/** Request context as IAM sees it, e.g. `dynamodb:LeadingKeys` (multi-valued: an array). */
+export type RequestContext = Record<string, string | string[]>;
+
 /** Whether the function's role allows `action` on `resource`, as IAM decides it. */
-export async function roleAllows(fn: CloudFunction, action: string, resource: string): Promise<boolean> {
+export async function roleAllows(
+  fn: CloudFunction,
+  action: string,
+  resource: string,
+  context: RequestContext = {},
+): Promise<boolean> {
   const response = await runSimulation(
     {
       request: {
         principal: fn.role.arn,
         action,
         resource: { resource, accountId: ACCOUNT },
-        contextVariables: {},
+        contextVariables: context,
       },
       identityPolicies: [
         { name: 'inline', policy: { Version: '2012-10-17', Statement: fn.role.statements } },
@@ -63,25 +75,80 @@ const queueArn = (name: string) => `arn:${PARTITION}:sqs:${REGION}:${ACCOUNT}:${
 const functionArn = (name: string) =>
   name.startsWith('arn:') ? name : `arn:${PARTITION}:lambda:${REGION}:${ACCOUNT}:function:${name}`;
 
-/** DynamoDB: the action from X-Amz-Target, the tables (and indexes) from the body. */
-interface DynamoDbRequest {
+/** DynamoDB: the action from X-Amz-Target, the tables (and indexes) and their keys from the body. */
+type AttributeValue = { S?: string; N?: string; B?: string };
+type Item = Record<string, AttributeValue>;
+interface KeyedRequest {
   TableName?: string;
   IndexName?: string;
-  RequestItems?: Record<string, unknown>;
-  TransactItems?: Record<string, { TableName: string }>[];
+  Key?: Item;
+  Item?: Item;
+  KeyConditionExpression?: string;
+  ExpressionAttributeNames?: Record<string, string>;
+  ExpressionAttributeValues?: Item;
+}
+interface DynamoDbRequest extends KeyedRequest {
+  /** BatchGetItem: `{ Keys }`; BatchWriteItem: `[{ PutRequest: { Item } } | { DeleteRequest: { Key } }]` */
+  RequestItems?: Record<
+    string,
+    { Keys?: Item[] } | { PutRequest?: { Item: Item }; DeleteRequest?: { Key: Item } }[]
+  >;
+  TransactItems?: Record<string, KeyedRequest & { TableName: string }>[];
 }
 
-function dynamoDbCall(target: string, body: DynamoDbRequest): { action: string; resources: string[] } {
-  const operation = target.split('.')[1]!;
-  const resources: string[] = [];
-  if (body.TableName) {
-    resources.push(
-      body.IndexName ? `${tableArn(body.TableName)}/index/${body.IndexName}` : tableArn(body.TableName),
-    );
+const scalar = (value: AttributeValue | undefined) => value?.S ?? value?.N ?? value?.B;
+
+/** The partition key values one table's part of a request names (a Query's from its key condition). */
+function partitionKeys(
+  request: KeyedRequest,
+  items: (Item | undefined)[],
+  partitionKey: string | undefined,
+): string[] {
+  if (!partitionKey) return [];
+  const values = items.map((item) => scalar(item?.[partitionKey]));
+  for (const [, name, placeholder] of (request.KeyConditionExpression ?? '').matchAll(
+    /([#\w.]+)\s*=\s*(:\w+)/g,
+  )) {
+    if ((request.ExpressionAttributeNames?.[name!] ?? name) === partitionKey)
+      values.push(scalar(request.ExpressionAttributeValues?.[placeholder!]));
   }
-  for (const table of Object.keys(body.RequestItems ?? {})) resources.push(tableArn(table));
-  for (const item of body.TransactItems ?? []) resources.push(tableArn(Object.values(item)[0]!.TableName));
-  return { action: `dynamodb:${operation}`, resources: resources.length ? resources : ['*'] };
+  return [...new Set(values.filter((value): value is string => value !== undefined))];
+}
+
+interface ResourceCall {
+  resource: string;
+  context: RequestContext;
+}
+
+function dynamoDbCall(
+  target: string,
+  body: DynamoDbRequest,
+  partitionKeyOf: AwsEndpointOptions['partitionKeyOf'],
+): { action: string; resources: ResourceCall[] } {
+  const operation = target.split('.')[1]!;
+  const resources: ResourceCall[] = [];
+  const add = (table: string, request: KeyedRequest, items: (Item | undefined)[], index?: string) => {
+    const keys = partitionKeys(request, items, partitionKeyOf(table, index));
+    resources.push({
+      resource: index ? `${tableArn(table)}/index/${index}` : tableArn(table),
+      context: keys.length ? { 'dynamodb:LeadingKeys': keys } : {},
+    });
+  };
+  if (body.TableName) add(body.TableName, body, [body.Key, body.Item], body.IndexName);
+  for (const [table, part] of Object.entries(body.RequestItems ?? {})) {
+    const items = Array.isArray(part)
+      ? part.map((write) => write.PutRequest?.Item ?? write.DeleteRequest?.Key)
+      : (part.Keys ?? []);
+    add(table, {}, items);
+  }
+  for (const item of body.TransactItems ?? []) {
+    const request = Object.values(item)[0]!;
+    add(request.TableName, request, [request.Key, request.Item]);
+  }
+  return {
+    action: `dynamodb:${operation}`,
+    resources: resources.length ? resources : [{ resource: '*', context: {} }],
+  };
 }
 
 export async function startAwsEndpoint(options: AwsEndpointOptions) {
@@ -114,13 +181,14 @@ export async function startAwsEndpoint(options: AwsEndpointOptions) {
     response: ServerResponse,
     fn: CloudFunction,
     action: string,
-    resources: string[],
+    resources: (string | ResourceCall)[],
     queryProtocol = false,
   ): Promise<boolean> {
-    for (const resource of resources) {
+    for (const each of resources) {
+      const { resource, context } = typeof each === 'string' ? { resource: each, context: {} } : each;
       const call = { functionName: fn.name, action, resource };
       calls.push(call);
-      if (!(await roleAllows(fn, action, resource))) {
+      if (!(await roleAllows(fn, action, resource, context))) {
         refuse(response, fn, call, queryProtocol);
         return false;
       }
@@ -166,7 +234,11 @@ export async function startAwsEndpoint(options: AwsEndpointOptions) {
     const target = String(request.headers['x-amz-target'] ?? '');
 
     if (service === 'dynamodb') {
-      const { action, resources } = dynamoDbCall(target, JSON.parse(body.toString() || '{}'));
+      const { action, resources } = dynamoDbCall(
+        target,
+        JSON.parse(body.toString() || '{}'),
+        options.partitionKeyOf,
+      );
       if (await authorized(response, fn, action, resources))
         await forward(request, body, options.dynamoDbEndpoint, response);
       return;

@@ -52,6 +52,25 @@ interface CloudStackOptions {
   returnEveryNthBatch?: number;
 }
 
+type KeySchema = { AttributeName: string; KeyType: string }[];
+
+/** Each table's partition key attribute, and each index's, as the template defines them. */
+function partitionKeysOf(tables: Record<string, unknown>[]) {
+  const hashKey = (schema: KeySchema | undefined) =>
+    schema?.find((key) => key.KeyType === 'HASH')?.AttributeName;
+  return (table: string, index?: string): string | undefined => {
+    // a rebuild's table (`<table>-<id>`) has its live table's keys
+    const defined = tables.find(
+      (candidate) => table === candidate.TableName || table.startsWith(`${String(candidate.TableName)}-`),
+    ) as
+      | { KeySchema?: KeySchema; GlobalSecondaryIndexes?: { IndexName: string; KeySchema: KeySchema }[] }
+      | undefined;
+    if (!defined) return undefined;
+    if (!index) return hashKey(defined.KeySchema);
+    return hashKey(defined.GlobalSecondaryIndexes?.find((each) => each.IndexName === index)?.KeySchema);
+  };
+}
+
 export async function startCloudStack(options: CloudStackOptions = {}) {
   const id = `cloudtier_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
   const stage = 'cloudtier';
@@ -207,6 +226,7 @@ export async function startCloudStack(options: CloudStackOptions = {}) {
       secrets,
       functionOf: (key) => accessKeys.get(key),
       invoke,
+      partitionKeyOf: partitionKeysOf(service.tables),
     });
     stoppers.push(aws.stop);
     const xray = await startXrayDaemon();

@@ -58,7 +58,7 @@ export function describeDatabaseConnections(stack: () => CloudStack) {
     const ownSecret = (each: CloudFunction) =>
       each === named('prepareBackend')
         ? params.databaseSecretArn
-        : each === named('relayEvents')
+        : each === named('relayEvents') || each === named('republishEvents')
           ? params.databaseRelaySecretArn
           : each === named('healthDependencies')
             ? params.databaseHealthSecretArn
@@ -74,11 +74,12 @@ export function describeDatabaseConnections(stack: () => CloudStack) {
     }
   });
 
-  it('gives the commands and the deep health check the proxy’s host, the relay and prepareBackend the instance’s, each container one connection and a reserved concurrency under the proxy’s limit', async () => {
-    const direct = [named('relayEvents'), named('prepareBackend')];
+  it('gives the commands and the deep health check the proxy’s host, the relay, prepareBackend and republishEvents the instance’s, each container one connection and a reserved concurrency under the proxy’s limit', async () => {
+    const direct = [named('relayEvents'), named('prepareBackend'), named('republishEvents')];
     const functions = await connecting();
-    // 11 commands, the deep health check, the relay and prepareBackend (public /health connects to nothing)
-    expect(functions).toHaveLength(14);
+    // 11 commands, the deep health check, the relay, prepareBackend and the operator's republishEvents
+    // (public /health connects to nothing)
+    expect(functions).toHaveLength(15);
     const holders = (each: CloudFunction): ConnectionHolders => ({
       name: each.name,
       containers: each.reservedConcurrency!,
@@ -99,7 +100,7 @@ export function describeDatabaseConnections(stack: () => CloudStack) {
     expect(named('placeCatalogOrder').reservedConcurrency).toBe(4);
     expect(named('healthDependencies').reservedConcurrency).toBe(2);
     expect(functions).not.toContain(named('health'));
-    expect(direct.map((each) => each.reservedConcurrency)).toEqual([1, 1]);
+    expect(direct.map((each) => each.reservedConcurrency)).toEqual([1, 1, 1]);
     const plan = {
       proxyMaxConnectionsPercent: await proxyMaxConnectionsPercent(),
       throughProxy: functions.filter((each) => !direct.includes(each)).map(holders),
