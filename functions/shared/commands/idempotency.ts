@@ -88,14 +88,19 @@ export async function storeIdempotentResponse(
 
 /**
  * Deletes up to `limit` expired records, oldest first, and says how many: a short range scan of the
- * created_at index however large the table. Records a claim holds are skipped, not waited for.
+ * created_at index however large the table. No `FOR UPDATE` in the subquery: it would need UPDATE on
+ * the table, which the relay's role (the one that purges) does not hold. The expiry is tested again
+ * on the row the DELETE reaches, so a record a command took over meanwhile (its created_at renewed)
+ * is kept; a record a claim holds is waited for, for the length of that command's transaction.
  */
 export async function purgeExpiredIdempotencyKeys(pool: pg.Pool, limit: number): Promise<number> {
   const { rowCount } = await pool.query(
-    `DELETE FROM idempotency_keys WHERE (scope, idempotency_key) IN (
-       SELECT scope, idempotency_key FROM idempotency_keys
-       WHERE created_at < now() - make_interval(hours => $1)
-       ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+    `DELETE FROM idempotency_keys
+     WHERE created_at < now() - make_interval(hours => $1)
+       AND (scope, idempotency_key) IN (
+         SELECT scope, idempotency_key FROM idempotency_keys
+         WHERE created_at < now() - make_interval(hours => $1)
+         ORDER BY created_at LIMIT $2)`,
     [IDEMPOTENCY_KEY_LIFETIME_HOURS, limit],
   );
   return rowCount ?? 0;
