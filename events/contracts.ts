@@ -98,7 +98,7 @@ export function envelope<T extends string, V extends number, D extends z.ZodType
     eventId: z.uuid(),
     type: z.literal(type),
     version: z.literal(version),
-    /** global, gap-tolerant, increasing in publication order (docs/decisions.md) */
+    /** global, gap-tolerant, increasing in publication order (decision 0001) */
     position: z.number().int().positive(),
     occurredAt: z.iso.datetime({ offset: false }),
     aggregateId: z.string().min(1),

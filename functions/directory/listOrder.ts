@@ -4,7 +4,7 @@
 // - A kind-wide partition key is sharded: `kindShard` is `ORDER#<id mod 16>`, so no index partition
 //   takes more than a sixteenth of a kind's writes (a partition serves about 1,000 write units a
 //   second, and a throttled index throttles the table's writes too). A list over everyone reads the
-//   16 shards and merges them (listEntities.ts). Why 16: docs/decisions.md, "Every list is an index".
+//   16 shards and merges them (listEntities.ts). Why 16: decision 0033, "Every list is an index".
 // - What one owner has is one partition (`owner`, directoryProjection's ownerKey): an owner writes at
 //   its own pace, so it needs no shards.
 // - Ordered by id, the indexes sort on `id` (a number); ordered by a column, on a sort slot `s1`…`s5`
@@ -71,7 +71,7 @@ export function listIndex(kind: ListedKind, scope: ListScopeKind, column: string
 /** Every index of the directory table, for the catalog. */
 // Keys only: a list reads a page's keys from its index, then the page's items from the table. An
 // index entry holding the whole item would be written again whenever any field changed, and is eight
-// copies of every order; keys alone made the directory's catch-up 15% faster here (docs/decisions.md).
+// copies of every order; keys alone made the directory's catch-up 15% faster here (decision 0033).
 export const directoryIndexes: IndexDefinition[] = (['kind', 'owner'] as const).flatMap((scope) => [
   {
     name: indexPrefix[scope],

@@ -2,7 +2,7 @@
 // (users, their permissions on the virtual host, their topic permissions), which RabbitMQ imports
 // whole (`POST /api/definitions`, Amazon MQ's management API; `rabbitmqctl import_definitions`
 // locally), creating or updating each user. Users carry a salted hash: the password itself goes
-// nowhere. docs/decisions.md, "A role per job".
+// nowhere. decision 0036, "A role per job".
 //
 // RabbitMQ checks, per virtual host: configure (declare, delete, bind a queue's side), write
 // (publish to an exchange; bind a queue needs write on it) and read (consume a queue; bind needs read

@@ -11,7 +11,7 @@
 //
 // No dead-letter queue: a message delivered more than DELIVERY_LIMIT times is dropped by the broker,
 // and the gap it leaves in its stream is re-published from the event log by the relay
-// (docs/decisions.md). Queues declared by an earlier version with other arguments (a dead-letter
+// (decision 0015). Queues declared by an earlier version with other arguments (a dead-letter
 // exchange) are replaced, and the earlier dead-letter queues removed: what they held had been lost to
 // the read models already (their checkpoints had moved past it); `npm run rebuild` restores it.
 import type { Channel, ChannelModel } from 'amqplib';

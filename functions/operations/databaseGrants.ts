@@ -1,7 +1,7 @@
 // What each job's PostgreSQL role may do, and how prepareBackend gives it: after the migrations, as
 // the owner, in one transaction. Everything a role held before is revoked first, so the grants are
 // always exactly this table's; a table the migrations add is nobody's until it is named here.
-// docs/decisions.md, "A role per job".
+// decision 0036, "A role per job".
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { databaseJobs, type DatabaseJob } from '../shared/databaseRoles.ts';

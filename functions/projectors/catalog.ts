@@ -23,14 +23,14 @@ export interface ProjectionDefinition {
   queue: string;
   /**
    * how many partitions it is split into, each a queue, a stream and an event source mapping of its
-   * own (an Amazon MQ mapping runs one invocation at a time): streams.ts; changing it: the README's
-   * "Partitions" section. PROJECTION_PARTITIONS overrides it locally.
+   * own (an Amazon MQ mapping runs one invocation at a time): streams.ts; changing it: docs/operating.md,
+   * "Changing the partition count". PROJECTION_PARTITIONS overrides it locally.
    */
   partitions: number;
   /**
    * the most messages in one invocation. Amazon MQ allows up to 10,000, and sends fewer when a batch
    * would pass 6 MB (2,000 events of about 1.5 KB each, as published, is half of that). Measured
-   * against 500 and 1,000: fewer leases, checkpoints and invocations for a backlog (docs/decisions.md,
+   * against 500 and 1,000: fewer leases, checkpoints and invocations for a backlog (decision 0033,
    * "Every list is an index")
    */
   batchSize: number;

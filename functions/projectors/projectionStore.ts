@@ -11,7 +11,7 @@
 // mapping, a retry beside a timed-out one) fails and comes again instead of interleaving its writes.
 // The checkpoint is written last, on condition that the lease is still ours. A writer names itself
 // with a token: a container passes the same one to each of its invocations (one at a time), so it
-// takes back at once a lease it could not give up (DynamoDB was unreachable). docs/decisions.md has
+// takes back at once a lease it could not give up (DynamoDB was unreachable). Decision 0014 has
 // the measurements against per-item conditional writes and transactions.
 import type { ItemState, StoredItem } from './applyEvent.ts';
 import type { Checkpoint, ItemKey } from './projection.ts';

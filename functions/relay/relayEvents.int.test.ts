@@ -101,7 +101,7 @@ describe('publication order', () => {
 
   it('a transaction that wrote rows first but appends last still gets the lower position', async () => {
     // With a BIGSERIAL position this is the case that breaks order: `early` takes its transaction id
-    // first (its row write) but its position last, and commits first (docs/decisions.md).
+    // first (its row write) but its position last, and commits first (decision 0001).
     const early = await openTransaction();
     await early.client.query(`INSERT INTO todos (title) VALUES ('row first')`);
     const late = await openTransaction();

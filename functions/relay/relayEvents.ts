@@ -3,7 +3,7 @@
 //
 // A row is ready when its transaction id is below the current snapshot's xmin: every transaction
 // older than that has finished, so no event can still commit with a lower position (positions are
-// transaction id * 1000 + index; docs/decisions.md). Ready rows are numbered first, in position order,
+// transaction id * 1000 + index; decision 0001). Ready rows are numbered first, in position order,
 // in each stream that receives them (sequencing.ts), in their own transaction; then published with
 // their numbers, and marked only after the broker confirms them. A crash in between publishes them
 // again with the same numbers, and projectors skip them as duplicates.

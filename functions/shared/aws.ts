@@ -18,7 +18,7 @@ const localCredentials = (endpoint: string | undefined) =>
 /**
  * The SDK's logger middleware builds a redacted copy of every input and output for its logger, even
  * the default one that discards it: about 14% of the CPU of a DynamoDB call against dynalite
- * (docs/decisions.md). We log our own summaries instead, so the clients go without it.
+ * (decision 0010). We log our own summaries instead, so the clients go without it.
  */
 function withoutSdkLogging<T extends { middlewareStack: { remove(name: string): boolean } }>(client: T): T {
   client.middlewareStack.remove('loggerMiddleware');

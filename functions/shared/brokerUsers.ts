@@ -1,7 +1,7 @@
 // Who connects to the broker, and as whom. Each job that does has a user of its own, with only the
 // permissions it needs (functions/operations/brokerPermissions.ts, given by prepareBackend): the
 // relay publishes to the project's exchanges, each projection's event source mapping consumes that
-// projection's queues. Nothing else connects: the health check does not log in. docs/decisions.md,
+// projection's queues. Nothing else connects: the health check does not log in. decision 0036,
 // "A role per job".
 import { projectionNames, type ProjectionName } from '../projectors/catalog.ts';
 

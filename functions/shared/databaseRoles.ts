@@ -3,7 +3,7 @@
 // prepareBackend): the commands append to the event log but never change or delete it, the relay
 // marks what it published, the health check connects and nothing more. The tables belong to the
 // owner who runs the migrations (RDS's master user, locally the DATABASE_URL's user); no job may
-// change the schema. docs/decisions.md, "A role per job".
+// change the schema. decision 0036, "A role per job".
 
 export const databaseJobs = ['commands', 'relay', 'health'] as const;
 export type DatabaseJob = (typeof databaseJobs)[number];

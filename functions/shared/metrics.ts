@@ -9,7 +9,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 export { MetricUnit };
 type Unit = (typeof MetricUnit)[keyof typeof MetricUnit];
 
-/** Every metric the functions emit, by name (the README's deploy guide lists who emits each). */
+/** Every metric the functions emit, by name (docs/operating.md, Metrics, lists who emits each). */
 export const metricNames = {
   /** HTTP, by route: milliseconds from the request to the answer, as the shared stack sees it */
   requestLatency: 'RequestLatency',

@@ -6,7 +6,7 @@
 // Off, the tracer is not even loaded: the X-Ray SDK's context (cls-hooked) enables an async hook at
 // import that then runs on every promise of the process, and `npm run dev` loads every function's
 // bundle into one process, so 30 such hooks ran on each promise: the API's reads were a third
-// slower for it (docs/decisions.md). Powertools would only have turned the tracing off, not the hook.
+// slower for it (decision 0027). Powertools would only have turned the tracing off, not the hook.
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { AppError } from './errors.ts';

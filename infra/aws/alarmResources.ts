@@ -1,7 +1,7 @@
 // The CloudWatch alarms of a stage, with one lag alarm per stream (each projection's partition) of the catalog: events parked
 // in the dead-letter queue, a projector behind its stream, the HTTP API answering 5xx. Their
 // notifications go to an SNS topic the stack makes (an email subscribed if given) or to one given.
-// serverless.yml includes them through alarmsTemplate.cjs; the README's deploy guide says what each
+// serverless.yml includes them through alarmsTemplate.cjs; docs/operating.md (Alarms) says what each
 // means and what to do.
 import { catalogStreams } from '../../functions/projectors/streams.ts';
 import { metricNames } from '../../functions/shared/metrics.ts';

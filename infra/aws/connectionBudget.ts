@@ -1,4 +1,4 @@
-// The PostgreSQL connection arithmetic of the README's deploy guide, in one place: the foundation's
+// The PostgreSQL connection arithmetic of docs/deploying.md (PostgreSQL connections), in one place: the foundation's
 // proxy takes a share of the instance's max_connections, every function through the proxy may hold
 // its pool's connections in each container it is allowed to run, and the functions that connect
 // directly, with RDS's reserved slots, must fit in what the proxy leaves. And the sum every function's

@@ -4,7 +4,7 @@
 // its name. CommonJS because osls loads variable files with require().
 //
 // The reserved concurrency of every function together must leave the account's 100 unreserved: the
-// README's deploy guide sums the defaults, and infra/aws/connectionBudget.ts holds the sum.
+// docs/deploying.md sums the defaults, and infra/aws/connectionBudget.ts holds the sum.
 const RANGES = {
   commandConcurrency: [1, 1000],
   healthConcurrency: [1, 100],

@@ -195,7 +195,7 @@ describe('infra/aws/foundation.yml', () => {
         .Parameters.DatabaseInstanceClass!.Default,
     ).toBe('db.t4g.micro');
     // db.t4g.micro has 1 GiB: at most 112 connections by RDS's formula, fewer in fact; the defaults fit
-    // from 62 up, the figure the README's deploy guide names
+    // from 62 up, the figure docs/deploying.md names
     expect(connectionBudget(plan, maxConnectionsAtMost(1)).fits).toBe(true);
     expect(smallestMaxConnections(plan)).toBe(62);
     expect(connectionBudget(plan, 62)).toEqual({

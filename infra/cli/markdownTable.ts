@@ -1,5 +1,5 @@
 // A Markdown table with padded columns, for what the benchmark and the fault suite print (and the
-// README quotes).
+// documents quote: docs/performance.md, docs/reliability.md).
 export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => row[column]!.length)),

@@ -35,7 +35,7 @@ const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 /**
  * dynalite in a process of its own (its command-line entry point): one JavaScript event loop serves
  * every DynamoDB request, and sharing it with the queue bridges made reads wait behind their work
- * (docs/decisions.md).
+ * (decision 0012).
  */
 async function startDynalite(
   path: string | undefined,

@@ -3,7 +3,7 @@
 // MQ event shape, ack the batch on success and, on failure, retry it in place or nack it back to the
 // broker as the cloud may (`onFailure`). Delivery is at least once, as in the cloud, and in order only
 // as far as the broker keeps it (`redelivered: true` after the broker has given a batch back); the
-// projector needs no more (docs/decisions.md, sequenced delivery).
+// projector needs no more (decision 0013, sequenced delivery).
 import { setTimeout as delay } from 'node:timers/promises';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';

@@ -125,7 +125,7 @@ async function prepareReadSide() {
       dynamoDbPort: LOCAL_DYNAMODB_PORT,
       sqsPort: LOCAL_SQS_PORT,
       // on disk, dynalite sometimes answers a read with an old version of an item while scans or
-      // queries run (docs/decisions.md): in memory unless asked
+      // queries run (decision 0018): in memory unless asked
       dynamoDbPath: process.env.DYNALITE_PATH || undefined,
       fresh: options.fresh,
       exitWith: Number(process.env.LOCAL_STORE_EXIT_WITH) || undefined,
@@ -187,7 +187,7 @@ function startOffline(env: NodeJS.ProcessEnv, instance: OfflineInstance): ChildP
       '--lambdaPort',
       String(instance.lambdaPort),
       // in-process: one module scope, so one PostgreSQL pool, however many requests are in flight
-      // (docs/decisions.md); OFFLINE_WORKER_THREADS=1 restores serverless-offline's default
+      // (decision 0005); OFFLINE_WORKER_THREADS=1 restores serverless-offline's default
       ...(process.env.OFFLINE_WORKER_THREADS === '1' ? [] : ['--useInProcess']),
       // serverless-offline would check only a token's claims, not its signature: the Lambdas check
       // tokens themselves when authentication is on (functions/shared/http/authentication.ts)
@@ -344,7 +344,7 @@ async function main(): Promise<void> {
   const companions: Companion[] = authentication.companion ? [authentication.companion] : [];
   const env = {
     // in-process, one pool serves every request in flight, not one request as in a Lambda container:
-    // 8 connections measured 390 orders/s against 324 with 4 (docs/decisions.md)
+    // 8 connections measured 390 orders/s against 324 with 4 (decision 0009)
     PG_POOL_MAX: '8',
     // the relay LISTENs here; a deployed stage wakes it with an asynchronous invoke instead
     RELAY_WAKE: 'notify',
@@ -357,7 +357,7 @@ async function main(): Promise<void> {
     ...authentication.env,
   };
   // In-process, all Lambdas of one instance share one event loop, so one core. The HTTP API and the
-  // event-driven Lambdas (relay, projectors) run in two instances, on both cores (docs/decisions.md).
+  // event-driven Lambdas (relay, projectors) run in two instances, on both cores (decision 0006).
   const offlines = [
     startOffline(env, { httpPort: HTTP_PORT, lambdaPort: LAMBDA_PORT, workFolder: '.esbuild' }),
     startOffline(env, {

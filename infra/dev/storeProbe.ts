@@ -1,5 +1,5 @@
 // `tsx infra/dev/storeProbe.ts --endpoint URL`: checks a DynamoDB emulator for what the read side needs
-// of it before it may hold `npm run dev`'s read models (docs/decisions.md, "npm run dev keeps its read
+// of it before it may hold `npm run dev`'s read models (decision 0035, "npm run dev keeps its read
 // models"): consistent reads that see the last write, and the speed of batched reads and writes.
 //
 // The stale-read probe is the one that caught dynalite on disk: three writers, each on a table of its

@@ -8,7 +8,7 @@
 // PostgreSQL and RabbitMQ are the machine's own and are shared with whatever else runs on it: the
 // stack reaches them through fault proxies in this process, and faults are injected there: no test
 // stops, restarts or reconfigures them. dynalite runs in memory: on disk
-// it sometimes answers a read with an old version of an item while scans run (docs/decisions.md).
+// it sometimes answers a read with an old version of an item while scans run (decision 0018, docs/decisions/0018-dynalite-in-memory.md).
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import amqp from 'amqplib';
 import pg from 'pg';

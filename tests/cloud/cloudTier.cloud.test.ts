@@ -47,7 +47,7 @@ describe('every function of the packaged artifact', () => {
       initMs.push(start.initMs);
     }
     expect(failures).toEqual([]);
-    // a figure, not a limit: the module-scope time of each bundle (the README's deploy guide)
+    // a figure, not a limit: the module-scope time of each bundle (docs/testing.md, what the cloud tier proves)
     initMs.sort((a, b) => a - b);
     const at = (share: number) => Math.round(initMs[Math.floor(share * (initMs.length - 1))]!);
     console.log(`[cloud] cold start, module load: median ${at(0.5)} ms, slowest ${at(1)} ms`);

@@ -69,7 +69,7 @@ describe('the packaged template', () => {
     expect([...mappings].map(([id]) => reserved(id))).toEqual([...mappings.values()]);
   });
 
-  it('leaves the account its 100 unreserved at the README’s figure: 192 reserved, a quota of 292', () => {
+  it('leaves the account its 100 unreserved at docs/deploying.md’s figure: 192 reserved, a quota of 292', () => {
     const reservations = ofType('AWS::Lambda::Function')
       .map(([, fn]) => fn.Properties.ReservedConcurrentExecutions as number | undefined)
       .filter((each): each is number => each !== undefined);

@@ -6,7 +6,7 @@ import type { Sql } from '../postgres.ts';
 
 /**
  * position = the writing transaction's id * POSITIONS_PER_TRANSACTION + the event's index in it.
- * A transaction may therefore append at most POSITIONS_PER_TRANSACTION - 1 events (docs/decisions.md).
+ * A transaction may therefore append at most POSITIONS_PER_TRANSACTION - 1 events (decision 0001).
  */
 export const POSITIONS_PER_TRANSACTION = 1000;
 export const MAX_EVENTS_PER_TRANSACTION = POSITIONS_PER_TRANSACTION - 1;

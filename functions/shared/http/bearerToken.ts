@@ -11,7 +11,7 @@
 //   (`token_use` `access`), and no `token_use` but `access`; `aud` (or `client_id` when there is no
 //   `aud`) one of the configured audiences.
 // The keys come from the issuer's JWKS, or in a deployed stage from the issuerKeys function (`keySet`),
-// because the functions inside the VPC have no route to the issuer (docs/decisions.md); how long they
+// because the functions inside the VPC have no route to the issuer (decision 0030); how long they
 // are kept, through an outage too: keptKeySet.ts.
 import { errors, jwtVerify, type FlattenedJWSInput, type JWSHeaderParameters, type JWTPayload } from 'jose';
 import { ServiceUnavailableError, UnauthorizedError } from '../errors.ts';

@@ -1,5 +1,5 @@
 // The local read-model store of one stack: dynalite in memory (exact, and fast enough to catch up at
-// thousands of events a second: docs/decisions.md) and sqslite (the projectors' dead-letter queue),
+// thousands of events a second: decisions 0018 and 0035) and sqslite (the projectors' dead-letter queue),
 // in a process of its own that outlives `npm run dev`, so that the read models, their checkpoints and
 // the parked events are there at the next start. localStore.ts starts it detached and finds it again
 // through its state file (storeState.ts). A small HTTP endpoint of its own answers who it is, keeps

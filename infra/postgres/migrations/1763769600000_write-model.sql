@@ -66,7 +66,7 @@ CREATE TABLE todos (
 
 -- The event log is the outbox and the source of every rebuild: rows are kept forever.
 -- position = transaction id * 1000 + index in the transaction, so that positions increase in the
--- order the relay can publish them (docs/decisions.md explains why not a BIGSERIAL).
+-- order the relay can publish them (decision 0001 explains why not a BIGSERIAL).
 CREATE TABLE event_log (
   position        BIGINT PRIMARY KEY,
   event_id        UUID NOT NULL UNIQUE,

@@ -3,7 +3,7 @@
 -- A transaction left open (a function frozen or killed half-way) holds back the relay's snapshot
 -- rule (transaction_id < xmin): PostgreSQL ends a session idle in a transaction after 30 s. Set on the
 -- database rather than sent by each client at connection: RDS Proxy refuses startup parameters such
--- as this one, and a SET would pin the session to one database connection (docs/decisions.md). The
+-- as this one, and a SET would pin the session to one database connection (decision 0032). The
 -- proxy's own connections to the database take it from here as well.
 DO $$
 BEGIN

@@ -1,4 +1,4 @@
-// The cloud tier's stack: `osls package` for a cloud stage, offline, with the README's stage
+// The cloud tier's stack: `osls package` for a cloud stage, offline, with docs/configuration.md's stage
 // parameters pointing at stand-ins on this machine, and everything the template describes run from
 // the packaged artifact as AWS would run it:
 //
@@ -17,7 +17,7 @@
 //   a batch may come twice;
 // - the relay's schedule at the template's rate, so that freshness depends on the commands' wake-up.
 //
-// What it cannot stand in for is listed in the README's deploy guide.
+// What it cannot stand in for is listed in docs/testing.md (what only an account can prove).
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

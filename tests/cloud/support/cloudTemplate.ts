@@ -249,7 +249,7 @@ export async function readCloudService(packageDirectory: string, stack: string):
         : ((p.RouteKey as string).split(' ') as [string, string]);
     const written = template.Resources[id]!.Properties!;
     const integration = resolved[referenced(written.Target)!]!;
-    // the Lambdas check tokens themselves (docs/decisions.md); this tier models no authorizer
+    // the Lambdas check tokens themselves (decision 0030); this tier models no authorizer
     if ((p.AuthorizationType ?? 'NONE') !== 'NONE') {
       throw new Error(`${p.RouteKey}: the template has an authorizer, which the cloud tier does not model`);
     }

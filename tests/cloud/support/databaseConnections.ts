@@ -1,5 +1,5 @@
 // The cloud tier's checks of the PostgreSQL connections: the packaged template sends the commands
-// through RDS Proxy and the relay past it, with pools and reserved concurrency as the README's
+// through RDS Proxy and the relay past it, with pools and reserved concurrency as docs/deploying.md's
 // arithmetic says, and the run shows it: the commands' sessions came through the proxy's door and
 // did nothing that pins, the relay's advisory lock and the migrations went to the instance's.
 import { readFile } from 'node:fs/promises';
@@ -106,7 +106,7 @@ export function describeDatabaseConnections(stack: () => CloudStack) {
       throughProxy: functions.filter((each) => !direct.includes(each)).map(holders),
       direct: direct.map(holders),
     };
-    // the README's deploy guide: fits every instance with max_connections of 62 or more, among them
+    // docs/deploying.md: fits every instance with max_connections of 62 or more, among them
     // the foundation's db.t4g.micro (at most 112 by RDS's formula on its 1 GiB)
     expect(smallestMaxConnections(plan)).toBe(62);
     expect(connectionBudget(plan, maxConnectionsAtMost(1)).fits).toBe(true);
