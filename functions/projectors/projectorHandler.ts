@@ -29,7 +29,7 @@ const DEADLINE_SAFETY_MS = 2_000;
  * on its partition's queue). A queue that is no partition of this projection is a wiring mistake: the
  * batch fails, and comes again once the mapping is put right.
  */
-function streamOf(batch: AmazonMqRabbitEvent, projection: Projection<object>): Stream {
+function streamOf(batch: AmazonMqRabbitEvent, projection: Pick<Projection, 'name'>): Stream {
   const [queue, ...others] = queuesOf(batch);
   if (queue === undefined) return streamsOf(projection.name)[0]!;
   const stream = streamNamed(queue);
@@ -68,7 +68,7 @@ export function projectorHandler<Item extends object>(projection: Projection<Ite
     if (route.state === 'switching') {
       throw new Error(`${projection.name} is switching to a rebuilt table; the batch will come again`);
     }
-    const stream = streamOf(batch, projection as Projection<object>);
+    const stream = streamOf(batch, projection);
     const own = containerTokens.get(stream.name) ?? { token: randomUUID(), running: false };
     containerTokens.set(stream.name, own);
     const token = own.running ? randomUUID() : own.token;

@@ -107,10 +107,10 @@ export function partitionOf(key: Pick<ItemKey, 'pk'>, partitions: number): numbe
 }
 
 /** The projection as one stream applies it: to the items of its partition only. */
-export function partitionView<Item extends object>(
-  projection: Projection<Item>,
+export function partitionView<Item extends object, Name extends ProjectionName, Key extends ItemKey>(
+  projection: Projection<Item, Name, Key>,
   stream: Pick<Stream, 'partition' | 'partitions'>,
-): Projection<Item> {
+): Projection<Item, Name, Key> {
   if (stream.partitions === 1) return projection;
   return {
     ...projection,

@@ -6,7 +6,8 @@ import { dynamoDb } from '../../shared/aws.ts';
 
 export async function readAnalyticsItem<T>(key: ItemKey): Promise<T | undefined> {
   const { Item } = await dynamoDb().send(
-    new GetCommand({ TableName: await liveTable('analytics'), Key: key }),
+    // the key alone: an analytics key also names its item's kind (analyticsProjection.ts)
+    new GetCommand({ TableName: await liveTable('analytics'), Key: { pk: key.pk, sk: key.sk } }),
   );
   return Item as T | undefined;
 }
