@@ -1,6 +1,6 @@
 // Reads one analytics item by key.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { liveTable } from '../../projectors/tableRoutes.ts';
+import { liveTable } from '../../projectors/liveTables.ts';
 import type { ItemKey } from '../../projectors/projection.ts';
 import { dynamoDb } from '../../shared/aws.ts';
 
