@@ -3,7 +3,7 @@
 // topology, the relay's routing and sequencing, serverless.yml's projector functions, tables and
 // event source mappings, the dev stack's queue bridges, replay, rebuild and the benchmark.
 //
-// Each queue is one sequence stream: the relay numbers the events it routes there 1, 2, 3… and the
+// Each queue carries one stream: the relay numbers the events it routes there 1, 2, 3… and the
 // projector applies them in that order whatever order they arrive in. A projection that outgrows one
 // consumer is split into partitions by item key, each a queue and a stream of its own (streams.ts).
 import { eventTypes, type EventType } from '../../events/contracts.ts';

@@ -8,8 +8,9 @@
 // has its own dense numbers, checkpoint, lease, held events and parked markers in the projection's
 // table, so nothing about one partition waits for another.
 //
-// Partition 0's stream is the projection's queue itself (`directory`), so that one partition is the
-// stream as it always was; the others are `<queue>.<n>` (`directory.1`…).
+// A stream and the queue that carries it share a name. Partition 0's is the projection's queue's
+// (`directory`), so that one partition is the stream as it always was; the others are `<queue>.<n>`
+// (`directory.1`…).
 import { z } from 'zod';
 import { projectionCatalog, projectionNames, type ProjectionName } from './catalog.ts';
 import type { ItemKey, Projection } from './projection.ts';
