@@ -23,6 +23,8 @@ export interface DirectoryItem {
   id: number;
   /** the byOwner index's key (ownerKey); absent on a tombstone and on what nobody owns */
   owner?: string;
+  /** a user's and a todo's owner as created (null: nobody's) */
+  ownerSubject?: string | null;
   deleted?: boolean;
   createdAt: string;
   updatedAt: string;
@@ -110,7 +112,7 @@ function evolveEntity(
       });
     case 'user.updated': {
       // the owner is the creation's, for good
-      const ownerSubject = (current?.ownerSubject as string | null | undefined) ?? null;
+      const ownerSubject = current?.ownerSubject ?? null;
       return created('USER', event.data.userId, {
         ...userFields(event.data),
         ownerSubject,
