@@ -1,6 +1,6 @@
-// Which table serves each projection now: its live table. A rebuild fills a new table while the live
-// one keeps serving, then switches over (blue/green); the record says which table is live, and
-// `switching` while the switch is in progress, when the projector must not write.
+// Which table serves each projection. A rebuild fills a new table while the live one keeps serving,
+// then switches over (blue/green); its live table says which table is live, and `switching` while the
+// switch is in progress, when the projector must not write.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { eventStreamTableName, readModelTableName } from '../shared/resourceNames.ts';
 import type { ProjectionName } from './catalog.ts';
@@ -12,10 +12,7 @@ export interface LiveTable {
   state: 'live' | 'switching';
 }
 
-/**
- * Where the record is kept, in the event-stream table. The partition key is still 'ROUTE' (from when
- * this was called a table route): tables deployed before the rename hold their records under it.
- */
+// pk 'ROUTE' from when this was a "table route": deployed event-stream tables hold the records there
 export const liveTableKey = (projection: ProjectionName) => ({ pk: 'ROUTE', sk: projection });
 
 /** The live table as recorded now; the table created with the stack until a rebuild switched it. */
