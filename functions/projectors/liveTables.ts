@@ -1,5 +1,5 @@
 // Which table serves each projection. A rebuild fills a new table while the live one keeps serving,
-// then switches over (blue/green); its live table says which table is live, and `switching` while the
+// then switches over (blue/green); its record says which table is live, and `switching` while the
 // switch is in progress, when the projector must not write.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { eventStreamTableName, readModelTableName } from '../shared/resourceNames.ts';
