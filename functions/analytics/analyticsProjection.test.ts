@@ -5,6 +5,7 @@ import { catalogOrder, eventFactory } from '../../tests/support/events.ts';
 import { foldProjection } from '../../tests/support/foldProjection.ts';
 import { itKeepsFoldProperties } from '../../tests/support/foldProperties.ts';
 import { fromCents } from '../shared/money.ts';
+import { keysTouched } from '../projectors/projection.ts';
 import {
   analyticsProjection as projection,
   categoryRevenueKey,
@@ -55,7 +56,7 @@ describe('analytics keysOf', () => {
   const event = eventFactory();
   it('keys an order by its distinct products and categories, its customer and its UTC hour', () => {
     const order = catalog(1, 7, line(3, 'books', 1, 100), line(4, 'games', 1, 100), line(3, 'books', 2, 100));
-    expect(projection.keysOf(event('order.created', order, at('16:35:00')))).toEqual([
+    expect(projection.keysOf(event('order.created', order, at('16:35:00')))).toMatchObject([
       { pk: 'PRODUCT#3', sk: 'SALES' },
       { pk: 'PRODUCT#4', sk: 'SALES' },
       { pk: 'CATEGORY#books', sk: 'REVENUE' },
@@ -72,8 +73,8 @@ describe('analytics keysOf', () => {
   it('keys product.created by product and ignores other events', () => {
     expect(projection.keysOf(event('product.created', product(3, 'books')))).toEqual([productSalesKey(3)]);
     const user = { userId: 1, name: 'a b', firstName: 'a', lastName: 'b', email: 'a@b.c' };
-    expect(projection.keysOf(event('user.created', user))).toEqual([]);
-    expect(projection.keysOf(event('todo.created', { todoId: 1, title: 't' }))).toEqual([]);
+    expect(keysTouched(projection, event('user.created', user))).toEqual([]);
+    expect(keysTouched(projection, event('todo.created', { todoId: 1, title: 't' }))).toEqual([]);
   });
 
   it('takes the UTC hour of occurredAt', () => {

@@ -5,8 +5,14 @@
 // so that a signed-in caller's lists read only what is theirs. A tombstone has no owner either.
 // Every listed item also carries the keys of the indexes its lists are read from (listOrder.ts),
 // derived from its fields after each event.
-import type { DomainEvent, EventData } from '../../events/contracts.ts';
-import { PoisonEventError, type ItemKey, type Projection } from '../projectors/projection.ts';
+import type { EventData } from '../../events/contracts.ts';
+import {
+  PoisonEventError,
+  type ItemKey,
+  type Projection,
+  type SubscribedEvent,
+} from '../projectors/projection.ts';
+import { assertNever } from '../shared/exhaustive.ts';
 import { LIST_KEY_ATTRIBUTES, listKeys } from './listOrder.ts';
 
 export type EntityKind = 'USER' | 'ACCOUNT' | 'ORDER' | 'PRODUCT' | 'TODO';
@@ -17,13 +23,19 @@ export interface DirectoryItem {
   id: number;
   /** the byOwner index's key (ownerKey); absent on a tombstone and on what nobody owns */
   owner?: string;
+  /** a user's and a todo's owner as created (null: nobody's) */
+  ownerSubject?: string | null;
   deleted?: boolean;
   createdAt: string;
   updatedAt: string;
   [field: string]: unknown;
 }
 
-export const entityKey = (kind: EntityKind, id: number): ItemKey => ({ pk: `${kind}#${id}`, sk: kind });
+/** An entity's key: its kind is its sort key, so the stored key says what the item is, even a tombstone's. */
+export interface EntityKey extends ItemKey {
+  sk: EntityKind;
+}
+export const entityKey = (kind: EntityKind, id: number): EntityKey => ({ pk: `${kind}#${id}`, sk: kind });
 
 /** The byOwner key of what an owner has of a kind: a user's and a todo's owner is a subject, an account's and an order's a user id. */
 export const ownerKey = (kind: EntityKind, owner: string | number): string => `${kind}#${owner}`;
@@ -31,10 +43,10 @@ export const ownerKey = (kind: EntityKind, owner: string | number): string => `$
 const ownedBy = (kind: EntityKind, owner: string | number | null) =>
   owner === null ? {} : { owner: ownerKey(kind, owner) };
 
-export const directoryProjection: Projection<DirectoryItem> = {
+export const directoryProjection: Projection<DirectoryItem, 'directory', EntityKey> = {
   name: 'directory',
 
-  keysOf(event: DomainEvent): ItemKey[] {
+  keysOf(event) {
     switch (event.type) {
       case 'user.created':
       case 'user.updated':
@@ -56,7 +68,7 @@ export const directoryProjection: Projection<DirectoryItem> = {
       case 'todo.deleted':
         return [entityKey('TODO', event.data.todoId)];
       default:
-        return assertNever(event);
+        return assertNever(event, 'event');
     }
   },
 
@@ -72,7 +84,11 @@ function withListKeys(item: DirectoryItem): DirectoryItem {
   return { ...fields, ...listKeys(fields) };
 }
 
-function evolveEntity(current: DirectoryItem | undefined, event: DomainEvent, key: ItemKey): DirectoryItem {
+function evolveEntity(
+  current: DirectoryItem | undefined,
+  event: SubscribedEvent<'directory'>,
+  key: EntityKey,
+): DirectoryItem {
   const at = event.occurredAt;
   const created = (kind: EntityKind, id: number, fields: object): DirectoryItem => ({
     kind,
@@ -96,7 +112,7 @@ function evolveEntity(current: DirectoryItem | undefined, event: DomainEvent, ke
       });
     case 'user.updated': {
       // the owner is the creation's, for good
-      const ownerSubject = (current?.ownerSubject as string | null | undefined) ?? null;
+      const ownerSubject = current?.ownerSubject ?? null;
       return created('USER', event.data.userId, {
         ...userFields(event.data),
         ownerSubject,
@@ -127,7 +143,7 @@ function evolveEntity(current: DirectoryItem | undefined, event: DomainEvent, ke
       }
       const product = existing();
       const sold = event.data.lines
-        .filter((line) => key.pk === `PRODUCT#${line.productId}`)
+        .filter((line) => line.productId !== null && key.pk === entityKey('PRODUCT', line.productId).pk)
         .reduce((sum, line) => sum + line.quantity, 0);
       const stock = Number(product.stock) - sold;
       if (stock < 0) throw new PoisonEventError(`${key.pk} would have negative stock`);
@@ -143,7 +159,7 @@ function evolveEntity(current: DirectoryItem | undefined, event: DomainEvent, ke
     case 'todo.completed':
       return { ...existing(), completed: true, updatedAt: at };
     default:
-      return assertNever(event);
+      return assertNever(event, 'event');
   }
 }
 
@@ -153,7 +169,3 @@ const userFields = (data: EventData<'user.updated'>) => ({
   lastName: data.lastName,
   email: data.email,
 });
-
-function assertNever(event: never): never {
-  throw new PoisonEventError(`unknown event ${JSON.stringify(event)}`);
-}

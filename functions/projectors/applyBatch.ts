@@ -10,7 +10,7 @@ import { parseStoredEvent } from '../../events/storedEvents.ts';
 import { applyEvent, type ItemState, type StoredItem } from './applyEvent.ts';
 import { applyRedrives, parkedMarker } from './applyRedrives.ts';
 import { parkedEvent, type ParkedEvent } from './parkedEvent.ts';
-import { keyString, type Checkpoint, type Projection } from './projection.ts';
+import { keyString, keysTouched, type Checkpoint, type Projection } from './projection.ts';
 import type { HeldEvent, ProjectionStore } from './projectionStore.ts';
 
 export interface SequencedEvent {
@@ -148,7 +148,7 @@ async function applyUnderLease<Item extends object>(
       first = false;
       const events = chunk.flatMap(([, event]) => (event instanceof Unusable ? [] : [event]));
       const wanted = events
-        .flatMap((event) => projection.keysOf(event))
+        .flatMap((event) => keysTouched(projection, event))
         .filter((key) => !state.has(keyString(key)));
       for (const [id, item] of await store.readItems(wanted)) state.set(id, item);
       const changed = new Map<string, StoredItem>();

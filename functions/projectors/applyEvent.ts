@@ -2,7 +2,7 @@
 // batches, redrives, rebuilds and the in-memory fold the tests and the benchmark compare with all
 // apply events through this function; they differ only in where events come from and where items go.
 import type { DomainEvent } from '../../events/contracts.ts';
-import { PoisonEventError, keyString, type ItemKey, type Projection } from './projection.ts';
+import { PoisonEventError, keyString, keysTouched, type ItemKey, type Projection } from './projection.ts';
 
 /** A read item as stored: its fields, its key, and the position of the last event applied to it. */
 export type StoredItem = Record<string, unknown> &
@@ -39,7 +39,7 @@ export function applyEvent<Item extends object>(
   event: DomainEvent,
   rule: ApplyRule = 'inOrder',
 ): EventOutcome {
-  const keys = projection.keysOf(event);
+  const keys = keysTouched(projection, event);
   const staged: StoredItem[] = [];
   try {
     for (const key of keys) {

@@ -9,7 +9,7 @@
 import type { DomainEvent } from '../../events/contracts.ts';
 import { applyEvent, type ItemState, type StoredItem } from './applyEvent.ts';
 import { parkedEvent, type ParkedEvent } from './parkedEvent.ts';
-import { keyString, type ItemKey, type Projection } from './projection.ts';
+import { keyString, keysTouched, type ItemKey, type Projection } from './projection.ts';
 import { parkedPartition, type ProjectionStore } from './projectionStore.ts';
 
 /** The marker of an event a stream of this projection parked as poison (bookkeeping, not a read item). */
@@ -33,7 +33,7 @@ export async function applyRedrives<Item extends object>(
   let redriven = 0;
   let alreadyApplied = 0;
   const markers = events.map((event) => parkedMarker(event.position, store.partition));
-  const wanted = [...events.flatMap((event) => projection.keysOf(event)), ...markers].filter(
+  const wanted = [...events.flatMap((event) => keysTouched(projection, event)), ...markers].filter(
     (key) => !state.has(keyString(key)),
   );
   for (const [id, item] of await store.readItems(wanted)) state.set(id, item);

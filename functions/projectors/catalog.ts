@@ -3,7 +3,7 @@
 // topology, the relay's routing and sequencing, serverless.yml's projector functions, tables and
 // event source mappings, the dev stack's queue bridges, replay, rebuild and the benchmark.
 //
-// Each queue is one sequence stream: the relay numbers the events it routes there 1, 2, 3… and the
+// Each queue carries one stream: the relay numbers the events it routes there 1, 2, 3… and the
 // projector applies them in that order whatever order they arrive in. A projection that outgrows one
 // consumer is split into partitions by item key, each a queue and a stream of its own (streams.ts).
 import { eventTypes, type EventType } from '../../events/contracts.ts';
@@ -18,6 +18,11 @@ export interface IndexDefinition {
 }
 
 export interface ProjectionDefinition {
+  /**
+   * its subscriptions, written here only: the projection's keysOf and evolve take these events and no
+   * others (SubscribedEvent, projection.ts), and their exhaustive switches fail the type check when
+   * the two disagree
+   */
   eventTypes: readonly EventType[];
   /** the RabbitMQ queue that feeds the projector, and the name of its sequence stream (its first partition's) */
   queue: string;
@@ -69,11 +74,17 @@ export const projectionCatalog = {
 } as const satisfies Record<string, ProjectionDefinition>;
 
 export type ProjectionName = keyof typeof projectionCatalog;
+/** The event types the projection of this name subscribes to: what its keysOf and evolve take. */
+export type Subscription<Name extends ProjectionName> =
+  (typeof projectionCatalog)[Name]['eventTypes'][number];
 export const projectionNames = Object.keys(projectionCatalog) as ProjectionName[];
 
 export const isProjectionName = (name: unknown): name is ProjectionName =>
   typeof name === 'string' && Object.hasOwn(projectionCatalog, name);
 
 /** Does the projection subscribe to events of this type? */
-export const subscribes = (projection: ProjectionName, type: string): boolean =>
+export const subscribes = <Name extends ProjectionName>(
+  projection: Name,
+  type: string,
+): type is Subscription<Name> =>
   (projectionCatalog[projection].eventTypes as readonly string[]).includes(type);

@@ -7,7 +7,7 @@ import { foldProjection, seededRandom, snapshot } from '../../tests/support/fold
 import { memoryProjectionStore, memoryTable } from '../../tests/support/memoryProjectionStore.ts';
 import type { SequencedEvent } from './applyBatch.ts';
 import { subscribes, type ProjectionName } from './catalog.ts';
-import { keyString } from './projection.ts';
+import { keyString, keysTouched } from './projection.ts';
 import { isBookkeeping } from './projectionStore.ts';
 
 const PARTITIONS = 4;
@@ -63,9 +63,9 @@ describe('partitions', () => {
         expect(numbers).toEqual(Array.from({ length: numbers.length }, (_, index) => index + 1));
         expect(heads[stream.name] ?? 0).toBe(numbers.length);
         events.forEach((event, index) => {
-          const touches = modules.projections.projections[projection]
-            .keysOf(event)
-            .some((key) => partitionOf(key, PARTITIONS) === stream.partition);
+          const touches = keysTouched(modules.projections.projections[projection], event).some(
+            (key) => partitionOf(key, PARTITIONS) === stream.partition,
+          );
           expect(sequences[index]![stream.name] !== undefined, `${stream.name} ${event.position}`).toBe(
             subscribes(projection, event.type) && touches,
           );

@@ -1,6 +1,9 @@
-// What a projection is: which read items an event touches, and a pure `evolve` per item.
-import type { DomainEvent } from '../../events/contracts.ts';
-import type { ProjectionName } from './catalog.ts';
+// What a projection is: which read items an event touches, and a pure `evolve` per item. The event
+// types it handles are its subscriptions in the catalog (catalog.ts), written there once: `keysOf` and
+// `evolve` take only those events, so a switch over them with a `never` check (assertNever) fails the
+// type check when the catalog and the projection disagree, either way.
+import type { DomainEvent, EventType } from '../../events/contracts.ts';
+import { subscribes, type ProjectionName, type Subscription } from './catalog.ts';
 
 export interface ItemKey {
   pk: string;
@@ -12,15 +15,83 @@ export interface Positioned {
   position: number;
 }
 
-export interface Projection<Item extends object = object> {
-  name: ProjectionName;
-  /** The items this event changes; an empty list for an event this projection ignores. */
-  keysOf(event: DomainEvent): ItemKey[];
+type EventsByType = { [Event in DomainEvent as Event['type']]: Event };
+/** The events of these types. (Looked up, not `Extract`ed: a projection of fewer events is then a `Projection` of more.) */
+export type EventOf<Type extends EventType> = EventsByType[Type];
+
+/** The events the projection of this name subscribes to (the catalog's `eventTypes`). */
+export type SubscribedEvent<Name extends ProjectionName> = EventOf<Subscription<Name>>;
+
+/**
+ * A projection: `Item` is the union of its item types, `Key` its keys (which may carry the kind of
+ * item stored at them: the stored item format has no field for it). The methods take only the
+ * events it subscribes to; the code that applies any projection asks `keysTouched`, which checks the
+ * subscription first. (Method syntax, so that every projection is also a `Projection` of any item
+ * and event for that code, without casts.)
+ */
+export interface Projection<
+  Item extends object = object,
+  Name extends ProjectionName = ProjectionName,
+  Key extends ItemKey = ItemKey,
+> {
+  name: Name;
+  /** The items this event changes. */
+  keysOf(event: SubscribedEvent<Name>): Key[];
   /**
    * The item after the event, from the item before it (undefined if none yet). Pure. Throws
    * PoisonEventError for an event that can never apply.
    */
-  evolve(current: Item | undefined, event: DomainEvent, key: ItemKey): Item;
+  evolve(current: Item | undefined, event: SubscribedEvent<Name>, key: Key): Item;
+}
+
+/** Does the projection subscribe to this event (emmett's canHandle)? */
+export const canHandle = <Name extends ProjectionName>(
+  projection: Pick<Projection<object, Name>, 'name'>,
+  event: DomainEvent,
+): event is SubscribedEvent<Name> => subscribes(projection.name, event.type);
+
+/** The items this event changes: none for an event the projection does not subscribe to. */
+export const keysTouched = <Key extends ItemKey>(
+  projection: Projection<object, ProjectionName, Key>,
+  event: DomainEvent,
+): Key[] => (canHandle(projection, event) ? projection.keysOf(event) : []);
+
+/** A key that also names the kind of item stored at it (its pk and sk alone are stored). */
+export type KindKey<Kind extends string = string> = ItemKey & { kind: Kind };
+
+/** One `evolve` per item kind, each given and giving the item of its kind only. */
+export type EvolveByKind<
+  Items extends { [Kind in keyof Items]: object },
+  Name extends ProjectionName,
+  Key extends KindKey<keyof Items & string>,
+> = {
+  [Kind in keyof Items & string]: (
+    current: Items[Kind] | undefined,
+    event: SubscribedEvent<Name>,
+    key: Extract<Key, { kind: Kind }>,
+  ) => Items[Kind];
+};
+
+/**
+ * A projection whose items come in kinds (`Items`: kind → item type), each with an evolve of its own,
+ * called for the keys of its kind. The item at a key of a kind is of that kind, since evolve made it
+ * for that key: the one place that is taken on trust, since the stored item has no field for its
+ * kind (and its format stays as it is).
+ */
+export function projectionByKind<
+  Items extends { [Kind in keyof Items]: object },
+  Name extends ProjectionName,
+  Key extends KindKey<keyof Items & string>,
+>(definition: {
+  name: Name;
+  keysOf(event: SubscribedEvent<Name>): Key[];
+  evolve: EvolveByKind<Items, Name, Key>;
+}): Projection<Items[keyof Items], Name, Key> {
+  return {
+    name: definition.name,
+    keysOf: (event) => definition.keysOf(event),
+    evolve: (current, event, key) => definition.evolve[key.kind](current as never, event, key as never),
+  };
 }
 
 /** An event that fails its schema or breaks an invariant: parked, never retried on its own. */

@@ -6,8 +6,8 @@ import { invoiceProjection } from '../invoices/invoiceProjection.ts';
 import type { ProjectionName } from './catalog.ts';
 import type { Projection } from './projection.ts';
 
-export const projections: { [Name in ProjectionName]: Projection<object> } = {
-  invoices: invoiceProjection as Projection<object>,
-  analytics: analyticsProjection as Projection<object>,
-  directory: directoryProjection as Projection<object>,
+export const projections: { [Name in ProjectionName]: Projection<object, Name> } = {
+  invoices: invoiceProjection,
+  analytics: analyticsProjection,
+  directory: directoryProjection,
 };

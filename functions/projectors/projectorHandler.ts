@@ -17,7 +17,7 @@ import { parkEvents } from './deadLetters.ts';
 import { decodeMessages } from './decodeMessages.ts';
 import type { Projection } from './projection.ts';
 import { dynamoProjectionStore } from './dynamoProjectionStore.ts';
-import { readRoute } from './tableRoutes.ts';
+import { readLiveTable } from './liveTables.ts';
 
 /** Without a Lambda context (a direct call in a test or a tool), the function's timeout in serverless.yml. */
 const DEFAULT_TIME_LEFT_MS = 60_000;
@@ -29,7 +29,7 @@ const DEADLINE_SAFETY_MS = 2_000;
  * on its partition's queue). A queue that is no partition of this projection is a wiring mistake: the
  * batch fails, and comes again once the mapping is put right.
  */
-function streamOf(batch: AmazonMqRabbitEvent, projection: Projection<object>): Stream {
+function streamOf(batch: AmazonMqRabbitEvent, projection: Pick<Projection, 'name'>): Stream {
   const [queue, ...others] = queuesOf(batch);
   if (queue === undefined) return streamsOf(projection.name)[0]!;
   const stream = streamNamed(queue);
@@ -64,18 +64,18 @@ export function projectorHandler<Item extends object>(projection: Projection<Ite
     const deadline =
       Date.now() + (context?.getRemainingTimeInMillis() ?? DEFAULT_TIME_LEFT_MS) - DEADLINE_SAFETY_MS;
     // read per batch: a rebuild may switch the table between two batches
-    const route = await readRoute(projection.name);
-    if (route.state === 'switching') {
+    const live = await readLiveTable(projection.name);
+    if (live.state === 'switching') {
       throw new Error(`${projection.name} is switching to a rebuilt table; the batch will come again`);
     }
-    const stream = streamOf(batch, projection as Projection<object>);
+    const stream = streamOf(batch, projection);
     const own = containerTokens.get(stream.name) ?? { token: randomUUID(), running: false };
     containerTokens.set(stream.name, own);
     const token = own.running ? randomUUID() : own.token;
     if (token === own.token) own.running = true;
     let result: BatchResult;
     try {
-      const store = dynamoProjectionStore(dynamoDb(), route.table, {
+      const store = dynamoProjectionStore(dynamoDb(), live.table, {
         deadline,
         token,
         partition: stream.partition,

@@ -8,8 +8,9 @@
 // has its own dense numbers, checkpoint, lease, held events and parked markers in the projection's
 // table, so nothing about one partition waits for another.
 //
-// Partition 0's stream is the projection's queue itself (`directory`), so that one partition is the
-// stream as it always was; the others are `<queue>.<n>` (`directory.1`…).
+// A stream and the queue that carries it share a name. Partition 0's is the projection's queue's
+// (`directory`), so that one partition is the stream as it always was; the others are `<queue>.<n>`
+// (`directory.1`…).
 import { z } from 'zod';
 import { projectionCatalog, projectionNames, type ProjectionName } from './catalog.ts';
 import type { ItemKey, Projection } from './projection.ts';
@@ -107,10 +108,10 @@ export function partitionOf(key: Pick<ItemKey, 'pk'>, partitions: number): numbe
 }
 
 /** The projection as one stream applies it: to the items of its partition only. */
-export function partitionView<Item extends object>(
-  projection: Projection<Item>,
+export function partitionView<Item extends object, Name extends ProjectionName, Key extends ItemKey>(
+  projection: Projection<Item, Name, Key>,
   stream: Pick<Stream, 'partition' | 'partitions'>,
-): Projection<Item> {
+): Projection<Item, Name, Key> {
   if (stream.partitions === 1) return projection;
   return {
     ...projection,

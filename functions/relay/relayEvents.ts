@@ -149,7 +149,7 @@ async function numberNewStreams(client: pg.PoolClient, limits: NewStreamLimits):
 async function numberByType(
   client: pg.PoolClient,
   projection: ProjectionName,
-  queue: string,
+  stream: string,
   progress: Progress,
 ) {
   const { rows } = await client.query<{ numbered: number; published: number | string | null }>(
@@ -162,10 +162,10 @@ async function numberByType(
      SELECT count(*)::int AS numbered,
             max(n.sequence) FILTER (WHERE e.published_at IS NOT NULL) AS published
      FROM numbered n JOIN event_log e ON e.position = n.position`,
-    [queue, projectionCatalog[projection].eventTypes],
+    [stream, projectionCatalog[projection].eventTypes],
   );
-  progress.assigned[queue] = rows[0]!.numbered;
-  progress.published[queue] = Math.max(progress.published[queue] ?? 0, Number(rows[0]!.published ?? 0));
+  progress.assigned[stream] = rows[0]!.numbered;
+  progress.published[stream] = Math.max(progress.published[stream] ?? 0, Number(rows[0]!.published ?? 0));
 }
 
 /**

@@ -8,6 +8,7 @@ import type { DomainEvent } from '../../events/contracts.ts';
 import { parseStoredEvent } from '../../events/storedEvents.ts';
 import { projectionNames, subscribes, type ProjectionName } from '../projectors/catalog.ts';
 import { projections } from '../projectors/projections.ts';
+import { keysTouched } from '../projectors/projection.ts';
 import { partitionOf, streamsOf } from '../projectors/streams.ts';
 
 /** Per stream, the last sequence number given out. */
@@ -29,7 +30,7 @@ export function projectionStreamsReceiving(projection: ProjectionName, event: Do
   const streams = streamsOf(projection);
   if (streams.length === 1) return [streams[0]!.name];
   const touched = new Set(
-    projections[projection].keysOf(latest(event)).map((key) => partitionOf(key, streams.length)),
+    keysTouched(projections[projection], latest(event)).map((key) => partitionOf(key, streams.length)),
   );
   return streams.filter((stream) => touched.has(stream.partition)).map((stream) => stream.name);
 }

@@ -92,7 +92,7 @@ const { generateEvents } = await import('../../events/generatedStream.ts');
 const { compareReadModel } = await import('../consistency/compareReadModels.ts');
 const { expectedAnalytics, expectedDirectory, expectedInvoices } =
   await import('../consistency/expectedReadModels.ts');
-const { readRoute } = await import('../../functions/projectors/tableRoutes.ts');
+const { readLiveTable } = await import('../../functions/projectors/liveTables.ts');
 const { dynamoDb } = await import('../../functions/shared/aws.ts');
 const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
 const { checkpointKey } = await import('../../functions/projectors/projection.ts');
@@ -181,7 +181,7 @@ async function waitForProjections(pool: Pool): Promise<void> {
     for (const stream of allStreams()) {
       const { Item } = await dynamoDb().send(
         new GetCommand({
-          TableName: (await readRoute(stream.projection)).table,
+          TableName: (await readLiveTable(stream.projection)).table,
           Key: checkpointKey(stream.partition),
           ConsistentRead: true,
         }),
@@ -199,7 +199,7 @@ async function readModelDifferences(pool: Pool): Promise<Record<string, number>>
   const expected = { analytics: expectedAnalytics, invoices: expectedInvoices, directory: expectedDirectory };
   const result: Record<string, number> = {};
   for (const projector of projectionNames) {
-    const { table } = await readRoute(projector);
+    const { table } = await readLiveTable(projector);
     result[projector] = (await compareReadModel(dynamoDb(), table, await expected[projector](pool))).length;
   }
   return result;

@@ -10,7 +10,7 @@ import { projectionNames, subscribes, type ProjectionName } from '../../function
 import { checkpointKey, type Checkpoint } from '../../functions/projectors/projection.ts';
 import { allStreams, streamsOf, type Stream } from '../../functions/projectors/streams.ts';
 import { projections } from '../../functions/projectors/projections.ts';
-import { readRoute } from '../../functions/projectors/tableRoutes.ts';
+import { readLiveTable } from '../../functions/projectors/liveTables.ts';
 import { rabbitPublisher } from '../../functions/relay/eventPublisher.ts';
 import { numberEvents } from '../../functions/relay/sequencing.ts';
 import { dynamoDb } from '../../functions/shared/aws.ts';
@@ -113,7 +113,7 @@ function foldedItems(projector: ProjectionName, events: readonly DomainEvent[]):
 }
 
 async function differencesFromFold(projector: ProjectionName, events: readonly DomainEvent[]) {
-  const { table } = await readRoute(projector);
+  const { table } = await readLiveTable(projector);
   return (await compareReadModel(dynamoDb(), table, foldedItems(projector, events))).length;
 }
 
@@ -139,7 +139,7 @@ export async function measureCatchUp(
   while (done.size < targets.length) {
     for (const target of targets) {
       if (done.has(target.projector)) continue;
-      const table = (await readRoute(target.projector)).table;
+      const table = (await readLiveTable(target.projector)).table;
       const applied = await Promise.all(
         target.streams.map(async ({ stream }) => (await checkpointOf(table, stream))?.sequence ?? 0),
       );

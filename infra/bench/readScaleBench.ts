@@ -18,7 +18,7 @@ import { projectionNames, subscribes, type ProjectionName } from '../../function
 import { keyString } from '../../functions/projectors/projection.ts';
 import { projections } from '../../functions/projectors/projections.ts';
 import { writeItems } from '../../functions/projectors/readItems.ts';
-import { readRoute } from '../../functions/projectors/tableRoutes.ts';
+import { readLiveTable } from '../../functions/projectors/liveTables.ts';
 import { dynamoDb } from '../../functions/shared/aws.ts';
 
 /** Events applied per round of writes: large, as a projector's batches are under a backlog. */
@@ -79,7 +79,7 @@ class ReadModels {
           for (const item of result.changed) changed.set(keyString(item), item);
       }
       for (const item of changed.values()) this.observe(name, item);
-      await writeItems(dynamoDb(), (await readRoute(name)).table, [...changed.values()], []);
+      await writeItems(dynamoDb(), (await readLiveTable(name)).table, [...changed.values()], []);
       this.forgetSettled(name, events.at(-1)!.occurredAt);
     }
   }

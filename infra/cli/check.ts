@@ -24,7 +24,7 @@ if (!values.cloud) {
 const { databaseUrl } = await import('../../functions/shared/config.ts');
 const { createPool } = await import('../../functions/shared/postgres.ts');
 const { dynamoDb } = await import('../../functions/shared/aws.ts');
-const { readRoute } = await import('../../functions/projectors/tableRoutes.ts');
+const { readLiveTable } = await import('../../functions/projectors/liveTables.ts');
 const { compareReadModel } = await import('../consistency/compareReadModels.ts');
 const { expectedAnalytics, expectedDirectory, expectedInvoices } =
   await import('../consistency/expectedReadModels.ts');
@@ -36,7 +36,7 @@ let total = 0;
 try {
   for (const projection of values.projection ? [values.projection as ProjectionName] : projectionNames) {
     // the table the projection serves from: a rebuild may have switched it
-    const { table } = await readRoute(projection);
+    const { table } = await readLiveTable(projection);
     const differences = await compareReadModel(dynamoDb(), table, await recompute[projection](pool));
     total += differences.length;
     console.log(

@@ -1,10 +1,30 @@
 // What every read item should hold, recomputed from the write model's rows in PostgreSQL (not from
-// the events): the independent answer the projections are checked against.
+// the events): the independent answer the projections are checked against. Only the keys come from
+// the projections (their stored format, written once there); the fields are typed by their items.
 import type pg from 'pg';
+import {
+  customerValueKey,
+  categoryRevenueKey,
+  hourlySalesKey,
+  productSalesKey,
+  type AnalyticsItems,
+} from '../../functions/analytics/analyticsProjection.ts';
+import {
+  entityKey,
+  ownerKey,
+  type DirectoryItem,
+  type EntityKind,
+} from '../../functions/directory/directoryProjection.ts';
+import { accountKey, invoiceKey, type InvoiceItems } from '../../functions/invoices/invoiceProjection.ts';
+import type { ItemKey } from '../../functions/projectors/projection.ts';
 
 /** pk → sk → the fields the item must have (other fields are not compared). */
 export type ExpectedItems = Map<string, Record<string, unknown>>;
 export const itemId = (pk: string, sk: string) => `${pk} ${sk}`;
+
+/** Expects these fields of the item at `key`; `Item` keeps their names and types the item's. */
+const expectAt = <Item>(items: ExpectedItems, key: ItemKey, fields: { [Field in keyof Item]?: unknown }) =>
+  items.set(itemId(key.pk, key.sk), fields);
 
 const shippingAddress = (row: {
   address1: string;
@@ -21,7 +41,7 @@ export async function expectedAnalytics(sql: pg.Pool): Promise<ExpectedItems> {
            coalesce(sum(l.quantity * l.unit_price_cents), 0)::bigint AS revenue, count(DISTINCT l.order_id)::int AS orders
     FROM products p LEFT JOIN order_lines l ON l.product_id = p.id GROUP BY p.id`);
   for (const row of products.rows) {
-    items.set(itemId(`PRODUCT#${row.id}`, 'SALES'), {
+    expectAt<AnalyticsItems['productSales']>(items, productSalesKey(Number(row.id)), {
       totalQuantitySold: Number(row.quantity),
       revenueCents: Number(row.revenue),
       orderCount: row.orders,
@@ -31,7 +51,7 @@ export async function expectedAnalytics(sql: pg.Pool): Promise<ExpectedItems> {
     SELECT p.category, sum(l.quantity * l.unit_price_cents)::bigint AS revenue, count(DISTINCT l.order_id)::int AS orders
     FROM order_lines l JOIN products p ON p.id = l.product_id GROUP BY p.category`);
   for (const row of categories.rows) {
-    items.set(itemId(`CATEGORY#${row.category}`, 'REVENUE'), {
+    expectAt<AnalyticsItems['categoryRevenue']>(items, categoryRevenueKey(row.category), {
       revenueCents: Number(row.revenue),
       orderCount: row.orders,
     });
@@ -40,7 +60,7 @@ export async function expectedAnalytics(sql: pg.Pool): Promise<ExpectedItems> {
     SELECT customer_id, sum(total_cents)::bigint AS spent, count(*)::int AS orders, max(created_at) AS last
     FROM orders GROUP BY customer_id`);
   for (const row of customers.rows) {
-    items.set(itemId(`CUSTOMER#${row.customer_id}`, 'VALUE'), {
+    expectAt<AnalyticsItems['customerValue']>(items, customerValueKey(Number(row.customer_id)), {
       spentCents: Number(row.spent),
       orderCount: row.orders,
       lastOrderDate: (row.last as Date).toISOString(),
@@ -51,7 +71,7 @@ export async function expectedAnalytics(sql: pg.Pool): Promise<ExpectedItems> {
            count(*)::int AS orders, sum(total_cents)::bigint AS revenue
     FROM orders GROUP BY 1`);
   for (const row of hours.rows) {
-    items.set(itemId(`HOUR#${row.hour}`, 'SALES'), {
+    expectAt<AnalyticsItems['hourlySales']>(items, hourlySalesKey(row.hour), {
       orderCount: row.orders,
       revenueCents: Number(row.revenue),
     });
@@ -67,7 +87,7 @@ export async function expectedInvoices(sql: pg.Pool): Promise<ExpectedItems> {
       SELECT * FROM accounts WHERE accounts.user_id = u.id ORDER BY id DESC LIMIT 1
     ) a ON true`);
   for (const row of users.rows) {
-    items.set(itemId(`USER#${row.id}`, 'ACCOUNT'), {
+    expectAt<InvoiceItems['account']>(items, accountKey(Number(row.id)), {
       name: row.name,
       email: row.email,
       deleted: row.deleted,
@@ -80,28 +100,31 @@ export async function expectedInvoices(sql: pg.Pool): Promise<ExpectedItems> {
            sum(total_cents)::bigint AS total, array_agg(id ORDER BY id) AS order_ids
     FROM orders GROUP BY 1, 2, 3`);
   for (const row of invoices.rows) {
-    items.set(
-      itemId(`USER#${row.customer_id}`, `INVOICE#${row.year}-${String(row.month).padStart(2, '0')}`),
-      {
-        totalCents: Number(row.total),
-        // the invoice lists orders in the order their events were published; compared as a set
-        orderIds: (row.order_ids as (string | number)[]).map(Number),
-      },
-    );
+    const key = invoiceKey(Number(row.customer_id), row.year, row.month);
+    expectAt<InvoiceItems['invoice'] & { orderIds: number[] }>(items, key, {
+      totalCents: Number(row.total),
+      // the invoice lists orders in the order their events were published; compared as a set
+      // (compareReadModels.ts reads it from `orders`)
+      orderIds: (row.order_ids as (string | number)[]).map(Number),
+    });
   }
   return items;
 }
 
 export async function expectedDirectory(sql: pg.Pool): Promise<ExpectedItems> {
   const items: ExpectedItems = new Map();
-  // the byOwner key each item must carry (directoryProjection's ownerKey), none for nobody's
-  const owned = (kind: string, owner: unknown) => (owner === null ? undefined : `${kind}#${owner}`);
+  // the byOwner key each item must carry, none for nobody's
+  const owned = (kind: EntityKind, owner: string | number | null) =>
+    owner === null ? undefined : ownerKey(kind, owner);
+  const expectEntity = (kind: EntityKind, id: unknown, fields: Record<string, unknown>) =>
+    expectAt<DirectoryItem>(items, entityKey(kind, Number(id)), fields);
   const users = await sql.query(
     'SELECT id, name, email, owner_subject, deleted_at IS NOT NULL AS deleted FROM users',
   );
   for (const row of users.rows) {
-    items.set(
-      itemId(`USER#${row.id}`, 'USER'),
+    expectEntity(
+      'USER',
+      row.id,
       row.deleted
         ? { deleted: true, owner: undefined }
         : { kind: 'USER', name: row.name, email: row.email, owner: owned('USER', row.owner_subject) },
@@ -109,7 +132,7 @@ export async function expectedDirectory(sql: pg.Pool): Promise<ExpectedItems> {
   }
   const accounts = await sql.query('SELECT id, user_id, city FROM accounts');
   for (const row of accounts.rows) {
-    items.set(itemId(`ACCOUNT#${row.id}`, 'ACCOUNT'), {
+    expectEntity('ACCOUNT', row.id, {
       kind: 'ACCOUNT',
       userId: Number(row.user_id),
       city: row.city,
@@ -118,7 +141,7 @@ export async function expectedDirectory(sql: pg.Pool): Promise<ExpectedItems> {
   }
   const orders = await sql.query('SELECT id, customer_id, total_cents FROM orders');
   for (const row of orders.rows) {
-    items.set(itemId(`ORDER#${row.id}`, 'ORDER'), {
+    expectEntity('ORDER', row.id, {
       kind: 'ORDER',
       customerId: Number(row.customer_id),
       totalCents: Number(row.total_cents),
@@ -127,14 +150,15 @@ export async function expectedDirectory(sql: pg.Pool): Promise<ExpectedItems> {
   }
   const products = await sql.query('SELECT id, name, stock FROM products');
   for (const row of products.rows) {
-    items.set(itemId(`PRODUCT#${row.id}`, 'PRODUCT'), { kind: 'PRODUCT', name: row.name, stock: row.stock });
+    expectEntity('PRODUCT', row.id, { kind: 'PRODUCT', name: row.name, stock: row.stock });
   }
   const todos = await sql.query(
     'SELECT id, title, completed, owner_subject, deleted_at IS NOT NULL AS deleted FROM todos',
   );
   for (const row of todos.rows) {
-    items.set(
-      itemId(`TODO#${row.id}`, 'TODO'),
+    expectEntity(
+      'TODO',
+      row.id,
       row.deleted
         ? { deleted: true, owner: undefined }
         : {

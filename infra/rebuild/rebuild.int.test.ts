@@ -82,9 +82,9 @@ it(`rebuilds the analytics projection from ${EVENTS} events, resuming after an i
   expect(progress.at(-1)).toBe(analyticsEvents.length);
 
   expect(await scan(resumed.table)).toEqual(await scan(liveTable));
-  const { readRoute } = await import('../../functions/projectors/tableRoutes.ts');
-  expect(await readRoute('analytics')).toEqual({
-    ...(await readRoute('analytics')),
+  const { readLiveTable } = await import('../../functions/projectors/liveTables.ts');
+  expect(await readLiveTable('analytics')).toEqual({
+    ...(await readLiveTable('analytics')),
     table: resumed.table,
     state: 'live',
   });

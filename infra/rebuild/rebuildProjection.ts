@@ -4,9 +4,9 @@
 //
 // It reads each of the projection's streams (one per partition) from the event log by sequence number
 // (the numbers the relay gave every event), so the new table's checkpoints mean what the live ones'
-// do. The switch: mark the route `switching` (the projector fails its batches, which come again
-// later), take every partition's lease on the live table (so no batch is in flight there), apply what
-// the new table still lacks, then route to the new table. Every event is then in the new table exactly once, the old table is frozen at the switch
+// do. The switch: mark the live table `switching` (liveTables.ts; the projector fails its batches,
+// which come again later), take every partition's lease on the live table (so no batch is in flight
+// there), apply what the new table still lacks, then record the new table as live. Every event is then in the new table exactly once, the old table is frozen at the switch
 // point, and the queue's messages at or below the new checkpoint are skipped as duplicates.
 import { randomUUID } from 'node:crypto';
 import {
@@ -30,7 +30,7 @@ import { partitionView, streamsOf, type Stream } from '../../functions/projector
 import { LeaseHeldError, type ProjectionStore } from '../../functions/projectors/projectionStore.ts';
 import { dynamoProjectionStore } from '../../functions/projectors/dynamoProjectionStore.ts';
 import { projections } from '../../functions/projectors/projections.ts';
-import { readRoute, routeKey, type TableRoute } from '../../functions/projectors/tableRoutes.ts';
+import { readLiveTable, liveTableKey, type LiveTable } from '../../functions/projectors/liveTables.ts';
 import { readStream, toEnvelope } from '../../functions/relay/eventLog.ts';
 import { dynamoDb } from '../../functions/shared/aws.ts';
 import { eventStreamTableName, readModelTableName } from '../../functions/shared/resourceNames.ts';
@@ -38,7 +38,7 @@ import { tableDefinitions } from '../aws/readModelResources.ts';
 
 /** How long one batch of the rebuild may write before its lease lapses. */
 const BATCH_DEADLINE_MS = 60_000;
-/** How long the switch may hold the live table's lease: the last backfill and the new route. */
+/** How long the switch may hold the live table's lease: the last backfill and the new live table. */
 const SWITCH_DEADLINE_MS = 120_000;
 
 /** Takes the lease once its holder (a projector batch in flight) gives it up. */
@@ -169,7 +169,7 @@ export async function keepProtection(client: DynamoDBClient, live: string, table
  */
 async function targetTable(projection: ProjectionName, prefix: string): Promise<string> {
   const streamTable = eventStreamTableName(prefix);
-  const live = (await readRoute(projection)).table;
+  const live = (await readLiveTable(projection)).table;
   const { Item } = await dynamoDb().send(
     new GetCommand({ TableName: streamTable, Key: rebuildKey(projection), ConsistentRead: true }),
   );
@@ -205,9 +205,12 @@ async function eventsAfter(pool: pg.Pool, stream: string, sequence: number, limi
   });
 }
 
-async function writeRoute(prefix: string, projection: ProjectionName, route: TableRoute) {
+async function writeLiveTable(prefix: string, projection: ProjectionName, live: LiveTable) {
   await dynamoDb().send(
-    new PutCommand({ TableName: eventStreamTableName(prefix), Item: { ...routeKey(projection), ...route } }),
+    new PutCommand({
+      TableName: eventStreamTableName(prefix),
+      Item: { ...liveTableKey(projection), ...live },
+    }),
   );
 }
 
@@ -271,10 +274,10 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
 
   if (!(await backfill('backfill'))) return { table, completed: false, applied: applied() };
 
-  const live = await readRoute(name);
-  await writeRoute(prefix, name, { table: live.table, state: 'switching' });
+  const live = await readLiveTable(name);
+  await writeLiveTable(prefix, name, { table: live.table, state: 'switching' });
   // Every partition's lease on the live table, held through the switch: a batch in flight finishes
-  // first, and one that read the route before it said `switching` fails on the lease and comes again,
+  // first, and one that read the live table before it said `switching` fails on the lease and comes again,
   // to the new table.
   const liveLeases = streams.map((stream) =>
     dynamoProjectionStore(dynamoDb(), live.table, {
@@ -286,7 +289,7 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
   try {
     for (const lease of liveLeases) await untilAcquired(lease);
     if (!(await backfill('switch'))) return { table, completed: false, applied: applied() };
-    await writeRoute(prefix, name, { table, state: 'live' });
+    await writeLiveTable(prefix, name, { table, state: 'live' });
   } finally {
     for (const lease of liveLeases) await lease.release();
   }

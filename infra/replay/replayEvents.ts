@@ -61,15 +61,16 @@ export type ProjectorInvokers = Record<ProjectionName, (event: AmazonMqRabbitEve
 export function directPublisher(invokers: ProjectorInvokers): Pick<EventPublisher, 'publish'> {
   return {
     async publish(publications) {
-      for (const { name: queue, projection } of allStreams()) {
+      for (const { name: stream, projection } of allStreams()) {
         const messages = publications
-          .filter((publication) => publication.sequences[queue] !== undefined)
-          .map((publication) => asMessage(publication, queue));
+          .filter((publication) => publication.sequences[stream] !== undefined)
+          .map((publication) => asMessage(publication, stream));
         if (messages.length === 0) continue;
         await invokers[projection]({
           eventSource: 'aws:rmq',
           eventSourceArn: 'arn:aws:mq:us-east-1:000000000000:broker:replay',
-          rmqMessagesByQueue: { [queueKey(queue)]: messages },
+          // as if from the stream's queue, which has the stream's name
+          rmqMessagesByQueue: { [queueKey(stream)]: messages },
         });
       }
     },

@@ -1,6 +1,6 @@
 // Counts the DynamoDB reads a client sends, by what DynamoDB is asked (the request's X-Amz-Target):
-// the GetItems, those of them that asked for a consistent read, and those that read a table's route
-// (which tableRoutes.ts keeps a second per container): what a test of a read path's cost counts.
+// the GetItems, those of them that asked for a consistent read, and those that read a projection's live table
+// (which liveTables.ts keeps a second per container): what a test of a read path's cost counts.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 export interface DynamoDbReads {
@@ -8,8 +8,8 @@ export interface DynamoDbReads {
   get: number;
   /** of them, those with ConsistentRead */
   consistent: number;
-  /** of them, those of a projection's table route (`ROUTE` items) */
-  routes: number;
+  /** of them, those of a projection's live table record (`ROUTE` items: liveTables.ts) */
+  liveTables: number;
   /** every request, of any kind */
   all: number;
   reset(): void;
@@ -19,12 +19,12 @@ export function countDynamoDbReads(client: DynamoDBDocumentClient): DynamoDbRead
   const reads: DynamoDbReads = {
     get: 0,
     consistent: 0,
-    routes: 0,
+    liveTables: 0,
     all: 0,
     reset() {
       reads.get = 0;
       reads.consistent = 0;
-      reads.routes = 0;
+      reads.liveTables = 0;
       reads.all = 0;
     },
   };
@@ -42,7 +42,7 @@ export function countDynamoDbReads(client: DynamoDBDocumentClient): DynamoDbRead
           Key?: { pk?: { S?: string } };
         };
         if (body.ConsistentRead) reads.consistent += 1;
-        if (body.Key?.pk?.S === 'ROUTE') reads.routes += 1;
+        if (body.Key?.pk?.S === 'ROUTE') reads.liveTables += 1;
       }
       return next(args);
     },

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { latestVersions, type DomainEvent, type EventData, type EventType } from '../../events/contracts.ts';
 import { parseStoredEvent } from '../../events/storedEvents.ts';
+import type { EventOf } from '../../functions/projectors/projection.ts';
 import type { OrderCreatedV1Data } from '../../events/versions/orderCreatedV1.ts';
 import type { TodoCreatedV1Data } from '../../events/versions/todoCreatedV1.ts';
 import type { UserCreatedV1Data } from '../../events/versions/userCreatedV1.ts';
@@ -55,9 +56,16 @@ export function eventFactory(start = 1000) {
     type: T,
     data: StoredData<T>,
     occurredAt = '2025-04-10T12:00:00.000Z',
-  ): DomainEvent => {
+  ): EventOf<T> => {
     position += 1000;
-    return storedEvent({ type, position, occurredAt, aggregateId: String(Object.values(data)[0]), data });
+    // upcast to its type's latest version: still an event of type T
+    return storedEvent({
+      type,
+      position,
+      occurredAt,
+      aggregateId: String(Object.values(data)[0]),
+      data,
+    }) as EventOf<T>;
   };
 }
 

@@ -1,7 +1,7 @@
 // Test helpers around the in-memory fold: seeded orders of delivery, redeliveries, snapshots.
 import type { DomainEvent } from '../../events/contracts.ts';
 import { seededRandom } from '../../events/generatedStream.ts';
-import { keyString, type Projection } from '../../functions/projectors/projection.ts';
+import { keyString, keysTouched, type Projection } from '../../functions/projectors/projection.ts';
 import type { Folded } from '../../infra/consistency/foldProjection.ts';
 
 export { foldProjection, type Folded, type StoredItem } from '../../infra/consistency/foldProjection.ts';
@@ -34,7 +34,7 @@ export function shuffleAcrossItems(
   const random = seededRandom(seed);
   const ordered = [...events].sort((a, b) => a.position - b.position);
   const keysOf = new Map(
-    ordered.map((event) => [event, [...new Set(projection.keysOf(event).map(keyString))]]),
+    ordered.map((event) => [event, [...new Set(keysTouched(projection, event).map(keyString))]]),
   );
   const queues = new Map<string, DomainEvent[]>();
   for (const event of ordered) {

@@ -1,7 +1,7 @@
 // The directory table as its queries read it: its name and the fields each kind of item carries
 // (those directoryProjection writes from the events' data).
 import type { EventData } from '../../../events/contracts.ts';
-import { liveTable } from '../../projectors/tableRoutes.ts';
+import { liveTable } from '../../projectors/liveTables.ts';
 import type { DirectoryItem } from '../directoryProjection.ts';
 
 export const directoryTableName = () => liveTable('directory');

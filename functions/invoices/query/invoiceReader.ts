@@ -7,7 +7,7 @@ import {
   type BatchGetCommandOutput,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { liveTable } from '../../projectors/tableRoutes.ts';
+import { liveTable } from '../../projectors/liveTables.ts';
 import { dynamoDb } from '../../shared/aws.ts';
 import { fromCents } from '../../shared/money.ts';
 import { ACCOUNT_SORT_KEY, userPartition, type AccountCopy, type Invoice } from '../invoiceProjection.ts';

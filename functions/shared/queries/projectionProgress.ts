@@ -14,7 +14,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { ProjectionName } from '../../projectors/catalog.ts';
 import { checkpointKey, type Checkpoint } from '../../projectors/projection.ts';
 import { streamsOf, type Stream } from '../../projectors/streams.ts';
-import { liveTable } from '../../projectors/tableRoutes.ts';
+import { liveTable } from '../../projectors/liveTables.ts';
 import { STREAM_HEAD_KEY, type StreamHead } from '../../relay/streamHead.ts';
 import { dynamoDb } from '../aws.ts';
 import { settings } from '../config.ts';

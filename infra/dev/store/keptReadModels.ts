@@ -5,7 +5,7 @@
 //   log, and the whole store is replaced (readSide.ts);
 // - each table's definition (keys and indexes, from the catalog) is recorded as a hash, and each
 //   projection's partition count: a projection whose table or count changed is dropped and rebuilt
-//   (a changed event-stream table, which holds the routes, drops every projection);
+//   (a changed event-stream table, which holds the live tables, drops every projection);
 // - each stream's checkpoint must name an event of this log: the number it has reached in its stream
 //   must be, in PostgreSQL, the event at the position and time it recorded (a database restored from
 //   an older backup, or another cluster's log with the same oid, fails this).
@@ -22,7 +22,7 @@ import type pg from 'pg';
 import { projectionNames, type ProjectionName } from '../../../functions/projectors/catalog.ts';
 import type { Checkpoint } from '../../../functions/projectors/projection.ts';
 import { partitionCount, streamsOf } from '../../../functions/projectors/streams.ts';
-import { routeKey } from '../../../functions/projectors/tableRoutes.ts';
+import { liveTableKey } from '../../../functions/projectors/liveTables.ts';
 import { dynamoDb } from '../../../functions/shared/aws.ts';
 import { settings } from '../../../functions/shared/config.ts';
 import { readProgress } from '../../../functions/shared/queries/projectionProgress.ts';
@@ -125,7 +125,7 @@ export function changedSince(prefix: string, kept: Marker, now: Marker): Dropped
   });
 }
 
-/** A projection's tables (the one made with the stack and those `npm run rebuild` made) and its route. */
+/** A projection's tables (the one made with the stack and those `npm run rebuild` made) and its live table record. */
 async function dropProjection(client: DynamoDBClient, prefix: string, projection: ProjectionName) {
   const base = readModelTableName(prefix, projection);
   for (const name of await tableNames(client)) {
@@ -133,7 +133,7 @@ async function dropProjection(client: DynamoDBClient, prefix: string, projection
       await client.send(new DeleteTableCommand({ TableName: name }));
   }
   await dynamoDb()
-    .send(new DeleteCommand({ TableName: eventStreamTableName(prefix), Key: routeKey(projection) }))
+    .send(new DeleteCommand({ TableName: eventStreamTableName(prefix), Key: liveTableKey(projection) }))
     .catch(() => undefined);
 }
 
