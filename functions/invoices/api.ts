@@ -48,6 +48,8 @@ export const getInvoicesRoute = queryContract({
   operationId: 'getInvoices',
   method: 'GET',
   path: '/invoice-service/invoices',
+  handler: 'functions/invoices/query/getInvoices.ts',
+  reads: ['invoices', 'streamHead', 'callersUser'],
   tag: 'invoice demo',
   summary: 'Find invoices',
   description:
@@ -69,6 +71,8 @@ export const getInvoiceRoute = queryContract({
   operationId: 'getInvoice',
   method: 'GET',
   path: '/invoice-service/invoices/{id}',
+  handler: 'functions/invoices/query/getInvoice.ts',
+  reads: ['invoices', 'streamHead', 'callersUser'],
   tag: 'invoice demo',
   summary: 'Get an invoice by its id',
   access: 'authenticated',
