@@ -53,7 +53,6 @@ export const listAccountsRoute = queryContract({
   method: 'GET',
   path: '/system-api/accounts',
   handler: 'functions/directory/query/listAccounts.ts',
-  reads: ['directory', 'streamHead'],
   tag: 'invoice demo',
   summary: 'List accounts',
   access: 'authenticated',

@@ -49,7 +49,6 @@ export const getInvoicesRoute = queryContract({
   method: 'GET',
   path: '/invoice-service/invoices',
   handler: 'functions/invoices/query/getInvoices.ts',
-  reads: ['invoices', 'streamHead', 'callersUser'],
   tag: 'invoice demo',
   summary: 'Find invoices',
   description:
@@ -72,7 +71,6 @@ export const getInvoiceRoute = queryContract({
   method: 'GET',
   path: '/invoice-service/invoices/{id}',
   handler: 'functions/invoices/query/getInvoice.ts',
-  reads: ['invoices', 'streamHead', 'callersUser'],
   tag: 'invoice demo',
   summary: 'Get an invoice by its id',
   access: 'authenticated',

@@ -52,7 +52,6 @@ export const listServiceOrdersRoute = queryContract({
   method: 'GET',
   path: '/order-service/orders',
   handler: 'functions/directory/query/listServiceOrders.ts',
-  reads: ['directory', 'streamHead'],
   tag: 'invoice demo',
   summary: 'List orders',
   description:

@@ -33,7 +33,6 @@ export const listTodosRoute = queryContract({
   method: 'GET',
   path: '/todos',
   handler: 'functions/directory/query/listTodos.ts',
-  reads: ['directory', 'streamHead'],
   tag: 'todo demo',
   summary: 'List todos',
   description: 'Signed in: the caller’s own todos (an administrator’s: all).',

@@ -114,9 +114,24 @@ export const commandContract = <B = undefined, P = undefined>(
   contract: Omit<CommandContract<B, P>, 'kind' | 'reads' | 'writes'>,
 ): CommandContract<B, P> => ({ ...contract, kind: 'command', reads: [], writes: ['database'] });
 
+/**
+ * A query reads its projection and the stream head (the live table, X-Min-Position), and for a
+ * signed-in caller who is no administrator, when the projection is not the directory, who that caller
+ * is (callerScope.ts), as queryHandler waits for the directory then: unless it says otherwise.
+ */
 export const queryContract = <P = undefined, Q = undefined>(
-  contract: Omit<QueryContract<P, Q>, 'kind'>,
-): QueryContract<P, Q> => ({ ...contract, kind: 'query' });
+  contract: Omit<QueryContract<P, Q>, 'kind' | 'reads'> & { reads?: readonly RouteRead[] },
+): QueryContract<P, Q> => ({
+  ...contract,
+  kind: 'query',
+  reads: contract.reads ?? [
+    contract.projection,
+    'streamHead',
+    ...(contract.projection !== 'directory' && contract.access === 'authenticated'
+      ? (['callersUser'] as const)
+      : []),
+  ],
+});
 
 export const operationContract = <P = undefined, Q = undefined>(
   contract: Omit<ContractBase<undefined, P, Q>, 'kind'>,
