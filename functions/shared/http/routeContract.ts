@@ -64,7 +64,7 @@ interface ContractBase<B, P, Q> extends RouteSpec<B, P, Q> {
   /** unique; also the typed client's name for the operation */
   operationId: string;
   method: HttpMethod;
-  /** as serverless.yml writes it: `/users/{id}` */
+  /** as API Gateway's route key writes it (the function's httpApi event): `/users/{id}` */
   path: string;
   /** the module whose `handler` serves the route, from the project's root */
   handler: `functions/${string}.ts`;
