@@ -30,6 +30,7 @@ export const createAccountsRoute = commandContract({
   operationId: 'createAccounts',
   method: 'POST',
   path: '/system-api/accounts',
+  handler: 'functions/accounts/command/createAccounts.ts',
   tag: 'invoice demo',
   summary: 'Create an account, or several',
   description:
@@ -51,6 +52,7 @@ export const listAccountsRoute = queryContract({
   operationId: 'listAccounts',
   method: 'GET',
   path: '/system-api/accounts',
+  handler: 'functions/directory/query/listAccounts.ts',
   tag: 'invoice demo',
   summary: 'List accounts',
   access: 'authenticated',

@@ -11,6 +11,7 @@ export const getProductSalesRoute = queryContract({
   operationId: 'getProductSales',
   method: 'GET',
   path: '/api/analytics/products/{id}/sales',
+  handler: 'functions/analytics/query/getProductSales.ts',
   tag: 'analytics',
   summary: 'A product’s sales',
   description:
@@ -37,6 +38,7 @@ export const getCategoryRevenueRoute = queryContract({
   operationId: 'getCategoryRevenue',
   method: 'GET',
   path: '/api/analytics/categories/{category}/revenue',
+  handler: 'functions/analytics/query/getCategoryRevenue.ts',
   tag: 'analytics',
   summary: 'A category’s revenue',
   description:
@@ -62,6 +64,7 @@ export const getCustomerLifetimeValueRoute = queryContract({
   operationId: 'getCustomerLifetimeValue',
   method: 'GET',
   path: '/api/analytics/customers/{id}/lifetime-value',
+  handler: 'functions/analytics/query/getCustomerLifetimeValue.ts',
   tag: 'analytics',
   summary: 'A customer’s lifetime value',
   description: 'A customer is a user id; it needs no user (the analytics seed has none).',
@@ -104,6 +107,7 @@ export const getHourlySalesRoute = queryContract({
   operationId: 'getHourlySales',
   method: 'GET',
   path: '/api/analytics/hours/{hour}/sales',
+  handler: 'functions/analytics/query/getHourlySales.ts',
   tag: 'analytics',
   summary: 'An hour’s sales',
   description:
@@ -164,6 +168,9 @@ export const getSyncStatusRoute = queryContract({
   operationId: 'getSyncStatus',
   method: 'GET',
   path: '/api/analytics/sync-status',
+  handler: 'functions/analytics/query/getSyncStatus.ts',
+  // every stream's checkpoint and head, none of the analytics' items
+  reads: ['checkpoints', 'streamHead'],
   tag: 'analytics',
   summary: 'How far the read models have got',
   description:

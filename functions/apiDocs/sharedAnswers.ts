@@ -7,7 +7,7 @@ import { NEXT_CURSOR_HEADER } from '../directory/query/listEntities.ts';
 import { EVENT_POSITION_HEADER } from '../shared/http/httpResponse.ts';
 import { PROBLEM_MEDIA_TYPE, problemSchema } from '../shared/http/problemDetails.ts';
 import type { RouteContract } from '../shared/http/routeContract.ts';
-import { MIN_POSITION_HEADER } from '../shared/queries/queryRoute.ts';
+import { MIN_POSITION_HEADER } from '../shared/queries/queryHandler.ts';
 
 const correlationId = z
   .string()

@@ -1,8 +1,8 @@
 // The answer to a request no route takes (the HTTP API's `$default` route; serverless-offline's
 // catch-all locally): a problem details like the errors of every route, instead of API Gateway's
 // `{"message":"Not Found"}` or serverless-offline's list of every route. A path the API has, asked
-// with another method, is a 405 whose `Allow` names the methods it takes (ROUTES, from
-// serverless.yml); anything else is a 404. (What API Gateway answers itself, its 500 or 503 when a
+// with another method, is a 405 whose `Allow` names the methods it takes (ROUTES, from the
+// routes' contracts through infra/aws/routeList.cjs); anything else is a 404. (What API Gateway answers itself, its 500 or 503 when a
 // function crashes or times out, keeps API Gateway's format.)
 import { MethodNotAllowedError, NotFoundError } from '../shared/errors.ts';
 import { httpRoute } from '../shared/http/httpRoute.ts';

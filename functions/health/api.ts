@@ -57,6 +57,9 @@ export const healthRoute = operationContract({
   operationId: 'getHealth',
   method: 'GET',
   path: '/health',
+  handler: 'functions/health/handler.ts',
+  functionName: 'health',
+  reads: ['checkpoints', 'streamHead'],
   tag: 'operations',
   summary: 'Whether the service answers and the read models are current',
   description:
@@ -83,6 +86,9 @@ export const healthDependenciesRoute = operationContract({
   operationId: 'getDependencyHealth',
   method: 'GET',
   path: '/health/dependencies',
+  handler: 'functions/health/checkDependencies.ts',
+  functionName: 'healthDependencies',
+  reads: ['databaseConnection', 'checkpoints', 'streamHead'],
   tag: 'operations',
   summary: 'Whether each dependency answers (administrators)',
   description:

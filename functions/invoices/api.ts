@@ -48,6 +48,7 @@ export const getInvoicesRoute = queryContract({
   operationId: 'getInvoices',
   method: 'GET',
   path: '/invoice-service/invoices',
+  handler: 'functions/invoices/query/getInvoices.ts',
   tag: 'invoice demo',
   summary: 'Find invoices',
   description:
@@ -69,6 +70,7 @@ export const getInvoiceRoute = queryContract({
   operationId: 'getInvoice',
   method: 'GET',
   path: '/invoice-service/invoices/{id}',
+  handler: 'functions/invoices/query/getInvoice.ts',
   tag: 'invoice demo',
   summary: 'Get an invoice by its id',
   access: 'authenticated',

@@ -29,6 +29,7 @@ export const placeServiceOrdersRoute = commandContract({
   operationId: 'placeServiceOrders',
   method: 'POST',
   path: '/order-service/orders',
+  handler: 'functions/orders/command/placeServiceOrders.ts',
   tag: 'invoice demo',
   summary: 'Place an order, or several',
   description:
@@ -50,6 +51,7 @@ export const listServiceOrdersRoute = queryContract({
   operationId: 'listServiceOrders',
   method: 'GET',
   path: '/order-service/orders',
+  handler: 'functions/directory/query/listServiceOrders.ts',
   tag: 'invoice demo',
   summary: 'List orders',
   description:
@@ -102,6 +104,7 @@ export const placeCatalogOrderRoute = commandContract({
   operationId: 'placeCatalogOrder',
   method: 'POST',
   path: '/api/orders',
+  handler: 'functions/orders/command/placeCatalogOrder.ts',
   tag: 'analytics',
   summary: 'Place a catalog order',
   description:

@@ -14,6 +14,7 @@ export const createProductRoute = commandContract({
   operationId: 'createProduct',
   method: 'POST',
   path: '/api/products',
+  handler: 'functions/products/command/createProduct.ts',
   tag: 'analytics',
   summary: 'Add a product to the catalog',
   description: 'Where signing in is on, only an administrator may.',

@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { apiRoutes } from '../../functions/apiDocs/apiRoutes.ts';
 import { checkTemplate, refusedYamlFeatures } from './cloudFormationSpec.ts';
 import { databaseJobs, localRoleName } from '../../functions/shared/databaseRoles.ts';
 import { connectionBudget, maxConnectionsAtMost, smallestMaxConnections } from './connectionBudget.ts';
@@ -176,10 +177,9 @@ describe('infra/aws/foundation.yml', () => {
       throughProxy: [
         {
           name: 'commands',
+          // every command route's function has the commands' reserved concurrency (httpFunctions.ts)
           containers:
-            defaultOf('commandConcurrency') *
-            serverless.split('reservedConcurrency: ${self:custom.connections.commandConcurrency}').slice(1)
-              .length,
+            defaultOf('commandConcurrency') * apiRoutes.filter((route) => route.kind === 'command').length,
           poolMax,
         },
         { name: 'healthDependencies', containers: defaultOf('healthConcurrency'), poolMax },

@@ -1,20 +1,11 @@
-// The HTTP routes serverless.yml declares, as `METHOD /path`, read from serverless.yml itself (one
-// list): `${file(./infra/aws/routeList.cjs)}` gives them joined by commas, the fallback function's
-// ROUTES, so that a path the API has, asked with another method, is a 405 naming the methods it
-// takes; `routes()` gives them as a list (npm run dev counts them).
-const { readFileSync } = require('node:fs');
-const { join } = require('node:path');
-const { parse } = require('yaml');
+// The API's routes as `METHOD /path`, from their contracts (functions/apiDocs/apiRoutes.ts, through
+// infra/aws/httpFunctions.ts): `${file(./infra/aws/routeList.cjs)}` gives them joined by commas, the
+// fallback function's ROUTES, so that a path the API has, asked with another method, is a 405 naming
+// the methods it takes; `routes()` gives them as a list (npm run dev counts them). CommonJS because
+// osls loads variable files with require(); tsx's require loads the TypeScript.
+const { require: requireTypeScript } = require('tsx/cjs/api');
 
-function routes() {
-  const { functions } = parse(readFileSync(join(__filename, '../../../serverless.yml'), 'utf8'));
-  return functions
-    .filter((entry) => typeof entry === 'object')
-    .flatMap((entry) => Object.values(entry))
-    .flatMap((fn) => fn.events ?? [])
-    .filter((event) => typeof event.httpApi === 'object')
-    .map(({ httpApi }) => `${httpApi.method} ${httpApi.path}`);
-}
+const routes = () => requireTypeScript('./httpFunctions.ts', __filename).routeKeys();
 
 module.exports = () => routes().join(',');
 module.exports.routes = routes;

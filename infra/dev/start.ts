@@ -77,7 +77,7 @@ interface Companion {
   stop(): Promise<void>;
 }
 
-/** The HTTP routes serverless.yml declares (the catch-all aside). */
+/** The HTTP routes the contracts declare, as serverless.yml serves them (the catch-all aside). */
 const routeCount = () =>
   (createRequire(import.meta.url)('../aws/routeList.cjs') as { routes(): string[] }).routes().length;
 

@@ -1,8 +1,10 @@
-// The functions serverless.yml writes out, read from the file: the HTTP functions. (`functions` is a
-// list: the projectors come first, derived from the projection catalog by a variable.)
+// The functions serverless.yml declares with an HTTP event: the routes' functions, which it takes from
+// their contracts (infra/aws/httpFunctions.ts), and those it writes out itself (the fallback's
+// catch-all). (`functions` is a list: the projectors and the routes' functions are variables.)
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { routeFunctions } from '../../infra/aws/httpFunctions.ts';
 
 export interface HttpApiEvent {
   httpApi: { method: string; path: string };
@@ -20,5 +22,5 @@ export const isRouteEvent = (event: HttpApiEvent | Record<string, unknown>): eve
 export async function writtenFunctions(): Promise<Record<string, WrittenFunction>> {
   const text = await readFile(fileURLToPath(new URL('../../serverless.yml', import.meta.url)), 'utf8');
   const { functions } = parse(text) as { functions: (string | Record<string, WrittenFunction>)[] };
-  return Object.assign({}, ...functions.filter((entry) => typeof entry === 'object'));
+  return Object.assign(routeFunctions(), ...functions.filter((entry) => typeof entry === 'object'));
 }

@@ -1,5 +1,5 @@
 // POST /system-api/accounts {user_id, address1, address2?, city, state, zip} or an array → 201
-import { commandRoute } from '../../shared/commands/commandRoute.ts';
+import { commandHandler } from '../../shared/commands/commandHandler.ts';
 import { NotFoundError } from '../../shared/errors.ts';
 import { requireUserForWrite } from '../../users/userAccess.ts';
 import { userExists } from '../../users/userStore.ts';
@@ -7,7 +7,7 @@ import { accountCreated, asSystemApiAccount } from '../account.ts';
 import { createAccountsRoute } from '../api.ts';
 import { insertAccount } from '../accountStore.ts';
 
-export const handler = commandRoute(createAccountsRoute, async ({ body, caller }, sql) => {
+export const handler = commandHandler(createAccountsRoute, async ({ body, caller }, sql) => {
   const accounts = [];
   for (const [index, item] of body.items.entries()) {
     const field = body.isArray ? `[${index}].user_id` : 'user_id';

@@ -2,12 +2,12 @@
 import { requireUserForRead } from '../../directory/query/callerScope.ts';
 import { NotFoundError } from '../../shared/errors.ts';
 import { fromCents } from '../../shared/money.ts';
-import { queryRoute } from '../../shared/queries/queryRoute.ts';
+import { queryHandler } from '../../shared/queries/queryHandler.ts';
 import { customerValueKey, type CustomerLifetimeValue } from '../analyticsProjection.ts';
 import { getCustomerLifetimeValueRoute } from '../api.ts';
 import { readAnalyticsItem } from './analyticsReader.ts';
 
-export const handler = queryRoute(getCustomerLifetimeValueRoute, async ({ params, caller }) => {
+export const handler = queryHandler(getCustomerLifetimeValueRoute, async ({ params, caller }) => {
   // a signed-in customer reads only its own (a customer id is a user id)
   await requireUserForRead(caller, params.id, 'id');
   const value = await readAnalyticsItem<CustomerLifetimeValue>(customerValueKey(params.id));

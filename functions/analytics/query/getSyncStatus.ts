@@ -5,7 +5,7 @@
 import type { Checkpoint } from '../../projectors/projection.ts';
 import { allStreams } from '../../projectors/streams.ts';
 import type { StreamHead } from '../../relay/streamHead.ts';
-import { queryRoute } from '../../shared/queries/queryRoute.ts';
+import { queryHandler } from '../../shared/queries/queryHandler.ts';
 import { readProgress } from '../../shared/queries/projectionProgress.ts';
 import { getSyncStatusRoute } from '../api.ts';
 
@@ -21,7 +21,7 @@ export function lagSeconds(
   return Math.max(0, (Date.parse(head.headOccurredAt) - appliedUpTo) / 1000);
 }
 
-export const handler = queryRoute(getSyncStatusRoute, async () => {
+export const handler = queryHandler(getSyncStatusRoute, async () => {
   const { head, streams } = await readProgress(allStreams());
   const now = new Date();
   const progress = streams.map(({ stream, checkpoint }) => {

@@ -4,13 +4,13 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb } from '../../shared/aws.ts';
 import { requireAccess } from '../../shared/callers.ts';
-import { queryRoute } from '../../shared/queries/queryRoute.ts';
+import { queryHandler } from '../../shared/queries/queryHandler.ts';
 import { getUserRoute } from '../../users/api.ts';
 import { asUsersDemoUser, existingUser } from '../../users/user.ts';
 import { entityKey } from '../directoryProjection.ts';
 import { directoryTableName, type StoredUser } from './directoryItems.ts';
 
-export const handler = queryRoute(getUserRoute, async ({ params, caller }) => {
+export const handler = queryHandler(getUserRoute, async ({ params, caller }) => {
   const { Item } = await dynamoDb().send(
     new GetCommand({
       TableName: await directoryTableName(),

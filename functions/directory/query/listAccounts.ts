@@ -2,7 +2,7 @@
 //   → [{id, user_id, address1, address2, city, state, zip, created_at}]
 import { asSystemApiAccount } from '../../accounts/account.ts';
 import { listAccountsRoute } from '../../accounts/api.ts';
-import { queryRoute } from '../../shared/queries/queryRoute.ts';
+import { queryHandler } from '../../shared/queries/queryHandler.ts';
 import { listScope } from './callerScope.ts';
 import type { StoredAccount } from './directoryItems.ts';
 import { entityList } from './listEntities.ts';
@@ -12,6 +12,6 @@ const listAccounts = entityList((account: StoredAccount) => ({
   created_at: account.createdAt,
 }));
 
-export const handler = queryRoute(listAccountsRoute, async ({ query, caller }) =>
+export const handler = queryHandler(listAccountsRoute, async ({ query, caller }) =>
   listAccounts(query, await listScope(caller, 'ACCOUNT')),
 );

@@ -3,7 +3,7 @@
 // and /api.
 import { listServiceOrdersRoute } from '../../orders/api.ts';
 import { fromCents } from '../../shared/money.ts';
-import { queryRoute } from '../../shared/queries/queryRoute.ts';
+import { queryHandler } from '../../shared/queries/queryHandler.ts';
 import { listScope } from './callerScope.ts';
 import type { StoredOrder } from './directoryItems.ts';
 import { entityList } from './listEntities.ts';
@@ -16,6 +16,6 @@ const listServiceOrders = entityList((order: StoredOrder) => ({
   created_at: order.createdAt,
 }));
 
-export const handler = queryRoute(listServiceOrdersRoute, async ({ query, caller }) =>
+export const handler = queryHandler(listServiceOrdersRoute, async ({ query, caller }) =>
   listServiceOrders(query, await listScope(caller, 'ORDER')),
 );

@@ -1,5 +1,5 @@
 // GET /system-api/users?limit&offset&order_by&cursor → [{id, name, email, created_at, updated_at}]
-import { queryRoute } from '../../shared/queries/queryRoute.ts';
+import { queryHandler } from '../../shared/queries/queryHandler.ts';
 import { listScope } from './callerScope.ts';
 import { listSystemApiUsersRoute } from '../../users/api.ts';
 import { asSystemApiUser } from '../../users/user.ts';
@@ -12,6 +12,6 @@ const listSystemApiUsers = entityList((user: StoredUser) => ({
   updated_at: user.updatedAt,
 }));
 
-export const handler = queryRoute(listSystemApiUsersRoute, async ({ query, caller }) =>
+export const handler = queryHandler(listSystemApiUsersRoute, async ({ query, caller }) =>
   listSystemApiUsers(query, await listScope(caller, 'USER')),
 );

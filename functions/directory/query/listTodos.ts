@@ -1,5 +1,5 @@
 // GET /todos → [{id, title, completed}] in id order; deleted todos are tombstones outside the index.
-import { queryRoute } from '../../shared/queries/queryRoute.ts';
+import { queryHandler } from '../../shared/queries/queryHandler.ts';
 import { listScope } from './callerScope.ts';
 import { listTodosRoute } from '../../todos/api.ts';
 import type { StoredTodo } from './directoryItems.ts';
@@ -11,6 +11,6 @@ const listTodos = entityList((todo: StoredTodo) => ({
   completed: todo.completed,
 }));
 
-export const handler = queryRoute(listTodosRoute, async ({ query, caller }) =>
+export const handler = queryHandler(listTodosRoute, async ({ query, caller }) =>
   listTodos(query, await listScope(caller, 'TODO')),
 );

@@ -3,11 +3,11 @@
 // user_id, those; with another user's, a 403.
 import { userScope, userToRead } from '../../directory/query/callerScope.ts';
 import { NotFoundError } from '../../shared/errors.ts';
-import { queryRoute } from '../../shared/queries/queryRoute.ts';
+import { queryHandler } from '../../shared/queries/queryHandler.ts';
 import { getInvoicesRoute } from '../api.ts';
 import { findInvoices } from './invoiceReader.ts';
 
-export const handler = queryRoute(getInvoicesRoute, async ({ query, caller }) => {
+export const handler = queryHandler(getInvoicesRoute, async ({ query, caller }) => {
   const userId = userToRead(await userScope(caller), query.user_id, 'user_id');
   if (userId === null) return { statusCode: 200, body: [] };
   const invoices = await findInvoices({ userId, month: query.month, year: query.year });

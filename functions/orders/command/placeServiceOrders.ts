@@ -1,5 +1,5 @@
 // POST /order-service/orders {user_id, amount, description} or an array → 201 the created order(s)
-import { commandRoute } from '../../shared/commands/commandRoute.ts';
+import { commandHandler } from '../../shared/commands/commandHandler.ts';
 import { requireUserForWrite } from '../../users/userAccess.ts';
 import { fromCents } from '../../shared/money.ts';
 import { placeServiceOrdersRoute } from '../api.ts';
@@ -14,7 +14,7 @@ const asServiceOrder = (order: Order) => ({
   created_at: order.createdAt.toISOString(),
 });
 
-export const handler = commandRoute(placeServiceOrdersRoute, async ({ body, caller }, sql, now) => {
+export const handler = commandHandler(placeServiceOrdersRoute, async ({ body, caller }, sql, now) => {
   const orders = [];
   for (const [index, item] of body.items.entries()) {
     await requireUserForWrite(sql, caller, item.user_id, body.isArray ? `[${index}].user_id` : 'user_id');

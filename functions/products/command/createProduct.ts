@@ -1,10 +1,10 @@
 // POST /api/products {name, category, price, stock} → 201 {productId}
-import { commandRoute } from '../../shared/commands/commandRoute.ts';
+import { commandHandler } from '../../shared/commands/commandHandler.ts';
 import { createProductRoute } from '../api.ts';
 import { productCreated } from '../product.ts';
 import { insertProduct } from '../productStore.ts';
 
-export const handler = commandRoute(createProductRoute, async ({ body }, sql) => {
+export const handler = commandHandler(createProductRoute, async ({ body }, sql) => {
   const product = await insertProduct(sql, {
     name: body.name,
     category: body.category,

@@ -7,7 +7,7 @@ import { inTransaction, type Sql } from '../postgres.ts';
 import { wakeRelay } from '../../relay/wakeRelay.ts';
 import { claimIdempotencyKey, storeIdempotentResponse, type IdempotencyClaim } from './idempotency.ts';
 
-/** What a command decided: the answer for the client and the events to append. */
+/** What `transact` returns: the answer for the client and the events to append. */
 export interface CommandOutcome {
   statusCode: number;
   body?: unknown;
@@ -22,7 +22,7 @@ export interface CommandContext {
 
 export async function runCommand(
   context: CommandContext,
-  decide: (sql: Sql, now: Date) => Promise<CommandOutcome>,
+  transact: (sql: Sql, now: Date) => Promise<CommandOutcome>,
 ): Promise<HttpResponse> {
   const now = (context.now ?? (() => new Date()))();
   const response = await inTransaction(async (sql) => {
@@ -30,7 +30,7 @@ export async function runCommand(
       const replayed = await claimIdempotencyKey(sql, context.idempotency);
       if (replayed) return replayed;
     }
-    const outcome = await decide(sql, now);
+    const outcome = await transact(sql, now);
     const appended = await appendEvents(sql, outcome.events, {
       correlationId: context.correlationId,
       occurredAt: now,

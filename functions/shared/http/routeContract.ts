@@ -1,8 +1,9 @@
-// What a route promises, in one place: its method and path, who may call it, the zod schemas of what
-// it takes and of what it answers, and the seeds' examples. The Lambda parses its request with these
-// schemas (httpRoute.ts) and the OpenAPI document is generated from them (functions/apiDocs), so the
-// document cannot say one thing while the code does another; the end-to-end suites check every answer
-// they receive against the document.
+// What a route promises, in one place: its method and path, its handler, who may call it, what its
+// function reads and writes, the zod schemas of what it takes and of what it answers, and the seeds'
+// examples. The Lambda parses its request with these schemas (httpRoute.ts), the OpenAPI document is
+// generated from them (functions/apiDocs), and serverless.yml's HTTP functions with their roles
+// (infra/aws/httpFunctions.ts), so the document, the deployment and the code cannot disagree; the
+// end-to-end suites check every answer they receive against the document.
 import type { z } from 'zod';
 import type { ProjectionName } from '../../projectors/catalog.ts';
 import type { RouteAccess } from './authentication.ts';
@@ -41,12 +42,38 @@ export interface RouteSpec<B, P, Q> {
   query?: z.ZodType<Q>;
 }
 
+/**
+ * What a route's function reads besides its request; each is a grant of its role
+ * (infra/aws/httpFunctions.ts), and nothing else is granted.
+ * - a projection's name: its items (the live table and a rebuild's), as its queries read them
+ * - `checkpoints`: every stream's checkpoint, and no other item of the projection tables
+ * - `streamHead`: the event-stream table: the streams' heads and the live tables
+ * - `callersUser`: who the signed-in caller is, from the directory's byOwner index, and its checkpoint
+ * - `databaseConnection`: PostgreSQL as the health role, which may connect and nothing more
+ * A protected route's function also asks the issuer's keys (from its `access`).
+ */
+export type RouteRead = ProjectionName | 'checkpoints' | 'streamHead' | 'callersUser' | 'databaseConnection';
+
+/**
+ * What a route's function writes. `database`: PostgreSQL as the commands' role (its rows, the event
+ * log, the idempotency records), then it wakes the relay.
+ */
+export type RouteWrite = 'database';
+
 interface ContractBase<B, P, Q> extends RouteSpec<B, P, Q> {
   /** unique; also the typed client's name for the operation */
   operationId: string;
   method: HttpMethod;
-  /** as serverless.yml writes it: `/users/{id}` */
+  /** as API Gateway's route key writes it (the function's httpApi event): `/users/{id}` */
   path: string;
+  /** the module whose `handler` serves the route, from the project's root */
+  handler: `functions/${string}.ts`;
+  /** the function's name in the template (its logical id, its log group), when not the operationId */
+  functionName?: string;
+  reads: readonly RouteRead[];
+  writes?: readonly RouteWrite[];
+  /** files the handler reads at run time, packaged beside its bundle */
+  packageFiles?: readonly string[];
   tag: ApiTag;
   summary: string;
   description?: string;
@@ -80,14 +107,31 @@ export type QueryContract<P = unknown, Q = unknown> = ContractBase<undefined, P,
 export const routeKey = (contract: Pick<RouteContract, 'method' | 'path'>) =>
   `${contract.method} ${contract.path}`;
 
-// Identity functions: they only make TypeScript infer the schemas' types from the literal.
+// Identity functions but for the kind (and a command's reads and writes): they make TypeScript infer
+// the schemas' types from the literal.
+/** A command writes PostgreSQL as the commands' role and reads nothing else. */
 export const commandContract = <B = undefined, P = undefined>(
-  contract: Omit<CommandContract<B, P>, 'kind'>,
-): CommandContract<B, P> => ({ ...contract, kind: 'command' });
+  contract: Omit<CommandContract<B, P>, 'kind' | 'reads' | 'writes'>,
+): CommandContract<B, P> => ({ ...contract, kind: 'command', reads: [], writes: ['database'] });
 
+/**
+ * A query reads its projection and the stream head (the live table, X-Min-Position), and for a
+ * signed-in caller who is no administrator, when the projection is not the directory, who that caller
+ * is (callerScope.ts), as queryHandler waits for the directory then: unless it says otherwise.
+ */
 export const queryContract = <P = undefined, Q = undefined>(
-  contract: Omit<QueryContract<P, Q>, 'kind'>,
-): QueryContract<P, Q> => ({ ...contract, kind: 'query' });
+  contract: Omit<QueryContract<P, Q>, 'kind' | 'reads'> & { reads?: readonly RouteRead[] },
+): QueryContract<P, Q> => ({
+  ...contract,
+  kind: 'query',
+  reads: contract.reads ?? [
+    contract.projection,
+    'streamHead',
+    ...(contract.projection !== 'directory' && contract.access === 'authenticated'
+      ? (['callersUser'] as const)
+      : []),
+  ],
+});
 
 export const operationContract = <P = undefined, Q = undefined>(
   contract: Omit<ContractBase<undefined, P, Q>, 'kind'>,

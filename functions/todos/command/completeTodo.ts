@@ -1,11 +1,11 @@
 // POST /todos/{id}/complete → 200 {message, id}
 import { requireAccess } from '../../shared/callers.ts';
-import { commandRoute } from '../../shared/commands/commandRoute.ts';
+import { commandHandler } from '../../shared/commands/commandHandler.ts';
 import { completeTodoRoute } from '../api.ts';
 import { completeTodo } from '../todo.ts';
 import { lockTodo, markTodoCompleted } from '../todoStore.ts';
 
-export const handler = commandRoute(completeTodoRoute, async ({ params, caller }, sql, now) => {
+export const handler = commandHandler(completeTodoRoute, async ({ params, caller }, sql, now) => {
   const todo = await lockTodo(sql, params.id);
   requireAccess(caller, todo?.ownerSubject, `todo ${params.id}`, 'id');
   const event = completeTodo(todo, params.id);

@@ -1,11 +1,11 @@
 // POST /todos {title} → 201 {message, id}; the todo belongs to the signed-in subject
 import { ownerOfNew } from '../../shared/callers.ts';
-import { commandRoute } from '../../shared/commands/commandRoute.ts';
+import { commandHandler } from '../../shared/commands/commandHandler.ts';
 import { createTodoRoute } from '../api.ts';
 import { todoCreated } from '../todo.ts';
 import { insertTodo } from '../todoStore.ts';
 
-export const handler = commandRoute(createTodoRoute, async ({ body, caller }, sql) => {
+export const handler = commandHandler(createTodoRoute, async ({ body, caller }, sql) => {
   const todo = await insertTodo(sql, body.title, ownerOfNew(caller));
   return {
     statusCode: 201,

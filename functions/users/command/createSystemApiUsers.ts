@@ -1,12 +1,12 @@
 // POST /system-api/users {name, email} or an array of them → 201 the created user(s) with id. A
 // signed-in subject's user is tied to it (one at most); an administrator's are nobody's.
 import { ownerOfNewUser } from '../../shared/callers.ts';
-import { commandRoute } from '../../shared/commands/commandRoute.ts';
+import { commandHandler } from '../../shared/commands/commandHandler.ts';
 import { createSystemApiUsersRoute } from '../api.ts';
 import { asSystemApiUser, userCreated, userFromFullName } from '../user.ts';
 import { insertUser } from '../userStore.ts';
 
-export const handler = commandRoute(createSystemApiUsersRoute, async ({ body, caller }, sql) => {
+export const handler = commandHandler(createSystemApiUsersRoute, async ({ body, caller }, sql) => {
   const users = [];
   for (const [index, item] of body.items.entries()) {
     users.push(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ANYONE } from '../callers.ts';
-import { idempotencyScope } from './commandRoute.ts';
+import { idempotencyScope } from './commandHandler.ts';
 
 describe('idempotencyScope', () => {
   it('is the route, and the subject when one is signed in', () => {

@@ -9,7 +9,7 @@ import { awaitPosition } from './projectionProgress.ts';
 
 export const MIN_POSITION_HEADER = 'x-min-position';
 
-export function queryRoute<P = undefined, Q = undefined>(
+export function queryHandler<P = undefined, Q = undefined>(
   contract: QueryContract<P, Q>,
   handle: (request: RouteRequest<undefined, P, Q>) => Promise<HttpResponse>,
 ) {

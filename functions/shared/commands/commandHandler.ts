@@ -17,9 +17,13 @@ const idempotencyKey = z.string().regex(/^[\x21-\x7e]{1,255}$/);
 export const idempotencyScope = (route: string, caller: Caller) =>
   caller.signedIn ? `${route} as ${caller.subject}` : route;
 
-export function commandRoute<B = undefined, P = undefined>(
+/**
+ * The Lambda handler of a command route: `transact` does the command's work inside its transaction
+ * (reads and writes its rows, returns the answer and the events), which runCommand commits with them.
+ */
+export function commandHandler<B = undefined, P = undefined>(
   contract: CommandContract<B, P>,
-  decide: (request: RouteRequest<B, P, undefined>, sql: Sql, now: Date) => Promise<CommandOutcome>,
+  transact: (request: RouteRequest<B, P, undefined>, sql: Sql, now: Date) => Promise<CommandOutcome>,
 ) {
   const route = routeKey(contract);
   return httpRoute(contract, async (request) => {
@@ -45,7 +49,7 @@ export function commandRoute<B = undefined, P = undefined>(
               },
             }),
       },
-      (sql, now) => decide(request, sql, now),
+      (sql, now) => transact(request, sql, now),
     );
   });
 }
