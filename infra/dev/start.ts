@@ -9,12 +9,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
 import type { HealRequest } from '../../functions/operations/republishEvents.ts';
 import { projectionCatalog, type ProjectionName } from '../../functions/projectors/catalog.ts';
 import { allStreams, streamNamed } from '../../functions/projectors/streams.ts';
 import type { HealedRange } from '../../functions/relay/healGaps.ts';
 import { readProgress } from '../../functions/shared/queries/projectionProgress.ts';
+import { createLambdaClient } from '../../functions/shared/awsClients.ts';
 import { brokerUrl, databaseUrl, settings } from '../../functions/shared/config.ts';
 import { parseCommandLine } from '../cli/commandLine.ts';
 import { readRelayProgress } from '../../functions/relay/eventLog.ts';
@@ -249,11 +250,7 @@ function startProjectorBridges(lambdaEndpoint: string, adminUrl: string): Compan
  * after HEAL_GAPS_AFTER_MS: it did not send the part before, so it cannot tell it from a lost one.)
  */
 async function refillReadModels(lambdaEndpoint: string): Promise<void> {
-  const lambda = new LambdaClient({
-    endpoint: lambdaEndpoint,
-    region: settings.AWS_REGION,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const lambda = createLambdaClient({ AWS_REGION: settings.AWS_REGION, LAMBDA_ENDPOINT: lambdaEndpoint });
   const heal = async (projectors?: ProjectionName[]): Promise<HealedRange[]> => {
     const result = await lambda.send(
       new InvokeCommand({
