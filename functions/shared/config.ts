@@ -168,19 +168,27 @@ type ConnectionVariable =
   | 'BROKER_ENDPOINT'
   | 'BROKER_VIRTUAL_HOST';
 
-let given: GivenSettings = {};
-let current: Settings | undefined;
-let version = 0;
+/**
+ * What was given, the process's as its environment is: a module loaded again (a test's second
+ * container, after vi.resetModules) is given the same.
+ */
+const given: { values: GivenSettings; version: number } = ((globalThis as Record<symbol, unknown>)[
+  Symbol.for('cqrs-commerce.givenSettings')
+] ??= { values: {}, version: 0 }) as { values: GivenSettings; version: number };
+let current: { version: number; settings: Settings } | undefined;
 
 /** Changes whenever settings are given (or forgotten): what a cache of clients checks first. */
-export const configurationVersion = () => version;
+export const configurationVersion = () => given.version;
 
 /** The environment with what was given laid over it: what every setting is read from. */
-export const configuredEnvironment = (): NodeJS.ProcessEnv => ({ ...process.env, ...given });
+export const configuredEnvironment = (): NodeJS.ProcessEnv => ({ ...process.env, ...given.values });
 
 /** The settings in force: read and checked on the first call, and again after `configure`. */
 export function currentSettings(): Settings {
-  return (current ??= readSettings(configuredEnvironment()));
+  if (current?.version !== given.version) {
+    current = { version: given.version, settings: readSettings(configuredEnvironment()) };
+  }
+  return current.settings;
 }
 
 /**
@@ -189,23 +197,22 @@ export function currentSettings(): Settings {
  * own clients (aws.ts, postgres.ts) are built again from the new settings when next asked for.
  */
 export function configure(values: GivenSettings): Settings {
-  const before = given;
-  given = { ...given, ...values };
-  current = undefined;
-  version += 1;
+  const before = given.values;
+  given.values = { ...before, ...values };
+  given.version += 1;
   try {
     return currentSettings();
   } catch (error) {
-    given = before;
+    given.values = before;
+    given.version += 1;
     throw error;
   }
 }
 
 /** Forgets what was given: the settings are the environment's again (a test's cleanup). */
 export function resetConfiguration(): void {
-  given = {};
-  current = undefined;
-  version += 1;
+  given.values = {};
+  given.version += 1;
 }
 
 /**
