@@ -1,17 +1,15 @@
 // Loads every command handler, configured for a test database. The handlers are built when their
 // modules load (their middleware reads the settings), so they are loaded after the configuration is
-// given; the log level is the logger's, which every handler of this module graph shares.
+// given.
 import { configure, type GivenSettings } from '../../functions/shared/config.ts';
-import { logger } from '../../functions/shared/logger.ts';
-
-export type LogLevel = Parameters<typeof logger.setLogLevel>[0];
+import { logAtLeast, type LogLevel } from './logLevel.ts';
 
 export async function loadHandlers(
   databaseUrl: string,
   { POWERTOOLS_LOG_LEVEL = 'WARN', ...given }: GivenSettings & { POWERTOOLS_LOG_LEVEL?: LogLevel } = {},
 ) {
   configure({ DATABASE_URL: databaseUrl, RELAY_WAKE: 'notify', ...given });
-  logger.setLogLevel(POWERTOOLS_LOG_LEVEL);
+  logAtLeast(POWERTOOLS_LOG_LEVEL);
   return {
     createSystemApiUsers: (await import('../../functions/users/command/createSystemApiUsers.ts')).handler,
     registerUser: (await import('../../functions/users/command/registerUser.ts')).handler,

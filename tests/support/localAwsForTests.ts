@@ -2,9 +2,8 @@
 // given to the code under test as its configuration.
 import { randomBytes } from 'node:crypto';
 import { configure, type GivenSettings } from '../../functions/shared/config.ts';
-import { logger } from '../../functions/shared/logger.ts';
 import { createReadModelResources, startLocalAws, type LocalAws } from '../../infra/dev/localAws.ts';
-import type { LogLevel } from './handlers.ts';
+import { logAtLeast, type LogLevel } from './logLevel.ts';
 
 export async function startTestAws({
   POWERTOOLS_LOG_LEVEL = 'ERROR',
@@ -19,6 +18,6 @@ export async function startTestAws({
     RESOURCE_PREFIX: prefix,
     ...given,
   });
-  logger.setLogLevel(POWERTOOLS_LOG_LEVEL);
+  logAtLeast(POWERTOOLS_LOG_LEVEL);
   return { ...aws, prefix };
 }

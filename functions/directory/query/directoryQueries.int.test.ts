@@ -2,7 +2,7 @@
 // seeds' shapes, limit/offset/order_by (whitelisted), cursor paging, updates and deletes, and the
 // read-your-writes wait of X-Min-Position.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type DomainEvent, type EventType } from '../../../events/contracts.ts';
 import { storedEvent, type StoredData } from '../../../tests/support/events.ts';
 import { createReadModelResources, startLocalAws, type LocalAws } from '../../../infra/dev/localAws.ts';
@@ -11,7 +11,6 @@ import { callHandler, type CallResult } from '../../../tests/support/lambdaEvent
 import { applyToTable } from '../../../tests/support/projectorBatches.ts';
 import { dynamoDb } from '../../shared/aws.ts';
 import { configure, resetConfiguration } from '../../shared/config.ts';
-import { logger } from '../../shared/logger.ts';
 import { directoryProjection } from '../directoryProjection.ts';
 import { handler as getUser } from './getUser.ts';
 import { handler as listAccounts } from './listAccounts.ts';
@@ -21,6 +20,11 @@ import { handler as listTodos } from './listTodos.ts';
 import { handler as listUsers } from './listUsers.ts';
 
 type Handler = Parameters<typeof callHandler>[0];
+
+// the logger's own level (tests/support/logLevel.ts), before the handlers' modules create it
+vi.hoisted(() => {
+  process.env.POWERTOOLS_LOG_LEVEL = 'WARN';
+});
 
 const PREFIX = `directory-queries-${randomUUID().slice(0, 8)}`;
 
@@ -75,7 +79,6 @@ beforeAll(async () => {
     DYNAMODB_ENDPOINT: localAws.dynamoDbEndpoint,
     SQS_ENDPOINT: localAws.sqsEndpoint,
   });
-  logger.setLogLevel('WARN');
 
   // users 1..25 named Cara, Ben, Ada, Ben, Eve over and over, created five to an hour
   await apply(

@@ -3,20 +3,24 @@
 // reads stay a small multiple of its size however deep it goes.
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DomainEvent } from '../../../events/contracts.ts';
 import { createReadModelResources, startLocalAws, type LocalAws } from '../../../infra/dev/localAws.ts';
 import { storedEvent } from '../../../tests/support/events.ts';
 import { applyToTable } from '../../../tests/support/projectorBatches.ts';
 import { dynamoDb } from '../../shared/aws.ts';
 import { configure, resetConfiguration } from '../../shared/config.ts';
-import { logger } from '../../shared/logger.ts';
 import { readModelTableName } from '../../shared/resourceNames.ts';
 import { directoryProjection, ownerKey } from '../directoryProjection.ts';
 import { KIND_SHARDS } from '../listOrder.ts';
 import { entityList } from './listEntities.ts';
 import { listQuery } from './listQuery.ts';
 import * as listServiceOrders from './listServiceOrders.ts';
+
+// the logger's own level (tests/support/logLevel.ts), before the handlers' modules create it
+vi.hoisted(() => {
+  process.env.POWERTOOLS_LOG_LEVEL = 'WARN';
+});
 
 const PREFIX = `list-paging-${randomUUID().slice(0, 8)}`;
 const ORDERS = 400;
@@ -48,7 +52,6 @@ beforeAll(async () => {
   localAws = await startLocalAws();
   await createReadModelResources(PREFIX, localAws);
   configure({ RESOURCE_PREFIX: PREFIX, DYNAMODB_ENDPOINT: localAws.dynamoDbEndpoint });
-  logger.setLogLevel('WARN');
   db = dynamoDb();
   db.middlewareStack.add(
     (next) => async (args) => {
