@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { dynamoDb } from './aws.ts';
 import { brokerAddress, configure, readSettings, resetConfiguration, settings } from './config.ts';
 
@@ -87,5 +87,19 @@ describe('configure', () => {
 
   it('cannot be bypassed by assigning a setting', () => {
     expect(() => Object.assign(settings, { RESOURCE_PREFIX: 'assigned' })).toThrow(/configure/);
+  });
+});
+
+describe('in a Lambda', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    vi.resetModules();
+  });
+
+  it('checks the environment Lambda gives it at cold start: a bad setting fails the import with its name', async () => {
+    vi.stubEnv('AWS_LAMBDA_FUNCTION_NAME', 'cqrs-commerce-dev-createTodo');
+    vi.stubEnv('PG_POOL_MAX', '0');
+    vi.resetModules();
+    await expect(import('./config.ts')).rejects.toThrow(/^Invalid configuration: PG_POOL_MAX/);
   });
 });
