@@ -2,18 +2,18 @@
 // fetched them (so that the functions count their age from then), asks the issuer again at most every
 // 10 s, and fails once they are past the outage grace.
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { configure, resetConfiguration } from '../shared/config.ts';
 import { KEY_FETCH_RETRY_MS, KEY_OUTAGE_GRACE_MS } from '../shared/http/keptKeySet.ts';
 import { logger } from '../shared/logger.ts';
 
-// before any import reads the configuration
-const ISSUER = vi.hoisted(() => {
-  process.env.AUTH_ISSUER_URL = 'https://issuer.test';
-  return process.env.AUTH_ISSUER_URL;
-});
+// given before the function loads: it reads its issuer at cold start
+const ISSUER = 'https://issuer.test';
+configure({ AUTH_ISSUER_URL: ISSUER });
 const KEY = { kty: 'RSA', kid: 'k1', n: 'AQAB', e: 'AQAB' };
 
 vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
 afterAll(() => {
+  resetConfiguration();
   vi.unstubAllGlobals();
   vi.useRealTimers();
 });

@@ -1,97 +1,37 @@
-// The AWS clients, created once per container from the checked config, each captured by the tracer
-// (a no-op where tracing is off). Locally they point at the embedded dynalite and sqslite (or
-// LocalStack) through *_ENDPOINT settings.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
-import { AwsQueryProtocol } from '@aws-sdk/config/protocol';
-import { settings } from './config.ts';
-import { captureClient } from './tracer.ts';
-
-/** Emulators accept any key; only the cloud needs real credentials (from the Lambda role). */
-const localCredentials = (endpoint: string | undefined) =>
-  endpoint && !process.env.AWS_ACCESS_KEY_ID
-    ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
-    : {};
+// The process's own AWS clients, built from the settings in force on first use and kept (once per
+// Lambda container); built again after `configure` gives other settings (a test's emulators). The
+// factories, for a client from other configuration, are in awsClients.ts.
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { createDocumentClient, createLambdaClient, createSqsClient } from './awsClients.ts';
+import { currentSettings, type Settings } from './config.ts';
 
 /**
- * The SDK's logger middleware builds a redacted copy of every input and output for its logger, even
- * the default one that discards it: about 14% of the CPU of a DynamoDB call against dynalite
- * (decision 0010). We log our own summaries instead, so the clients go without it.
+ * The client built from the settings in force, kept until one of those it is built from changes (a
+ * test that wraps the client keeps its wrapper while it configures something else).
  */
-function withoutSdkLogging<T extends { middlewareStack: { remove(name: string): boolean } }>(client: T): T {
-  client.middlewareStack.remove('loggerMiddleware');
-  return client;
+function keptFor<K extends keyof Settings, T>(
+  names: readonly K[],
+  create: (config: Pick<Settings, K>) => T,
+): () => T {
+  let kept: { settings: Settings; key: string; client: T } | undefined;
+  return () => {
+    const settings = currentSettings();
+    if (kept?.settings === settings) return kept.client;
+    const config = Object.fromEntries(names.map((name) => [name, settings[name]])) as Pick<Settings, K>;
+    const key = JSON.stringify(config);
+    kept = { settings, key, client: kept?.key === key ? kept.client : create(config) };
+    return kept.client;
+  };
 }
 
-/**
- * For the benchmark's partition phase (DYNAMODB_ADDED_LATENCY_MS): every DynamoDB call waits first,
- * as a network round trip within a Region would, so that what partitions buy in the cloud shows
- * rather than what an emulator on this machine's two cores allows. 0 (no wait) everywhere else.
- */
-function withAddedLatency<T extends DynamoDBClient>(client: T, ms: number): T {
-  if (ms > 0) {
-    client.middlewareStack.add(
-      (next) => async (args) => {
-        await new Promise((resolve) => setTimeout(resolve, ms));
-        return next(args);
-      },
-      { step: 'finalizeRequest', name: 'addedLatency' },
-    );
-  }
-  return client;
-}
+export const dynamoDb: () => DynamoDBDocumentClient = keptFor(
+  ['AWS_REGION', 'DYNAMODB_ENDPOINT', 'DYNAMODB_ADDED_LATENCY_MS'],
+  createDocumentClient,
+);
 
-let documentClient: DynamoDBDocumentClient | undefined;
-let queueClient: SQSClient | undefined;
-let functionClient: LambdaClient | undefined;
-
-export function dynamoDb(): DynamoDBDocumentClient {
-  documentClient ??= withoutSdkLogging(
-    DynamoDBDocumentClient.from(
-      captureClient(
-        withAddedLatency(
-          withoutSdkLogging(
-            new DynamoDBClient({
-              region: settings.AWS_REGION,
-              ...(settings.DYNAMODB_ENDPOINT ? { endpoint: settings.DYNAMODB_ENDPOINT } : {}),
-              ...localCredentials(settings.DYNAMODB_ENDPOINT),
-            }),
-          ),
-          settings.DYNAMODB_ADDED_LATENCY_MS,
-        ),
-      ),
-      { marshallOptions: { removeUndefinedValues: true } },
-    ),
-  );
-  return documentClient;
-}
-
-export function sqs(): SQSClient {
-  // sqslite speaks only the Query protocol; AWS and LocalStack accept it too (architecture.md)
-  queueClient ??= captureClient(
-    withoutSdkLogging(
-      new SQSClient({
-        protocol: AwsQueryProtocol,
-        region: settings.AWS_REGION,
-        ...(settings.SQS_ENDPOINT ? { endpoint: settings.SQS_ENDPOINT } : {}),
-        ...localCredentials(settings.SQS_ENDPOINT),
-      } as SQSClientConfig),
-    ),
-  );
-  return queueClient;
-}
+export const sqs: () => SQSClient = keptFor(['AWS_REGION', 'SQS_ENDPOINT'], createSqsClient);
 
 /** Invokes the project's other functions: the relay's wake-up, the issuer's keys. */
-export function lambda(): LambdaClient {
-  functionClient ??= captureClient(
-    withoutSdkLogging(
-      new LambdaClient({
-        region: settings.AWS_REGION,
-        ...(settings.LAMBDA_ENDPOINT ? { endpoint: settings.LAMBDA_ENDPOINT } : {}),
-      }),
-    ),
-  );
-  return functionClient;
-}
+export const lambda: () => LambdaClient = keptFor(['AWS_REGION', 'LAMBDA_ENDPOINT'], createLambdaClient);

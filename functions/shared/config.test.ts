@@ -1,5 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { brokerAddress, readSettings, settings } from './config.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { dynamoDb } from './aws.ts';
+import { brokerAddress, configure, readSettings, resetConfiguration, settings } from './config.ts';
 
 describe('readSettings', () => {
   it('reads an empty endpoint (an unset serverless.yml variable) as none', () => {
@@ -40,14 +41,12 @@ describe('settings in the cloud', () => {
 });
 
 describe('brokerAddress', () => {
-  afterEach(() => {
-    delete process.env.BROKER_ENDPOINT;
-  });
+  afterEach(() => resetConfiguration());
 
   it('is the cloud broker’s endpoint, TLS on 5671 unless it says another port', () => {
-    process.env.BROKER_ENDPOINT = 'amqps://b-1234.mq.us-east-1.amazonaws.com:5671';
+    configure({ BROKER_ENDPOINT: 'amqps://b-1234.mq.us-east-1.amazonaws.com:5671' });
     expect(brokerAddress()).toEqual({ tls: true, host: 'b-1234.mq.us-east-1.amazonaws.com', port: 5671 });
-    process.env.BROKER_ENDPOINT = 'amqps://broker.example';
+    configure({ BROKER_ENDPOINT: 'amqps://broker.example' });
     expect(brokerAddress().port).toBe(5671);
   });
 
@@ -56,5 +55,51 @@ describe('brokerAddress', () => {
     const address = brokerAddress();
     expect(address).toEqual({ tls: false, host: local.hostname, port: Number(local.port) || 5672 });
     expect(Object.keys(address).sort()).toEqual(['host', 'port', 'tls']);
+  });
+});
+
+describe('configure', () => {
+  afterEach(() => resetConfiguration());
+
+  it('gives settings over the environment, read when first asked for', () => {
+    configure({ RESOURCE_PREFIX: 'given-prefix', PG_POOL_MAX: '7' });
+    expect(settings.RESOURCE_PREFIX).toBe('given-prefix');
+    expect(settings.PG_POOL_MAX).toBe(7);
+    resetConfiguration();
+    expect(settings.RESOURCE_PREFIX).toBe(readSettings().RESOURCE_PREFIX);
+  });
+
+  it('fails at once with the name of a bad setting, and keeps the settings in force', () => {
+    expect(() => configure({ MAX_READ_WAIT_MS: '30000' })).toThrow(
+      /^Invalid configuration: MAX_READ_WAIT_MS/,
+    );
+    expect(settings.MAX_READ_WAIT_MS).toBe(readSettings().MAX_READ_WAIT_MS);
+  });
+
+  it('gives the process’s own clients new settings, and keeps them while their own are the same', () => {
+    configure({ DYNAMODB_ENDPOINT: 'http://127.0.0.1:1' });
+    const first = dynamoDb();
+    configure({ RESOURCE_PREFIX: 'another-prefix' });
+    expect(dynamoDb()).toBe(first);
+    configure({ DYNAMODB_ENDPOINT: 'http://127.0.0.1:2' });
+    expect(dynamoDb()).not.toBe(first);
+  });
+
+  it('cannot be bypassed by assigning a setting', () => {
+    expect(() => Object.assign(settings, { RESOURCE_PREFIX: 'assigned' })).toThrow(/configure/);
+  });
+});
+
+describe('in a Lambda', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    vi.resetModules();
+  });
+
+  it('checks the environment Lambda gives it at cold start: a bad setting fails the import with its name', async () => {
+    vi.stubEnv('AWS_LAMBDA_FUNCTION_NAME', 'cqrs-commerce-dev-createTodo');
+    vi.stubEnv('PG_POOL_MAX', '0');
+    vi.resetModules();
+    await expect(import('./config.ts')).rejects.toThrow(/^Invalid configuration: PG_POOL_MAX/);
   });
 });

@@ -1,12 +1,18 @@
-// The one checked configuration of every function and tool, read once at module scope from the
-// environment alone: a bad setting fails at cold start with its name instead of half-way through a
-// request. Locally there are defaults for this machine; in the cloud nothing falls back to a local
-// default, and the database and broker credentials come from Secrets Manager, each fetched when a
-// function first connects (databaseConnection, jobBrokerUrl) and again after a rotation (secrets.ts):
-// a function that never connects, like every query, needs no secret and its role grants none. Each
-// job connects as its own role and user (databaseRoles.ts, brokerUsers.ts): in the cloud the secret
-// a function is given is its job's; locally the job's credentials derive from DATABASE_URL's and
-// RABBITMQ_URL's (localCredentials.ts), which tools use as they are, as the owner and administrator.
+// The one checked configuration of every function and tool. It is read when first asked for, from
+// the environment and whatever the code gave with `configure` (a test's database, a tool's emulator
+// endpoints), which wins over the environment; so nothing needs to set process.env before importing
+// the code it runs. In a Lambda the environment is the whole configuration, and it is checked at cold
+// start (at the bottom of this file), as Powertools checks its own: a bad setting fails with its name
+// before the first request instead of half-way through one. Locally there are defaults for this
+// machine; in the cloud nothing falls back to a local default, and the database and broker
+// credentials come from Secrets Manager, each fetched when a function first connects
+// (databaseConnection, jobBrokerUrl) and again after a rotation (secrets.ts): a function that never
+// connects, like every query, needs no secret and its role grants none. Each job connects as its own
+// role and user (databaseRoles.ts, brokerUsers.ts): in the cloud the secret a function is given is its
+// job's; locally the job's credentials derive from DATABASE_URL's and RABBITMQ_URL's
+// (localCredentials.ts), which tools use as they are, as the owner and administrator. The clients
+// built from this configuration are in awsClients.ts (the factories) and aws.ts, postgres.ts (the
+// process's own, built from `settings`).
 import { z } from 'zod';
 import { partitionsSetting } from '../projectors/streams.ts';
 import type { BrokerJob } from './brokerUsers.ts';
@@ -146,7 +152,85 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, cloud = runsI
   return parsed.data;
 }
 
-export const settings = readSettings();
+/**
+ * What code may give instead of the environment: settings, and the cloud's connection variables
+ * (DATABASE_SECRET_ARN, BROKER_ENDPOINT...), as the environment spells them. `undefined` unsets one.
+ */
+export type GivenSettings = Partial<Record<keyof Settings | ConnectionVariable, string | undefined>>;
+
+/** Read at call time beside the settings: where a function's secrets and broker are, in the cloud. */
+type ConnectionVariable =
+  | 'DATABASE_SECRET_ARN'
+  | 'DATABASE_HOST'
+  | 'DATABASE_PORT'
+  | 'DATABASE_NAME'
+  | 'BROKER_SECRET_ARN'
+  | 'BROKER_ENDPOINT'
+  | 'BROKER_VIRTUAL_HOST';
+
+/**
+ * What was given, the process's as its environment is: a module loaded again (a test's second
+ * container, after vi.resetModules) is given the same.
+ */
+const given: { values: GivenSettings; version: number } = ((globalThis as Record<symbol, unknown>)[
+  Symbol.for('cqrs-commerce.givenSettings')
+] ??= { values: {}, version: 0 }) as { values: GivenSettings; version: number };
+let current: { version: number; settings: Settings } | undefined;
+
+/** Changes whenever settings are given (or forgotten): what a cache of clients checks first. */
+export const configurationVersion = () => given.version;
+
+/** The environment with what was given laid over it: what every setting is read from. */
+export const configuredEnvironment = (): NodeJS.ProcessEnv => ({ ...process.env, ...given.values });
+
+/** The settings in force: read and checked on the first call, and again after `configure`. */
+export function currentSettings(): Settings {
+  if (current?.version !== given.version) {
+    current = { version: given.version, settings: readSettings(configuredEnvironment()) };
+  }
+  return current.settings;
+}
+
+/**
+ * Gives settings in code, over the environment and over what was given before (a test's database,
+ * a tool's endpoints), and checks them at once: a bad value fails here, with its name. The process's
+ * own clients (aws.ts, postgres.ts) are built again from the new settings when next asked for.
+ */
+export function configure(values: GivenSettings): Settings {
+  const before = given.values;
+  given.values = { ...before, ...values };
+  given.version += 1;
+  try {
+    return currentSettings();
+  } catch (error) {
+    given.values = before;
+    given.version += 1;
+    throw error;
+  }
+}
+
+/** Forgets what was given: the settings are the environment's again (a test's cleanup). */
+export function resetConfiguration(): void {
+  given.values = {};
+  given.version += 1;
+}
+
+/**
+ * The settings in force, as an object that reads them on first use: `settings.RESOURCE_PREFIX`
+ * reads as it always did, wherever it is written, without fixing the configuration at import.
+ */
+export const settings: Readonly<Settings> = new Proxy({} as Settings, {
+  get: (_, name) => Reflect.get(currentSettings(), name),
+  has: (_, name) => Reflect.has(currentSettings(), name),
+  ownKeys: () => Reflect.ownKeys(currentSettings()),
+  getOwnPropertyDescriptor: (_, name) => {
+    const descriptor = Reflect.getOwnPropertyDescriptor(currentSettings(), name);
+    return descriptor && { ...descriptor, configurable: true };
+  },
+  set: (_, name) => {
+    throw new Error(`settings.${String(name)} cannot be assigned: give it with configure()`);
+  },
+});
 
 /** A value loaded once per container; a failure is not kept, so the next call tries again. */
 export function loadedOnce<T>(load: () => Promise<T>): () => Promise<T> {
@@ -170,8 +254,9 @@ function required(value: string | undefined, name: string, alternative: string):
  * placeholders, and the stack's own secrets' references unresolved).
  */
 const fromSecret = (name: 'DATABASE_SECRET_ARN' | 'BROKER_SECRET_ARN', local: string): boolean => {
-  if (!runsInTheCloud(process.env)) return false;
-  required(unsetIfEmpty(process.env[name]), name, local);
+  const env = configuredEnvironment();
+  if (!runsInTheCloud(env)) return false;
+  required(unsetIfEmpty(env[name]), name, local);
   return true;
 };
 
@@ -181,7 +266,7 @@ const fromSecret = (name: 'DATABASE_SECRET_ARN' | 'BROKER_SECRET_ARN', local: st
  */
 export const databaseUrl = async (options?: FetchOptions): Promise<string> =>
   fromSecret('DATABASE_SECRET_ARN', 'DATABASE_URL')
-    ? databaseUrlFromSecret(process.env, fetchSecretJson, options)
+    ? databaseUrlFromSecret(configuredEnvironment(), fetchSecretJson, options)
     : required(settings.DATABASE_URL, 'DATABASE_URL', 'DATABASE_SECRET_ARN');
 
 /**
@@ -194,7 +279,10 @@ export async function databaseConnection(
   job: DatabaseJob,
 ): Promise<{ url: string; password?: PasswordSource }> {
   if (fromSecret('DATABASE_SECRET_ARN', 'DATABASE_URL')) {
-    return { url: await databaseUrl(), password: databasePasswordFromSecret(process.env, fetchSecretJson) };
+    return {
+      url: await databaseUrl(),
+      password: databasePasswordFromSecret(configuredEnvironment(), fetchSecretJson),
+    };
   }
   return {
     url: localJobDatabaseUrl(required(settings.DATABASE_URL, 'DATABASE_URL', 'DATABASE_SECRET_ARN'), job),
@@ -208,7 +296,7 @@ export async function databaseConnection(
  */
 export function brokerAddress(): { tls: boolean; host: string; port: number } {
   const url = new URL(
-    unsetIfEmpty(process.env.BROKER_ENDPOINT) ??
+    unsetIfEmpty(configuredEnvironment().BROKER_ENDPOINT) ??
       required(settings.RABBITMQ_URL, 'RABBITMQ_URL', 'BROKER_ENDPOINT'),
   );
   const tls = url.protocol === 'amqps:';
@@ -222,7 +310,7 @@ export function brokerAddress(): { tls: boolean; host: string; port: number } {
  */
 export const brokerUrl = async (options?: FetchOptions): Promise<string> =>
   fromSecret('BROKER_SECRET_ARN', 'RABBITMQ_URL')
-    ? brokerUrlFromSecret(process.env, fetchSecretJson, options)
+    ? brokerUrlFromSecret(configuredEnvironment(), fetchSecretJson, options)
     : required(settings.RABBITMQ_URL, 'RABBITMQ_URL', 'BROKER_SECRET_ARN');
 
 /**
@@ -233,5 +321,9 @@ export const jobBrokerUrl =
   (job: BrokerJob) =>
   async (options?: FetchOptions): Promise<string> =>
     fromSecret('BROKER_SECRET_ARN', 'RABBITMQ_URL')
-      ? brokerUrlFromSecret(process.env, fetchSecretJson, options)
+      ? brokerUrlFromSecret(configuredEnvironment(), fetchSecretJson, options)
       : localJobBrokerUrl(required(settings.RABBITMQ_URL, 'RABBITMQ_URL', 'BROKER_SECRET_ARN'), job);
+
+// In a Lambda nothing is given: the environment is the configuration, checked at cold start so that a
+// bad setting fails with its name before the first request (serverless-offline declares the name too).
+if (process.env.AWS_LAMBDA_FUNCTION_NAME) currentSettings();

@@ -2,7 +2,13 @@
 // a transaction.
 import pg from 'pg';
 import { parseIntoClientConfig } from 'pg-connection-string';
-import { databaseConnection, loadedOnce, settings } from './config.ts';
+import {
+  configurationVersion,
+  configuredEnvironment,
+  databaseConnection,
+  loadedOnce,
+  settings,
+} from './config.ts';
 import type { DatabaseJob } from './databaseRoles.ts';
 import { logger } from './logger.ts';
 import { ServiceUnavailableError } from './errors.ts';
@@ -88,28 +94,54 @@ export function createPool(
   return pool;
 }
 
-const pools = new Map<DatabaseJob, () => Promise<pg.Pool>>();
+/** Each job's pool, with what it was built from: the settings and variables it connects with. */
+const pools = new Map<DatabaseJob, { version: number; from: string; pool: () => Promise<pg.Pool> }>();
+/** Pools built from settings since given again (`configure`), ended with the others. */
+const replaced: (() => Promise<pg.Pool>)[] = [];
+
+const connectionSettings = () => {
+  const env = configuredEnvironment();
+  return JSON.stringify([
+    settings.DATABASE_URL,
+    settings.PG_POOL_MAX,
+    env.DATABASE_SECRET_ARN,
+    env.DATABASE_HOST,
+    env.DATABASE_PORT,
+    env.DATABASE_NAME,
+  ]);
+};
 
 /**
  * The container's pool for `job`, signed in as the job's role; created on first use, so that
  * importing this file connects to nothing and fetches no secret. A Lambda does one job; `npm run dev`
- * serves several from one process, each with its own pool.
+ * serves several from one process, each with its own pool. Given another database (`configure`), a
+ * test or tool gets a pool on it.
  */
 export function postgresPool(job: DatabaseJob): Promise<pg.Pool> {
-  let pool = pools.get(job);
-  if (!pool) {
-    pool = loadedOnce(async () => {
+  const version = configurationVersion();
+  let kept = pools.get(job);
+  if (kept?.version === version) return kept.pool();
+  const from = connectionSettings();
+  if (kept?.from === from) {
+    kept.version = version;
+    return kept.pool();
+  }
+  if (kept) replaced.push(kept.pool);
+  kept = {
+    version,
+    from,
+    pool: loadedOnce(async () => {
       const { url, password } = await databaseConnection(job);
       return createPool(url, settings.PG_POOL_MAX, password);
-    });
-    pools.set(job, pool);
-  }
-  return pool();
+    }),
+  };
+  pools.set(job, kept);
+  return kept.pool();
 }
 
 /** Ends every pool this process opened: a test's cleanup (a Lambda's pool lives as its container). */
 export async function closePostgresPools(): Promise<void> {
-  const opened = [...pools.values()];
+  const opened = [...replaced.splice(0), ...[...pools.values()].map(({ pool }) => pool)];
   pools.clear();
   await Promise.all(opened.map(async (pool) => (await pool().catch(() => undefined))?.end()));
 }

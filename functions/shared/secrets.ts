@@ -4,10 +4,10 @@
 // through Powertools Parameters and kept for SECRET_MAX_AGE_SECONDS: a connection opened after a
 // rotation takes the new password within that time, or at once when the server refuses the old one
 // (the caller fetches again with `forceFetch`).
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { z } from 'zod';
-import { captureClient } from './tracer.ts';
+import { createSecretsManagerClient } from './awsClients.ts';
 
 /** How long a fetched secret is used before the next connection fetches it again. */
 export const SECRET_MAX_AGE_SECONDS = 300;
@@ -69,9 +69,7 @@ export function secretsManagerSecrets(
 }
 
 /** The container's secrets (in the cloud; locally nothing reads one). */
-export const fetchSecretJson: FetchSecret = secretsManagerSecrets({
-  client: () => captureClient(new SecretsManagerClient({})),
-});
+export const fetchSecretJson: FetchSecret = secretsManagerSecrets({ client: createSecretsManagerClient });
 
 function parseSecret<T>(schema: z.ZodType<T>, value: unknown, setting: string): T {
   const parsed = schema.safeParse(value);

@@ -77,7 +77,7 @@ export function alarmResources(given: AlarmSettings): Record<string, unknown> {
         AlarmDescription:
           `The ${projection} read model${partitions > 1 ? ` (its partition ${stream})` : ''} has lacked a published event for more than ` +
           `${settings.lagSeconds} s, in each of ${settings.lagMinutes} minutes, or the relay has ` +
-          `stopped measuring (no data). README: Deploying to AWS, Alarms.`,
+          `stopped measuring (no data). docs/operating.md, Alarms.`,
         Namespace: settings.metricsNamespace,
         MetricName: metricNames.secondsBehind,
         Dimensions: [
@@ -120,7 +120,7 @@ export function alarmResources(given: AlarmSettings): Record<string, unknown> {
       AlarmName: `${settings.prefix}-dead-lettered-events`,
       AlarmDescription:
         'A projector parked events it could not apply in the dead-letter queue. ' +
-        'README: Deploying to AWS, Alarms.',
+        'docs/operating.md, Alarms.',
       Namespace: 'AWS/SQS',
       MetricName: 'ApproximateNumberOfMessagesVisible',
       Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [DEAD_LETTER_QUEUE_ID, 'QueueName'] } }],
@@ -138,7 +138,7 @@ export function alarmResources(given: AlarmSettings): Record<string, unknown> {
       AlarmName: `${settings.prefix}-http-5xx`,
       AlarmDescription:
         `More than ${settings.serverErrorPercent}% of the HTTP API's requests of five minutes ` +
-        `were answered 5xx (of at least ${MIN_REQUESTS_FOR_A_RATE}). README: Deploying to AWS, Alarms.`,
+        `were answered 5xx (of at least ${MIN_REQUESTS_FOR_A_RATE}). docs/operating.md, Alarms.`,
       Metrics: [
         apiMetric('errors', '5xx'),
         apiMetric('requests', 'Count'),

@@ -5,7 +5,33 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createServer } from 'node:net';
 import os from 'node:os';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { generateEvents } from '../../events/generatedStream.ts';
+import { EVENTS_EXCHANGE } from '../../functions/operations/brokerTopology.ts';
+import { projectionNames } from '../../functions/projectors/catalog.ts';
+import { checkpointKey } from '../../functions/projectors/projection.ts';
+import { allStreams } from '../../functions/projectors/streams.ts';
+import { readLiveTable } from '../../functions/projectors/liveTables.ts';
+import { dynamoDb } from '../../functions/shared/aws.ts';
+import { configure } from '../../functions/shared/config.ts';
+import { createPool } from '../../functions/shared/postgres.ts';
 import { exitWithUsage, parseCommandLine } from '../cli/commandLine.ts';
+import { compareReadModel } from '../consistency/compareReadModels.ts';
+import { expectedAnalytics, expectedDirectory, expectedInvoices } from '../consistency/expectedReadModels.ts';
+import { createBenchBackend, startBenchStack } from './benchStack.ts';
+import { benchClassifier, cpuBetween, snapshotCpu } from './cpuProfile.ts';
+import { measureFreshness } from './freshness.ts';
+import { runLoad } from './httpLoad.ts';
+import { measureOfflineFloor } from './offlineFloor.ts';
+import {
+  loadEventLog,
+  measureCatchUp,
+  measureRebuild,
+  queueBacklog,
+  type ProjectionFigure,
+} from './projectionBench.ts';
+import { measureReadScale } from './readScaleBench.ts';
+import { printReport, targetsOf, type BenchResults } from './report.ts';
 
 const usage = `Usage: npm run bench -- [--seconds 15] [--events 100000] [--backlog 20000] [--scale 10000,100000,1000000]
        [--phases floor,api,projection,partitions,scale] [--out FILE]
@@ -82,33 +108,12 @@ const ports = {
   sqs: base + 5,
 };
 const RESOURCE_PREFIX = 'bench';
-// the benchmark's own DynamoDB and SQS clients talk to the stack's; read by config.ts at import
-process.env.DYNAMODB_ENDPOINT = `http://127.0.0.1:${ports.dynamoDb}`;
-process.env.SQS_ENDPOINT = `http://localhost:${ports.sqs}`;
-process.env.RESOURCE_PREFIX = RESOURCE_PREFIX;
-
-const { createPool } = await import('../../functions/shared/postgres.ts');
-const { generateEvents } = await import('../../events/generatedStream.ts');
-const { compareReadModel } = await import('../consistency/compareReadModels.ts');
-const { expectedAnalytics, expectedDirectory, expectedInvoices } =
-  await import('../consistency/expectedReadModels.ts');
-const { readLiveTable } = await import('../../functions/projectors/liveTables.ts');
-const { dynamoDb } = await import('../../functions/shared/aws.ts');
-const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
-const { checkpointKey } = await import('../../functions/projectors/projection.ts');
-const { allStreams } = await import('../../functions/projectors/streams.ts');
-const { EVENTS_EXCHANGE } = await import('../../functions/operations/brokerTopology.ts');
-const { projectionNames } = await import('../../functions/projectors/catalog.ts');
-const { createBenchBackend, startBenchStack } = await import('./benchStack.ts');
-const { benchClassifier, cpuBetween, snapshotCpu } = await import('./cpuProfile.ts');
-const { runLoad } = await import('./httpLoad.ts');
-const { measureFreshness } = await import('./freshness.ts');
-const { loadEventLog, queueBacklog, measureCatchUp, measureRebuild } = await import('./projectionBench.ts');
-const { measureOfflineFloor } = await import('./offlineFloor.ts');
-const { measureReadScale } = await import('./readScaleBench.ts');
-type ProjectionFigure = import('./projectionBench.ts').ProjectionFigure;
-const { printReport, targetsOf } = await import('./report.ts');
-type BenchResults = import('./report.ts').BenchResults;
+// the benchmark's own DynamoDB and SQS clients talk to the stack's (which is given its own: benchStack.ts)
+configure({
+  DYNAMODB_ENDPOINT: `http://127.0.0.1:${ports.dynamoDb}`,
+  SQS_ENDPOINT: `http://localhost:${ports.sqs}`,
+  RESOURCE_PREFIX,
+});
 
 type Pool = ReturnType<typeof createPool>;
 const classify = benchClassifier(ports);

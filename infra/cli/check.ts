@@ -1,7 +1,14 @@
 // `npm run check [-- --projection NAME]`: compares every read model with a recomputation from
 // PostgreSQL and prints the differences; exits 1 if there are any.
 import { projectionNames, type ProjectionName } from '../../functions/projectors/catalog.ts';
+import { dynamoDb } from '../../functions/shared/aws.ts';
+import { configure, databaseUrl } from '../../functions/shared/config.ts';
+import { createPool } from '../../functions/shared/postgres.ts';
+import { readLiveTable } from '../../functions/projectors/liveTables.ts';
+import { compareReadModel } from '../consistency/compareReadModels.ts';
+import { expectedAnalytics, expectedDirectory, expectedInvoices } from '../consistency/expectedReadModels.ts';
 import { exitWithUsage, parseCommandLine } from './commandLine.ts';
+import { localStack } from './operatorEnvironment.ts';
 
 const usage = `Usage: npm run check -- [--projection ${projectionNames.join('|')}] [--cloud]
 
@@ -17,17 +24,8 @@ if (values.projection && !projectionNames.includes(values.projection as Projecti
   exitWithUsage(usage, `unknown projection ${values.projection}`);
 }
 
-if (!values.cloud) {
-  // the DynamoDB of `npm run dev`, unless configured otherwise; read at import below
-  process.env.DYNAMODB_ENDPOINT ??= `http://127.0.0.1:${process.env.LOCAL_DYNAMODB_PORT ?? 4569}`;
-}
-const { databaseUrl } = await import('../../functions/shared/config.ts');
-const { createPool } = await import('../../functions/shared/postgres.ts');
-const { dynamoDb } = await import('../../functions/shared/aws.ts');
-const { readLiveTable } = await import('../../functions/projectors/liveTables.ts');
-const { compareReadModel } = await import('../consistency/compareReadModels.ts');
-const { expectedAnalytics, expectedDirectory, expectedInvoices } =
-  await import('../consistency/expectedReadModels.ts');
+// the DynamoDB of `npm run dev`, unless the settings name another
+if (!values.cloud) configure({ DYNAMODB_ENDPOINT: localStack().DYNAMODB_ENDPOINT });
 
 const pool = createPool(await databaseUrl(), 2);
 const recompute = { analytics: expectedAnalytics, invoices: expectedInvoices, directory: expectedDirectory };

@@ -2,7 +2,7 @@
 // with the error that parked it; `redrive` (after a fix) sends them back through the queue of the
 // stream that parked them (its projector's, or the partition's), where the projector applies them
 // once and parks again any that still fail.
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
 import {
   DeleteMessageCommand,
   ReceiveMessageCommand,
@@ -10,11 +10,10 @@ import {
   type Message,
 } from '@aws-sdk/client-sqs';
 import type { RedriveRequest } from '../../functions/operations/republishEvents.ts';
-import { settings } from '../../functions/shared/config.ts';
 import { projectionNames } from '../../functions/projectors/catalog.ts';
 import { streamNamed } from '../../functions/projectors/streams.ts';
 import { exitWithUsage, parseCommandLine } from './commandLine.ts';
-import { localOrCloud } from './operatorEnvironment.ts';
+import { deadLetterQueue, operatorFunctions } from './operatorEnvironment.ts';
 
 const usage = `Usage: npm run dlq -- <list|redrive> [--projector NAME] [--stage dev] [--cloud]
 
@@ -50,7 +49,7 @@ if (
   );
 }
 
-const { sqs, queueUrl, lambdaEndpoint } = await localOrCloud(values.cloud);
+const { sqs, queueUrl } = await deadLetterQueue(values.cloud);
 const attribute = (message: Message, name: string) => message.MessageAttributes?.[name]?.StringValue;
 /** The stream that parked it: parked before partitions, its projector's own (partition 0's) queue. */
 const streamOf = (message: Message) => attribute(message, 'stream') ?? attribute(message, 'projector') ?? '?';
@@ -114,12 +113,7 @@ if (command === 'list') {
   process.exit(0);
 }
 
-const lambda = new LambdaClient({
-  region: settings.AWS_REGION,
-  ...(lambdaEndpoint
-    ? { endpoint: lambdaEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
-    : {}),
-});
+const lambda = operatorFunctions(values.cloud);
 const redriven = new Set<Message>();
 for (const stream of new Set(chosen.map(streamOf))) {
   const parked = chosen.filter((message) => streamOf(message) === stream);

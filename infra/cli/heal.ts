@@ -3,7 +3,7 @@
 // checkpoint up to the first event it holds, or up to the stream's head. It asks the operator's
 // function (functions/operations/republishEvents.ts), which reaches the broker wherever the operator
 // runs it.
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
 import type { HealRequest } from '../../functions/operations/republishEvents.ts';
 import {
   isProjectionName,
@@ -11,8 +11,8 @@ import {
   type ProjectionName,
 } from '../../functions/projectors/catalog.ts';
 import type { HealedRange } from '../../functions/relay/healGaps.ts';
-import { settings } from '../../functions/shared/config.ts';
 import { exitWithUsage, parseCommandLine } from './commandLine.ts';
+import { operatorConfig, operatorFunctions } from './operatorEnvironment.ts';
 
 const usage = `Usage: npm run heal -- [${projectionNames.join('|')} ...] [--stage dev] [--cloud]
 
@@ -32,15 +32,7 @@ const { values, positionals } = parseCommandLine(
 const unknown = positionals.find((name) => !isProjectionName(name));
 if (unknown) exitWithUsage(usage, `unknown projector ${unknown}`);
 
-const lambdaEndpoint = values.cloud
-  ? undefined
-  : (process.env.LAMBDA_ENDPOINT ?? `http://127.0.0.1:${process.env.LAMBDA_PORT ?? 3002}`);
-const lambda = new LambdaClient({
-  region: settings.AWS_REGION,
-  ...(lambdaEndpoint
-    ? { endpoint: lambdaEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
-    : {}),
-});
+const lambda = operatorFunctions(values.cloud);
 try {
   const result = await lambda.send(
     new InvokeCommand({
@@ -65,7 +57,7 @@ try {
   }
   console.log(healed.length > 0 ? 'done' : 'nothing is missing');
 } catch (error) {
-  const where = lambdaEndpoint ?? 'AWS';
+  const where = operatorConfig(values.cloud).LAMBDA_ENDPOINT ?? 'AWS';
   console.error(
     `cannot reach the republishEvents function at ${where} (${error instanceof Error ? error.message : String(error)})` +
       (values.cloud ? '' : ': is `npm run dev` running?'),

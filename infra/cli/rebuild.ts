@@ -1,7 +1,11 @@
 // `npm run rebuild -- PROJECTION`: rebuilds a projection from the PostgreSQL event log into a new
 // table while the live one keeps serving, then switches over. Interrupted, it resumes when run again.
 import { projectionNames, type ProjectionName } from '../../functions/projectors/catalog.ts';
+import { configure, databaseUrl, settings } from '../../functions/shared/config.ts';
+import { createPool } from '../../functions/shared/postgres.ts';
+import { rebuildProjection } from '../rebuild/rebuildProjection.ts';
 import { exitWithUsage, parseCommandLine } from './commandLine.ts';
+import { localStack } from './operatorEnvironment.ts';
 import { progressBar } from './progressBar.ts';
 
 const usage = `Usage: npm run rebuild -- <${projectionNames.join('|')}> [--cloud]
@@ -17,13 +21,10 @@ const { values, positionals } = parseCommandLine(
 const projection = positionals[0] as ProjectionName | undefined;
 if (!projection || !projectionNames.includes(projection) || positionals.length > 1) exitWithUsage(usage);
 if (!values.cloud) {
-  // the DynamoDB and SQS of `npm run dev`, unless configured otherwise; read at import below
-  process.env.DYNAMODB_ENDPOINT ??= `http://127.0.0.1:${process.env.LOCAL_DYNAMODB_PORT ?? 4569}`;
-  process.env.SQS_ENDPOINT ??= `http://localhost:${process.env.LOCAL_SQS_PORT ?? 4576}`;
+  // the DynamoDB and SQS of `npm run dev`, unless the settings name others
+  const { DYNAMODB_ENDPOINT, SQS_ENDPOINT } = localStack();
+  configure({ DYNAMODB_ENDPOINT, SQS_ENDPOINT });
 }
-const { databaseUrl, settings } = await import('../../functions/shared/config.ts');
-const { createPool } = await import('../../functions/shared/postgres.ts');
-const { rebuildProjection } = await import('../rebuild/rebuildProjection.ts');
 
 const pool = createPool(await databaseUrl(), 2);
 let bar: ReturnType<typeof progressBar> | undefined;

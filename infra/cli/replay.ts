@@ -11,6 +11,7 @@ import { createPool } from '../../functions/shared/postgres.ts';
 import { lambdaInvoker } from '../dev/queueBridge.ts';
 import { directPublisher, replayEvents, type ProjectorInvokers } from '../replay/replayEvents.ts';
 import { exitWithUsage, parseCommandLine } from './commandLine.ts';
+import { localStack } from './operatorEnvironment.ts';
 import { progressBar } from './progressBar.ts';
 
 const usage = `Usage: npm run replay -- FILE [--direct] [--stage dev]
@@ -41,7 +42,7 @@ if (!reading.ok) {
   process.exit(1);
 }
 
-const lambdaEndpoint = process.env.LAMBDA_ENDPOINT ?? `http://127.0.0.1:${process.env.LAMBDA_PORT ?? 3002}`;
+const lambdaEndpoint = localStack().LAMBDA_ENDPOINT;
 const broker = values.direct ? undefined : rabbitPublisher(brokerUrl, settings.EVENTS_EXCHANGE);
 const publisher =
   broker ??

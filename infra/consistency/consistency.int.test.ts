@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { configuredEnvironment } from '../../functions/shared/config.ts';
 import { loadHandlers } from '../../tests/support/handlers.ts';
 import { callHandler, type CallResult } from '../../tests/support/lambdaEvents.ts';
 import { startTestAws } from '../../tests/support/localAwsForTests.ts';
@@ -231,7 +232,8 @@ it(`after ${COMMANDS} random commands every read model equals its recomputation 
   const check = () =>
     run(process.execPath, ['--import', 'tsx', 'infra/cli/check.ts'], {
       cwd: projectRoot,
-      env: { ...process.env },
+      // the test's configuration, as the operator's would be in the environment
+      env: { ...configuredEnvironment(), POWERTOOLS_LOG_LEVEL: 'WARN' },
     }).then(
       ({ stdout }) => ({ code: 0, stdout }),
       (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),

@@ -6,10 +6,10 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
-import { CreateQueueCommand, SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
-import { AwsQueryProtocol } from '@aws-sdk/config/protocol';
+import { CreateTableCommand, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { CreateQueueCommand } from '@aws-sdk/client-sqs';
 import sqslite from 'sqslite';
+import { createDynamoDbClient, createSqsClient } from '../../functions/shared/awsClients.ts';
 import { queueNames, tableDefinitions } from '../aws/readModelResources.ts';
 
 export interface LocalAws {
@@ -29,8 +29,6 @@ export interface LocalAwsOptions {
   sqsPort?: number;
   region?: string;
 }
-
-const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 /**
  * dynalite in a process of its own (its command-line entry point): one JavaScript event loop serves
@@ -98,13 +96,11 @@ export async function createReadModelResources(
   endpoints: { dynamoDbEndpoint: string; sqsEndpoint: string },
   region = 'us-east-1',
 ): Promise<void> {
-  const dynamoDb = new DynamoDBClient({ endpoint: endpoints.dynamoDbEndpoint, region, credentials });
-  const queues = new SQSClient({
-    protocol: AwsQueryProtocol,
-    endpoint: endpoints.sqsEndpoint,
-    region,
-    credentials,
-  } as SQSClientConfig);
+  const dynamoDb = createDynamoDbClient({
+    AWS_REGION: region,
+    DYNAMODB_ENDPOINT: endpoints.dynamoDbEndpoint,
+  });
+  const queues = createSqsClient({ AWS_REGION: region, SQS_ENDPOINT: endpoints.sqsEndpoint });
   try {
     for (const table of tableDefinitions(prefix)) {
       await dynamoDb.send(new CreateTableCommand(table)).catch((error: unknown) => {

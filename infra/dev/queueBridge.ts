@@ -5,7 +5,7 @@
 // as far as the broker keeps it (`redelivered: true` after the broker has given a batch back); the
 // projector needs no more (decision 0013, sequenced delivery).
 import { setTimeout as delay } from 'node:timers/promises';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
 import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import {
   queueKey,
@@ -13,6 +13,7 @@ import {
   type AmazonMqRabbitEvent,
   type AmazonMqRabbitMessage,
 } from '../../functions/projectors/amazonMqEvent.ts';
+import { createLambdaClient } from '../../functions/shared/awsClients.ts';
 import { virtualHostOf } from '../../functions/shared/brokerUsers.ts';
 
 export interface QueueBridgeOptions {
@@ -280,11 +281,7 @@ export function lambdaInvoker(
   endpoint: string,
   functionName: string,
 ): (event: AmazonMqRabbitEvent) => Promise<void> {
-  const lambda = new LambdaClient({
-    endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const lambda = createLambdaClient({ AWS_REGION: 'us-east-1', LAMBDA_ENDPOINT: endpoint });
   return async (event) => {
     const result = await lambda.send(
       new InvokeCommand({

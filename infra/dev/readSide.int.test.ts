@@ -8,23 +8,27 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { checkpointKey } from '../../functions/projectors/projection.ts';
+import { dynamoDb } from '../../functions/shared/aws.ts';
+import { configure } from '../../functions/shared/config.ts';
+import { readModelTableName } from '../../functions/shared/resourceNames.ts';
 import { createIsolatedDatabase, type IsolatedDatabase } from './isolatedBackend.ts';
+import { startReadSide } from './readSide.ts';
+import { findStore, stopStore } from './store/localStore.ts';
+import { stateFile } from './store/storeState.ts';
+
+// the logger's own level (tests/support/logLevel.ts), before the modules create it
+vi.hoisted(() => {
+  process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
+});
 
 const SERVER_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
 const prefix = `store-${process.pid}`;
-// read by the code under test when it is first imported (its settings)
-process.env.RESOURCE_PREFIX = prefix;
-process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
+configure({ RESOURCE_PREFIX: prefix });
+// the catalog's partitions (functions/projectors/streams.ts reads the variable when asked)
 delete process.env.PROJECTION_PARTITIONS;
-
-const { startReadSide } = await import('./readSide.ts');
-const { findStore, stopStore } = await import('./store/localStore.ts');
-const { stateFile } = await import('./store/storeState.ts');
-const { readModelTableName } = await import('../../functions/shared/resourceNames.ts');
-const { checkpointKey } = await import('../../functions/projectors/projection.ts');
-const { dynamoDb } = await import('../../functions/shared/aws.ts');
-const { GetCommand, PutCommand } = await import('@aws-sdk/lib-dynamodb');
 
 const freePort = () =>
   new Promise<number>((resolve) => {

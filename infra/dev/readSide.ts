@@ -6,7 +6,7 @@
 // and the benchmark, whose stacks start empty and must leave nothing behind); endpoints given
 // (LocalStack) are used as they are.
 import pg from 'pg';
-import { settings } from '../../functions/shared/config.ts';
+import { configure } from '../../functions/shared/config.ts';
 import { createReadModelResources, startLocalAws } from './localAws.ts';
 import { requireFreePorts, UnreachableDependencyError } from './preflight.ts';
 import {
@@ -66,11 +66,11 @@ export function storeMode(env: NodeJS.ProcessEnv): StoreMode {
 
 /**
  * From here on this process's own DynamoDB and SQS clients (functions/shared/aws.ts, which the
- * checks and the catch-up use) point at the local ones: the settings were read before they existed.
+ * checks and the catch-up use) point at the local ones, which did not exist when it started. (The
+ * functions get them in their environment: start.ts.)
  */
 function pointAt(endpoints: { dynamoDbEndpoint: string; sqsEndpoint: string }) {
-  process.env.DYNAMODB_ENDPOINT = settings.DYNAMODB_ENDPOINT = endpoints.dynamoDbEndpoint;
-  process.env.SQS_ENDPOINT = settings.SQS_ENDPOINT = endpoints.sqsEndpoint;
+  configure({ DYNAMODB_ENDPOINT: endpoints.dynamoDbEndpoint, SQS_ENDPOINT: endpoints.sqsEndpoint });
 }
 
 export async function startReadSide(options: ReadSideOptions, env: NodeJS.ProcessEnv): Promise<ReadSide> {

@@ -1,8 +1,9 @@
 // The local stand-in for the cloud's relay triggers: LISTEN for the NOTIFY each command sends at
 // commit, plus a schedule, and invoke the relay Lambda through serverless-offline. Wake-ups that
 // arrive while a run is in flight coalesce into one more run.
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
 import pg from 'pg';
+import { createLambdaClient } from '../../functions/shared/awsClients.ts';
 import { EVENTS_APPENDED_CHANNEL } from '../../functions/shared/eventLog/appendEvents.ts';
 
 export interface RelayWakeupOptions {
@@ -14,11 +15,7 @@ export interface RelayWakeupOptions {
 }
 
 export function startRelayWakeup(options: RelayWakeupOptions): { wake(): void; stop(): Promise<void> } {
-  const lambda = new LambdaClient({
-    endpoint: options.lambdaEndpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const lambda = createLambdaClient({ AWS_REGION: 'us-east-1', LAMBDA_ENDPOINT: options.lambdaEndpoint });
   let running = false;
   let again = false;
   let stopped = false;

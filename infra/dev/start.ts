@@ -9,12 +9,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
 import type { HealRequest } from '../../functions/operations/republishEvents.ts';
 import { projectionCatalog, type ProjectionName } from '../../functions/projectors/catalog.ts';
 import { allStreams, streamNamed } from '../../functions/projectors/streams.ts';
 import type { HealedRange } from '../../functions/relay/healGaps.ts';
 import { readProgress } from '../../functions/shared/queries/projectionProgress.ts';
+import { createLambdaClient } from '../../functions/shared/awsClients.ts';
 import { brokerUrl, databaseUrl, settings } from '../../functions/shared/config.ts';
 import { parseCommandLine } from '../cli/commandLine.ts';
 import { readRelayProgress } from '../../functions/relay/eventLog.ts';
@@ -45,8 +46,8 @@ const { values: options } = parseCommandLine(
   `Usage: npm run dev [-- --verbose] [-- --fresh]
 
 Runs the whole system on this machine: http://localhost:3000 (HTTP_PORT), on the PostgreSQL of
-DATABASE_URL and the RabbitMQ of RABBITMQ_URL. Its settings are environment variables (the README's
-Configuration section). It prints a line per request and per projector batch; --verbose prints
+DATABASE_URL and the RabbitMQ of RABBITMQ_URL. Its settings are environment variables
+(docs/configuration.md). It prints a line per request and per projector batch; --verbose prints
 serverless-offline's own output and the Lambdas' JSON logs as they come.
 
 The read models, their checkpoints and the parked events are kept across restarts by a store that
@@ -249,11 +250,7 @@ function startProjectorBridges(lambdaEndpoint: string, adminUrl: string): Compan
  * after HEAL_GAPS_AFTER_MS: it did not send the part before, so it cannot tell it from a lost one.)
  */
 async function refillReadModels(lambdaEndpoint: string): Promise<void> {
-  const lambda = new LambdaClient({
-    endpoint: lambdaEndpoint,
-    region: settings.AWS_REGION,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const lambda = createLambdaClient({ AWS_REGION: settings.AWS_REGION, LAMBDA_ENDPOINT: lambdaEndpoint });
   const heal = async (projectors?: ProjectionName[]): Promise<HealedRange[]> => {
     const result = await lambda.send(
       new InvokeCommand({

@@ -12,11 +12,11 @@ import {
   BatchWriteItemCommand,
   CreateTableCommand,
   DeleteTableCommand,
-  DynamoDBClient,
   QueryCommand,
   ScanCommand,
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
+import { createDynamoDbClient } from '../../functions/shared/awsClients.ts';
 import { exitWithUsage, parseCommandLine } from '../cli/commandLine.ts';
 
 const usage = `Usage: tsx infra/dev/storeProbe.ts --endpoint URL [--rounds 400] [--items 2000]
@@ -39,11 +39,7 @@ const ITEMS = Number(values.items);
 const WRITERS = 3;
 const PER_ROUND = 150;
 
-const client = new DynamoDBClient({
-  endpoint: values.endpoint,
-  region: 'us-east-1',
-  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-});
+const client = createDynamoDbClient({ AWS_REGION: 'us-east-1', DYNAMODB_ENDPOINT: values.endpoint });
 const run = randomBytes(3).toString('hex');
 const tables = Array.from({ length: WRITERS }, (_, index) => `probe-${run}-${index}`);
 const padding = 'x'.repeat(240);

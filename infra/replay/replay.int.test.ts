@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import amqp from 'amqplib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { readFixture } from '../../events/fixtureFile.ts';
+import { configure, configuredEnvironment } from '../../functions/shared/config.ts';
 import { callHandler } from '../../tests/support/lambdaEvents.ts';
 import { startTestAws } from '../../tests/support/localAwsForTests.ts';
 import { createTestBroker, type TestBroker } from '../../tests/support/testBroker.ts';
@@ -27,7 +28,7 @@ beforeAll(async () => {
 
 /**
  * Each fixture is a story of its own: it replays into a fresh event log and fresh read models. New
- * tables, and modules that read the new prefix.
+ * tables, given to fresh modules (a new container's).
  */
 let tables = 0;
 beforeEach(async () => {
@@ -35,8 +36,7 @@ beforeEach(async () => {
   await database?.drop();
   database = await createTestDatabase('replay');
   await createReadModelResources(prefix, aws);
-  process.env.RESOURCE_PREFIX = prefix;
-  process.env.DATABASE_URL = database.url;
+  configure({ RESOURCE_PREFIX: prefix, DATABASE_URL: database.url });
   vi.resetModules();
   invokers = {
     invoices: async (event) =>
@@ -153,7 +153,12 @@ describe('the replay command', () => {
   const cli = (...args: string[]) =>
     run(process.execPath, ['--import', 'tsx', 'infra/cli/replay.ts', ...args], {
       cwd: projectRoot,
-      env: { ...process.env, RABBITMQ_URL: broker.url, DATABASE_URL: database.url },
+      env: {
+        ...configuredEnvironment(),
+        POWERTOOLS_LOG_LEVEL: 'ERROR',
+        RABBITMQ_URL: broker.url,
+        DATABASE_URL: database.url,
+      },
     });
 
   async function queueDepth(queue: string) {

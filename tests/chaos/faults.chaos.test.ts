@@ -25,6 +25,7 @@ import { startQueueBridge } from '../../infra/dev/queueBridge.ts';
 import type { ProjectionName } from '../../functions/projectors/catalog.ts';
 import type { AmazonMqRabbitEvent } from '../../functions/projectors/amazonMqEvent.ts';
 import type { EventPublisher } from '../../functions/relay/eventPublisher.ts';
+import { configure } from '../../functions/shared/config.ts';
 import { startFaultProxy, type FaultProxy } from '../support/faultProxy.ts';
 import { loadHandlers } from '../support/handlers.ts';
 import { callHandler } from '../support/lambdaEvents.ts';
@@ -176,7 +177,8 @@ beforeAll(async () => {
     dynamoDbEndpoint: dynalite.dynamoDbEndpoint,
     sqsEndpoint: sqslite.sqsEndpoint,
   });
-  Object.assign(process.env, {
+  // the configuration of every container this test loads (each module scope reads it afresh)
+  configure({
     DYNAMODB_ENDPOINT: `http://127.0.0.1:${dynamoDbProxy.port}`,
     SQS_ENDPOINT: sqslite.sqsEndpoint,
     RESOURCE_PREFIX: prefix,

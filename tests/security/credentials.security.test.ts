@@ -8,6 +8,9 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENTS_EXCHANGE, streamsExchange } from '../../functions/operations/brokerTopology.ts';
 import { sequenceHeader } from '../../functions/projectors/streams.ts';
+import { rabbitPublisher } from '../../functions/relay/eventPublisher.ts';
+import { relayEvents } from '../../functions/relay/relayEvents.ts';
+import { jobBrokerUrl } from '../../functions/shared/config.ts';
 import { localJobBrokerUrl } from '../../functions/shared/localCredentials.ts';
 import { prepareLocalBackend } from '../../infra/dev/localBackend.ts';
 import { loadHandlers } from '../support/handlers.ts';
@@ -18,7 +21,6 @@ import { createTestDatabase, type TestDatabase } from '../support/testDatabase.t
 let database: TestDatabase;
 let broker: TestBroker;
 let handlers: Awaited<ReturnType<typeof loadHandlers>>;
-let config: typeof import('../../functions/shared/config.ts');
 let owner: pg.Pool;
 
 /** PostgreSQL's insufficient_privilege: "permission denied", "must be owner" */
@@ -28,9 +30,7 @@ beforeAll(async () => {
   [database, broker] = await Promise.all([createTestDatabase('security'), createTestBroker('security')]);
   // what `npm run dev` does at start: the schema, a role per job, the topology, a user per job
   await prepareLocalBackend({ databaseUrl: database.url, brokerUrl: broker.url });
-  process.env.RABBITMQ_URL = broker.url;
-  handlers = await loadHandlers(database.url);
-  config = await import('../../functions/shared/config.ts');
+  handlers = await loadHandlers(database.url, { RABBITMQ_URL: broker.url });
   owner = new pg.Pool({ connectionString: database.url, max: 1 });
   owner.on('error', () => undefined);
 
@@ -42,9 +42,7 @@ beforeAll(async () => {
     body: { title: 'pay rent' },
   });
   expect(created.statusCode).toBe(201);
-  const { relayEvents } = await import('../../functions/relay/relayEvents.ts');
-  const { rabbitPublisher } = await import('../../functions/relay/eventPublisher.ts');
-  const publisher = rabbitPublisher(config.jobBrokerUrl('relay'), EVENTS_EXCHANGE);
+  const publisher = rabbitPublisher(jobBrokerUrl('relay'), EVENTS_EXCHANGE);
   try {
     expect((await relayEvents(await handlers.postgres.postgresPool('relay'), publisher)).published).toBe(1);
   } finally {
@@ -153,7 +151,7 @@ const messagesIn = async (queue: string) => {
 
 describe('the relay’s broker user', () => {
   it('cannot consume a projection’s queue, nor declare or bind a queue to tap the events', async () => {
-    const connection = await amqp.connect(await config.jobBrokerUrl('relay')());
+    const connection = await amqp.connect(await jobBrokerUrl('relay')());
     try {
       await refusedByBroker(connection, (channel) => channel.consume('directory', () => undefined));
       await refusedByBroker(connection, (channel) => channel.assertQueue('tap', { exclusive: true }));

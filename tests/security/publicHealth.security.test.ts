@@ -8,6 +8,7 @@
 // PostgreSQL and the broker are reached through counting proxies (tests/support/faultProxy.ts), and
 // the broker's address carries a user that does not exist: a check that signed in would find it down.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configure } from '../../functions/shared/config.ts';
 import { startTestIssuer, type TestIssuer } from '../../infra/dev/testIssuer.ts';
 import { startFaultProxy, type FaultProxy } from '../support/faultProxy.ts';
 import { callHandler, type CallResult } from '../support/lambdaEvents.ts';
@@ -66,7 +67,7 @@ beforeAll(async () => {
   const brokerUrl = new URL(brokerProxy.urlFor(broker.url));
   brokerUrl.username = 'no-such-user';
   brokerUrl.password = 'wrong';
-  Object.assign(process.env, {
+  configure({
     DATABASE_URL: postgresProxy.urlFor(database.url),
     RABBITMQ_URL: brokerUrl.toString(),
     // signing in on, as on every deployed stage

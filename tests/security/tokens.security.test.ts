@@ -7,7 +7,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { configure, resetConfiguration } from '../../functions/shared/config.ts';
 import { httpEvent, lambdaContext } from '../support/lambdaEvents.ts';
+import { logAtLeast } from '../support/logLevel.ts';
 
 const COGNITO = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Security1';
 const APP_CLIENT = 'web-app-client';
@@ -56,23 +58,22 @@ afterEach(() => {
 
 afterAll(async () => {
   process.env = savedEnvironment;
+  resetConfiguration();
   await new Promise((resolve) => keysFunction?.server.close(resolve));
 });
 
 /** A protected route of a cold container configured for `issuerUrl`: the shared stack, answering 200. */
 async function coldProtectedRoute(issuerUrl = COGNITO) {
   vi.resetModules();
-  Object.assign(process.env, {
+  configure({
     AUTH_ISSUER_URL: issuerUrl,
     AUTH_AUDIENCE: APP_CLIENT,
     AUTH_KEYS_FROM: 'function',
     ISSUER_KEYS_FUNCTION_NAME: KEYS_FUNCTION,
     LAMBDA_ENDPOINT: keysFunction.url,
     AWS_REGION: 'eu-west-1',
-    AWS_ACCESS_KEY_ID: 'security-tier',
-    AWS_SECRET_ACCESS_KEY: 'security-tier',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
   });
+  logAtLeast('SILENT');
   const { httpRoute } = await import('../../functions/shared/http/httpRoute.ts');
   const handler = httpRoute({ access: 'authenticated' }, async (request) => ({
     statusCode: 200,

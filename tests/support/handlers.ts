@@ -1,12 +1,15 @@
-// Loads every command handler after pointing the configuration at a test database; config.ts reads
-// the environment once at import, so the imports must come after the environment is set.
-export async function loadHandlers(databaseUrl: string, env: Record<string, string> = {}) {
-  Object.assign(process.env, {
-    DATABASE_URL: databaseUrl,
-    RELAY_WAKE: 'notify',
-    POWERTOOLS_LOG_LEVEL: 'WARN',
-    ...env,
-  });
+// Loads every command handler, configured for a test database. The handlers are built when their
+// modules load (their middleware reads the settings), so they are loaded after the configuration is
+// given.
+import { configure, type GivenSettings } from '../../functions/shared/config.ts';
+import { logAtLeast, type LogLevel } from './logLevel.ts';
+
+export async function loadHandlers(
+  databaseUrl: string,
+  { POWERTOOLS_LOG_LEVEL = 'WARN', ...given }: GivenSettings & { POWERTOOLS_LOG_LEVEL?: LogLevel } = {},
+) {
+  configure({ DATABASE_URL: databaseUrl, RELAY_WAKE: 'notify', ...given });
+  logAtLeast(POWERTOOLS_LOG_LEVEL);
   return {
     createSystemApiUsers: (await import('../../functions/users/command/createSystemApiUsers.ts')).handler,
     registerUser: (await import('../../functions/users/command/registerUser.ts')).handler,

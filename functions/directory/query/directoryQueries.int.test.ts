@@ -2,36 +2,44 @@
 // seeds' shapes, limit/offset/order_by (whitelisted), cursor paging, updates and deletes, and the
 // read-your-writes wait of X-Min-Position.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type DomainEvent, type EventType } from '../../../events/contracts.ts';
 import { storedEvent, type StoredData } from '../../../tests/support/events.ts';
 import { createReadModelResources, startLocalAws, type LocalAws } from '../../../infra/dev/localAws.ts';
 import { readModelTableName } from '../../shared/resourceNames.ts';
 import { callHandler, type CallResult } from '../../../tests/support/lambdaEvents.ts';
 import { applyToTable } from '../../../tests/support/projectorBatches.ts';
+import { dynamoDb } from '../../shared/aws.ts';
+import { configure, resetConfiguration } from '../../shared/config.ts';
 import { directoryProjection } from '../directoryProjection.ts';
+import { handler as getUser } from './getUser.ts';
+import { handler as listAccounts } from './listAccounts.ts';
+import { handler as listServiceOrders } from './listServiceOrders.ts';
+import { handler as listSystemApiUsers } from './listSystemApiUsers.ts';
+import { handler as listTodos } from './listTodos.ts';
+import { handler as listUsers } from './listUsers.ts';
 
 type Handler = Parameters<typeof callHandler>[0];
 
-const PREFIX = `directory-queries-${randomUUID().slice(0, 8)}`;
-const testEnv = { RESOURCE_PREFIX: PREFIX, MAX_READ_WAIT_MS: '200', POWERTOOLS_LOG_LEVEL: 'WARN' };
+// the logger's own level (tests/support/logLevel.ts), before the handlers' modules create it
+vi.hoisted(() => {
+  process.env.POWERTOOLS_LOG_LEVEL = 'WARN';
+});
 
-/** config.ts reads the environment once at import: the handlers load after it is set. */
-async function loadQueries() {
-  return {
-    dynamoDb: (await import('../../shared/aws.ts')).dynamoDb,
-    systemApiUsers: (await import('./listSystemApiUsers.ts')).handler,
-    accounts: (await import('./listAccounts.ts')).handler,
-    serviceOrders: (await import('./listServiceOrders.ts')).handler,
-    users: (await import('./listUsers.ts')).handler,
-    user: (await import('./getUser.ts')).handler,
-    todos: (await import('./listTodos.ts')).handler,
-  };
-}
+const PREFIX = `directory-queries-${randomUUID().slice(0, 8)}`;
+
+/** The handlers read their settings when called: given in beforeAll. */
+const queries = {
+  dynamoDb,
+  systemApiUsers: listSystemApiUsers,
+  accounts: listAccounts,
+  serviceOrders: listServiceOrders,
+  users: listUsers,
+  user: getUser,
+  todos: listTodos,
+};
 
 let localAws: LocalAws;
-let queries: Awaited<ReturnType<typeof loadQueries>>;
-const savedEnv: Record<string, string | undefined> = {};
 let lastPosition = 0;
 
 function event<T extends EventType>(type: T, aggregateId: number, data: StoredData<T>, occurredAt: string) {
@@ -65,16 +73,12 @@ const FIRST_NAMES = ['Cara', 'Ben', 'Ada', 'Ben', 'Eve'];
 beforeAll(async () => {
   localAws = await startLocalAws();
   await createReadModelResources(PREFIX, localAws);
-  const env = {
-    ...testEnv,
+  configure({
+    RESOURCE_PREFIX: PREFIX,
+    MAX_READ_WAIT_MS: '200',
     DYNAMODB_ENDPOINT: localAws.dynamoDbEndpoint,
     SQS_ENDPOINT: localAws.sqsEndpoint,
-  };
-  for (const [name, value] of Object.entries(env)) {
-    savedEnv[name] = process.env[name];
-    process.env[name] = value;
-  }
-  queries = await loadQueries();
+  });
 
   // users 1..25 named Cara, Ben, Ada, Ben, Eve over and over, created five to an hour
   await apply(
@@ -169,12 +173,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  queries?.dynamoDb().destroy();
+  queries.dynamoDb().destroy();
   await localAws?.stop();
-  for (const [name, value] of Object.entries(savedEnv)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
+  resetConfiguration();
 });
 
 describe('shapes', () => {

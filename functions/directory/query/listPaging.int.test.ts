@@ -3,14 +3,24 @@
 // reads stay a small multiple of its size however deep it goes.
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DomainEvent } from '../../../events/contracts.ts';
 import { createReadModelResources, startLocalAws, type LocalAws } from '../../../infra/dev/localAws.ts';
 import { storedEvent } from '../../../tests/support/events.ts';
 import { applyToTable } from '../../../tests/support/projectorBatches.ts';
+import { dynamoDb } from '../../shared/aws.ts';
+import { configure, resetConfiguration } from '../../shared/config.ts';
 import { readModelTableName } from '../../shared/resourceNames.ts';
 import { directoryProjection, ownerKey } from '../directoryProjection.ts';
 import { KIND_SHARDS } from '../listOrder.ts';
+import { entityList } from './listEntities.ts';
+import { listQuery } from './listQuery.ts';
+import * as listServiceOrders from './listServiceOrders.ts';
+
+// the logger's own level (tests/support/logLevel.ts), before the handlers' modules create it
+vi.hoisted(() => {
+  process.env.POWERTOOLS_LOG_LEVEL = 'WARN';
+});
 
 const PREFIX = `list-paging-${randomUUID().slice(0, 8)}`;
 const ORDERS = 400;
@@ -18,10 +28,6 @@ const CUSTOMERS = 7;
 
 let localAws: LocalAws;
 let db: DynamoDBDocumentClient;
-let listServiceOrders: typeof import('./listServiceOrders.ts');
-let entityList: typeof import('./listEntities.ts').entityList;
-let listQuery: typeof import('./listQuery.ts').listQuery;
-const savedEnv: Record<string, string | undefined> = {};
 /** items the directory's queries have read since the last reset */
 let itemsRead = 0;
 
@@ -45,18 +51,8 @@ function seeded(seed: number) {
 beforeAll(async () => {
   localAws = await startLocalAws();
   await createReadModelResources(PREFIX, localAws);
-  const env = {
-    RESOURCE_PREFIX: PREFIX,
-    DYNAMODB_ENDPOINT: localAws.dynamoDbEndpoint,
-    POWERTOOLS_LOG_LEVEL: 'WARN',
-  };
-  for (const [name, value] of Object.entries(env)) {
-    savedEnv[name] = process.env[name];
-    process.env[name] = value;
-  }
-  // config.ts reads the environment once at import: the queries load after it is set
-  const aws = await import('../../shared/aws.ts');
-  db = aws.dynamoDb();
+  configure({ RESOURCE_PREFIX: PREFIX, DYNAMODB_ENDPOINT: localAws.dynamoDbEndpoint });
+  db = dynamoDb();
   db.middlewareStack.add(
     (next) => async (args) => {
       const result = await next(args);
@@ -65,9 +61,6 @@ beforeAll(async () => {
     },
     { step: 'initialize', name: 'countItemsRead' },
   );
-  listServiceOrders = await import('./listServiceOrders.ts');
-  entityList = (await import('./listEntities.ts')).entityList;
-  listQuery = (await import('./listQuery.ts')).listQuery;
 
   const random = seeded(19);
   const events: DomainEvent[] = [];
@@ -106,10 +99,7 @@ beforeAll(async () => {
 afterAll(async () => {
   db?.destroy();
   await localAws?.stop();
-  for (const [name, value] of Object.entries(savedEnv)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
+  resetConfiguration();
 });
 
 const COLUMNS = ['id', 'user_id', 'amount', 'created_at'] as const;

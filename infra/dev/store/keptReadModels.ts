@@ -24,6 +24,7 @@ import type { Checkpoint } from '../../../functions/projectors/projection.ts';
 import { partitionCount, streamsOf } from '../../../functions/projectors/streams.ts';
 import { liveTableKey } from '../../../functions/projectors/liveTables.ts';
 import { dynamoDb } from '../../../functions/shared/aws.ts';
+import { createDynamoDbClient } from '../../../functions/shared/awsClients.ts';
 import { settings } from '../../../functions/shared/config.ts';
 import { readProgress } from '../../../functions/shared/queries/projectionProgress.ts';
 import { eventStreamTableName, readModelTableName } from '../../../functions/shared/resourceNames.ts';
@@ -148,10 +149,9 @@ export async function dropWhatCannotBeKept(
   changed: Dropped[],
   createTables: () => Promise<void>,
 ): Promise<Dropped[]> {
-  const client = new DynamoDBClient({
-    endpoint: settings.DYNAMODB_ENDPOINT,
-    region: settings.AWS_REGION,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  const client = createDynamoDbClient({
+    AWS_REGION: settings.AWS_REGION,
+    DYNAMODB_ENDPOINT: settings.DYNAMODB_ENDPOINT,
   });
   const dropped: Dropped[] = [];
   try {
