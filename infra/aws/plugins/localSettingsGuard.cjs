@@ -29,7 +29,7 @@ class LocalSettingsGuard {
       `This shell sets ${set.join(', ')}: local settings, which a packaged function would carry into ` +
         `the cloud. Package from a shell without them (e.g. env -u ${set.join(' -u ')} npx serverless ` +
         'package …); a deployed stage gets its database, broker and endpoints from its stage ' +
-        "parameters and secrets (docs/deploying.md).",
+        'parameters and secrets (docs/deploying.md).',
     );
   }
 }
