@@ -7,6 +7,7 @@ export default tseslint.config(
       'node_modules/',
       '.esbuild/',
       '.esbuild-events/',
+      '.esbuild-package/',
       '.serverless/',
       'coverage/',
       'bench-results/',

@@ -18,6 +18,10 @@ export default defineConfig({
           env,
           include: ['{functions,infra,events,client}/**/*.test.ts', 'tests/support/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', '**/*.e2e.test.ts', '**/node_modules/**'],
+          // `npm test` runs this tier beside the integration tier and the type check on two cores: a
+          // property test that takes 1 s alone took over 5 s (the default) under that load
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
         },
       },
       {

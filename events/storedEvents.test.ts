@@ -1,6 +1,7 @@
 // Event versioning: order.created v1 (as stored in the log and in fixtures) is read as v2.
 import { describe, expect, it } from 'vitest';
 import { domainEventSchema } from './contracts.ts';
+import { widgetLine } from '../tests/support/events.ts';
 import { parseStoredEvent } from './storedEvents.ts';
 import { upcastOrderCreatedV1 } from './versions/orderCreatedV1.ts';
 
@@ -17,16 +18,7 @@ const v1 = {
     customerId: 1,
     description: 'Widget',
     totalCents: 5000,
-    lines: [
-      {
-        productId: null,
-        category: null,
-        description: 'Widget',
-        quantity: 1,
-        unitPriceCents: 5000,
-        lineTotalCents: 5000,
-      },
-    ],
+    lines: [widgetLine],
   },
 };
 

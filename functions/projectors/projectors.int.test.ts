@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../events/contracts.ts';
-import { catalogOrder, eventFactory } from '../../tests/support/events.ts';
+import { catalogOrder, eventFactory, widgetLine } from '../../tests/support/events.ts';
 import { startTestAws } from '../../tests/support/localAwsForTests.ts';
 import type { LocalAws } from '../../infra/dev/localAws.ts';
 import { applyToTable, numbered } from '../../tests/support/projectorBatches.ts';
@@ -347,16 +347,7 @@ describe('invoices', () => {
         customerId: 42,
         description: 'Widget',
         totalCents: 5000,
-        lines: [
-          {
-            productId: null,
-            category: null,
-            description: 'Widget',
-            quantity: 1,
-            unitPriceCents: 5000,
-            lineTotalCents: 5000,
-          },
-        ],
+        lines: [widgetLine],
       },
       '2025-04-15T09:00:00.000Z',
     );

@@ -4,12 +4,12 @@
 // passwords here through tests/support/passwordCheckingProxy.ts (the machine's server trusts
 // loopback); RabbitMQ checks its own.
 import { randomBytes } from 'node:crypto';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import amqp from 'amqplib';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { rabbitmqctl } from '../../infra/dev/isolatedBackend.ts';
 import { startPasswordCheckingProxy } from '../../tests/support/passwordCheckingProxy.ts';
+import { secretsManagerStandIn } from '../../tests/support/secretsManagerStandIn.ts';
 import { rabbitPublisher } from '../relay/eventPublisher.ts';
 import { createPool } from './postgres.ts';
 import {
@@ -22,18 +22,6 @@ import {
 const SERVER = 'postgres://postgres@127.0.0.1:5432';
 const unique = `rotation_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
 const newPassword = () => randomBytes(12).toString('base64url');
-
-/** Secrets Manager, answering from `values`; `calls` counts what it was asked. */
-function secretsManagerStandIn(values: Map<string, string>) {
-  const client = new SecretsManagerClient({ region: 'us-east-1' });
-  const calls: string[] = [];
-  vi.spyOn(client, 'send').mockImplementation(async (command: unknown) => {
-    const { SecretId } = (command as GetSecretValueCommand).input;
-    calls.push(SecretId!);
-    return { SecretString: values.get(SecretId!) };
-  });
-  return { client: () => client, calls };
-}
 
 afterEach(() => {
   vi.useRealTimers();

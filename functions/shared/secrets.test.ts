@@ -1,5 +1,5 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { secretsManagerStandIn } from '../../tests/support/secretsManagerStandIn.ts';
 import {
   brokerUrlFromSecret,
   databasePasswordFromSecret,
@@ -96,18 +96,9 @@ describe('connection strings from Secrets Manager', () => {
   });
 });
 
-/** A Secrets Manager client that answers from `values` and counts its calls: the network stands aside. */
-function fakeSecretsManager(values: Map<string, string>) {
-  const client = new SecretsManagerClient({ region: 'us-east-1' });
-  const calls: string[] = [];
-  vi.spyOn(client, 'send').mockImplementation(async (command: unknown) => {
-    const { SecretId } = (command as GetSecretValueCommand).input;
-    calls.push(SecretId!);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    return { SecretString: values.get(SecretId!) };
-  });
-  return { client: () => client, calls };
-}
+/** Secrets Manager answering after 5 ms, as over a network: concurrent callers overlap. */
+const fakeSecretsManager = (values: Map<string, string>) =>
+  secretsManagerStandIn(values, { answerAfterMs: 5 });
 
 describe('a secret read through Powertools Parameters', () => {
   const arn = 'arn:db';

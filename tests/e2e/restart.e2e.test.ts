@@ -15,7 +15,7 @@ import type { DomainEvent } from '../../events/contracts.ts';
 import { generateEvents } from '../../events/generatedStream.ts';
 import { createPool } from '../../functions/shared/postgres.ts';
 import { startDevProcess, type DevProcess } from '../../infra/dev/devProcess.ts';
-import { findStore, stopStore } from '../../infra/dev/store/localStore.ts';
+import { findStore, isRunning, stopStore } from '../../infra/dev/store/localStore.ts';
 import { stateFile, type StoreState } from '../../infra/dev/store/storeState.ts';
 import { replayEvents } from '../../infra/replay/replayEvents.ts';
 import { describeSeedFlows } from '../support/seedFlows.ts';
@@ -179,15 +179,6 @@ afterAll(async () => {
   }
   await Promise.all([database?.drop(), broker?.delete()]);
 });
-
-const isRunning = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('a start with no store (after a reboot)', () => {
   it('refills the read models from the log, /health saying catching_up until ready, then ok', () => {

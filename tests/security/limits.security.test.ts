@@ -3,26 +3,17 @@
 // page a million rows deep. The commands run on a database of their own, as in the integration tier;
 // the query's refusal comes before it reads anything, so it needs no read side.
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadHandlers } from '../support/handlers.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { openCommandDatabase, type CommandHandlers } from '../support/commandDatabase.ts';
 import { callHandler } from '../support/lambdaEvents.ts';
-import { createTestDatabase, type TestDatabase } from '../support/testDatabase.ts';
 
-let database: TestDatabase;
-let handlers: Awaited<ReturnType<typeof loadHandlers>>;
+let handlers: CommandHandlers;
 let sql: pg.Pool;
 
 beforeAll(async () => {
-  database = await createTestDatabase('security_limits');
-  handlers = await loadHandlers(database.url, { POWERTOOLS_LOG_LEVEL: 'SILENT' });
-  sql = new pg.Pool({ connectionString: database.url, max: 2 });
-  sql.on('error', () => undefined);
-});
-
-afterAll(async () => {
-  await sql?.end();
-  await handlers?.postgres.closePostgresPools();
-  await database?.drop();
+  const backend = await openCommandDatabase('security_limits', { POWERTOOLS_LOG_LEVEL: 'SILENT' });
+  ({ handlers, sql } = backend);
+  return backend.close;
 });
 
 const count = async (query: string, values: unknown[] = []) =>

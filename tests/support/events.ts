@@ -69,6 +69,16 @@ export function eventFactory(start = 1000) {
   };
 }
 
+/** The one line of a service order (v1, no product): a Widget at $50. */
+export const widgetLine = {
+  productId: null,
+  category: null,
+  description: 'Widget',
+  quantity: 1,
+  unitPriceCents: 5000,
+  lineTotalCents: 5000,
+};
+
 /** An order of catalog lines, priced as the command side would. */
 export function catalogOrder(
   orderId: number,

@@ -1,26 +1,16 @@
 // Many clients ordering the same few products at once: never oversold, never a deadlock.
 import pg from 'pg';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { loadHandlers } from '../../../tests/support/handlers.ts';
+import { beforeAll, expect, it } from 'vitest';
+import { openCommandDatabase, type CommandHandlers } from '../../../tests/support/commandDatabase.ts';
 import { callHandler } from '../../../tests/support/lambdaEvents.ts';
-import { createTestDatabase, type TestDatabase } from '../../../tests/support/testDatabase.ts';
 
-let database: TestDatabase;
-let handlers: Awaited<ReturnType<typeof loadHandlers>>;
+let handlers: CommandHandlers;
 let sql: pg.Pool;
 
 beforeAll(async () => {
-  database = await createTestDatabase('orders');
-  handlers = await loadHandlers(database.url, { PG_POOL_MAX: '40' });
-  sql = new pg.Pool({ connectionString: database.url, max: 2 });
-  // dropping the database at the end ends its idle connections
-  sql.on('error', () => undefined);
-});
-
-afterAll(async () => {
-  await sql?.end();
-  await handlers?.postgres.closePostgresPools();
-  await database?.drop();
+  const backend = await openCommandDatabase('orders', { PG_POOL_MAX: '40' });
+  ({ handlers, sql } = backend);
+  return backend.close;
 });
 
 /** A small deterministic generator, so that a failing run can be replayed. */

@@ -1,28 +1,18 @@
 // Every command on the real PostgreSQL: its rows and its events in one transaction, nothing when it
 // fails, and one write per Idempotency-Key (for its 24 hours).
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { domainEventSchema } from '../../../events/contracts.ts';
-import { loadHandlers } from '../../../tests/support/handlers.ts';
+import { openCommandDatabase, type CommandHandlers } from '../../../tests/support/commandDatabase.ts';
 import { callHandler } from '../../../tests/support/lambdaEvents.ts';
-import { createTestDatabase, type TestDatabase } from '../../../tests/support/testDatabase.ts';
 
-let database: TestDatabase;
-let handlers: Awaited<ReturnType<typeof loadHandlers>>;
+let handlers: CommandHandlers;
 let sql: pg.Pool;
 
 beforeAll(async () => {
-  database = await createTestDatabase('commands');
-  handlers = await loadHandlers(database.url);
-  sql = new pg.Pool({ connectionString: database.url, max: 2 });
-  // dropping the database at the end ends its idle connections
-  sql.on('error', () => undefined);
-});
-
-afterAll(async () => {
-  await sql?.end();
-  await handlers?.postgres.closePostgresPools();
-  await database?.drop();
+  const backend = await openCommandDatabase('commands');
+  ({ handlers, sql } = backend);
+  return backend.close;
 });
 
 async function eventsAfter(position: number) {

@@ -38,7 +38,8 @@ async function control(state: StoreState, path: string, init: RequestInit = {}, 
   });
 }
 
-const isRunning = (pid: number) => {
+/** Whether a process of this id is alive (signal 0 checks without signalling). */
+export const isRunning = (pid: number) => {
   try {
     process.kill(pid, 0);
     return true;
