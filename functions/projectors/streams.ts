@@ -11,8 +11,9 @@
 // A stream and the queue that carries it share a name. Partition 0's is the projection's queue's
 // (`directory`), so that one partition is the stream as it always was; the others are `<queue>.<n>`
 // (`directory.1`…).
-import { z } from 'zod';
+import { configuredEnvironment } from '../shared/config.ts';
 import { projectionCatalog, projectionNames, type ProjectionName } from './catalog.ts';
+import { partitionsSetting } from './partitionsSetting.ts';
 import type { ItemKey, Projection } from './projection.ts';
 
 export interface Stream {
@@ -24,36 +25,15 @@ export interface Stream {
   partitions: number;
 }
 
-/**
- * PROJECTION_PARTITIONS (config.ts checks it at cold start with this): `4` → every projection 4;
- * `directory=4` → the directory 4, the rest the catalog's.
- */
-export const partitionsSetting = z
-  .string()
-  .regex(/^(\d{1,2}|[a-z]+=\d{1,2}(,[a-z]+=\d{1,2})*)$/, 'a count, or name=count pairs separated by commas')
-  .transform((setting, context): Partial<Record<ProjectionName, number>> => {
-    const counts: [string, number][] = /^\d+$/.test(setting)
-      ? projectionNames.map((name) => [name, Number(setting)])
-      : setting.split(',').map((pair) => [pair.split('=')[0]!, Number(pair.split('=')[1])]);
-    for (const [name, count] of counts) {
-      if (!projectionNames.includes(name as ProjectionName)) {
-        context.addIssue({ code: 'custom', message: `no projection ${name}` });
-      }
-      if (count < 1 || count > 64)
-        context.addIssue({ code: 'custom', message: `${name}: 1 to 64 partitions` });
-    }
-    return Object.fromEntries(counts);
-  });
-
 let parsed: { setting: string | undefined; counts: Partial<Record<ProjectionName, number>> } | undefined;
 
 /**
  * How many partitions the projection has: the catalog's, unless PROJECTION_PARTITIONS says otherwise.
- * Read from the environment when asked (and kept while it stays the same), not at import: the tools
- * and tests that set it before they start a stack have imported this module already.
+ * Read from the configuration when asked (and kept while it stays the same), not at import: the
+ * tools and tests that give it with configure() before they start a stack have imported this module.
  */
 export function partitionCount(projection: ProjectionName): number {
-  const setting = process.env.PROJECTION_PARTITIONS || undefined;
+  const setting = configuredEnvironment().PROJECTION_PARTITIONS || undefined;
   if (parsed === undefined || parsed.setting !== setting) {
     parsed = { setting, counts: setting === undefined ? {} : partitionsSetting.parse(setting) };
   }

@@ -14,7 +14,7 @@
 // built from this configuration are in awsClients.ts (the factories) and aws.ts, postgres.ts (the
 // process's own, built from `settings`).
 import { z } from 'zod';
-import { partitionsSetting } from '../projectors/streams.ts';
+import { partitionsSetting } from '../projectors/partitionsSetting.ts';
 import type { BrokerJob } from './brokerUsers.ts';
 import type { DatabaseJob } from './databaseRoles.ts';
 import { localJobBrokerUrl, localJobDatabaseUrl } from './localCredentials.ts';

@@ -365,18 +365,17 @@ const SIMULATED_ROUND_TRIP_MS = 5;
 async function partitionPhases(): Promise<Record<string, ProjectionFigure>> {
   const events = [...generateEvents(43, backlogEvents)];
   const figures: Record<string, ProjectionFigure> = {};
-  const saved = process.env.PROJECTION_PARTITIONS;
   try {
     for (const partitions of PARTITION_COUNTS) {
       // the benchmark numbers, routes and watches the streams as the stack will
-      process.env.PROJECTION_PARTITIONS = `directory=${partitions}`;
+      configure({ PROJECTION_PARTITIONS: `directory=${partitions}` });
       const backend = await createBenchBackend(`partitions_${partitions}`, server);
       try {
         await queueBacklog(backend.rabbitmqUrl, EVENTS_EXCHANGE, events, 'directory');
         const stack = await startBenchStack(backend, ports, RESOURCE_PREFIX, {
           HEAL_AT_START: 'off',
           HEAL_GAPS_AFTER_MS: '3600000',
-          PROJECTION_PARTITIONS: process.env.PROJECTION_PARTITIONS,
+          PROJECTION_PARTITIONS: `directory=${partitions}`,
           DYNAMODB_ADDED_LATENCY_MS: String(SIMULATED_ROUND_TRIP_MS),
         });
         try {
@@ -392,8 +391,7 @@ async function partitionPhases(): Promise<Record<string, ProjectionFigure>> {
       }
     }
   } finally {
-    if (saved === undefined) delete process.env.PROJECTION_PARTITIONS;
-    else process.env.PROJECTION_PARTITIONS = saved;
+    configure({ PROJECTION_PARTITIONS: undefined });
   }
   return figures;
 }

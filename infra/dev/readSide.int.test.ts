@@ -121,11 +121,11 @@ describe("npm run dev's store in the background", () => {
   });
 
   it('drops a projection whose partitions changed', async () => {
-    process.env.PROJECTION_PARTITIONS = 'directory=2';
+    configure({ PROJECTION_PARTITIONS: 'directory=2' });
     try {
       await start();
     } finally {
-      delete process.env.PROJECTION_PARTITIONS;
+      configure({ PROJECTION_PARTITIONS: undefined });
     }
     expect(lines).toContain(
       'read models: directory is rebuilt from the event log (its partitions went from 1 to 2)',
