@@ -1,6 +1,6 @@
 // Every route of the HTTP API, by dialect: the one list of them. The OpenAPI document describes these,
-// serverless.yml deploys a function for each (infra/aws/httpFunctions.ts) and the fallback knows
-// their paths (infra/aws/routeList.cjs), so a route cannot be served without being described.
+// serverless.yml deploys a function for each (infra/deploy/httpFunctions.ts) and the fallback knows
+// their paths (infra/deploy/routeList.cjs), so a route cannot be served without being described.
 import * as accounts from '../accounts/api.ts';
 import * as analytics from '../analytics/api.ts';
 import * as health from '../health/api.ts';

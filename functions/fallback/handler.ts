@@ -2,7 +2,7 @@
 // catch-all locally): a problem details like the errors of every route, instead of API Gateway's
 // `{"message":"Not Found"}` or serverless-offline's list of every route. A path the API has, asked
 // with another method, is a 405 whose `Allow` names the methods it takes (ROUTES, from the
-// routes' contracts through infra/aws/routeList.cjs); anything else is a 404. (What API Gateway answers itself, its 500 or 503 when a
+// routes' contracts through infra/deploy/routeList.cjs); anything else is a 404. (What API Gateway answers itself, its 500 or 503 when a
 // function crashes or times out, keeps API Gateway's format.)
 import { MethodNotAllowedError, NotFoundError } from '../shared/errors.ts';
 import { httpRoute } from '../shared/http/httpRoute.ts';

@@ -15,7 +15,7 @@ import { MIGRATIONS_DIR } from './schemaMigrations.ts';
 
 // the SQL files travel beside the bundle (serverless.yml's package patterns), not inside it
 const migrationsDirectory = process.env.LAMBDA_TASK_ROOT
-  ? `${process.env.LAMBDA_TASK_ROOT}/infra/postgres/migrations`
+  ? `${process.env.LAMBDA_TASK_ROOT}/infra/deploy/migrations`
   : MIGRATIONS_DIR;
 
 /** Each job's credentials, from the secret `arns` names for it. */

@@ -1,10 +1,10 @@
-// The write model's schema: versioned SQL migrations (infra/postgres/migrations/) applied by
+// The write model's schema: versioned SQL migrations (infra/deploy/migrations/) applied by
 // node-pg-migrate, after creating the database itself when it does not exist yet.
 import { fileURLToPath } from 'node:url';
 import { runner } from 'node-pg-migrate';
 import pg from 'pg';
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../infra/postgres/migrations', import.meta.url));
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../../infra/deploy/migrations', import.meta.url));
 
 /** Creates the database named in `databaseUrl` if it is missing (through the `postgres` database). */
 export async function ensureDatabase(databaseUrl: string): Promise<void> {

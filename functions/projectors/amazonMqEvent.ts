@@ -1,6 +1,6 @@
 // The event Lambda receives from an Amazon MQ for RabbitMQ event source mapping. @types/aws-lambda
 // has no type for it; this follows the AWS documentation's example, which the local queue bridge
-// (infra/dev/queueBridge.ts) reproduces field for field.
+// (infra/local/queueBridge.ts) reproduces field for field.
 
 /** A header value as Amazon MQ renders it: strings arrive as their UTF-8 bytes. */
 export type AmazonMqHeaderValue = { bytes: number[] } | number | boolean | null;

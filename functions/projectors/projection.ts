@@ -111,7 +111,7 @@ export const checkpointKey = (partition = 0): ItemKey => ({
 
 /**
  * Every checkpoint's partition key, as IAM's StringLike patterns: the roles that read how far the
- * projectors have got may read these items of a table and no other (infra/aws/projectorFunctions.ts).
+ * projectors have got may read these items of a table and no other (infra/deploy/projectorFunctions.ts).
  * No other item's partition key starts with CHECKPOINT.
  */
 export const CHECKPOINT_KEY_PATTERNS = ['CHECKPOINT', 'CHECKPOINT#*'] as const;

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../events/contracts.ts';
 import { catalogOrder, eventFactory, widgetLine } from '../../tests/support/events.ts';
 import { startTestAws } from '../../tests/support/localAwsForTests.ts';
-import type { LocalAws } from '../../infra/dev/localAws.ts';
+import type { LocalAws } from '../../infra/local/localAws.ts';
 import { applyToTable, numbered } from '../../tests/support/projectorBatches.ts';
 import { queueKey, type AmazonMqRabbitEvent } from './amazonMqEvent.ts';
 import { sequenceHeader } from './streams.ts';
@@ -54,7 +54,7 @@ afterAll(async () => {
 /** A fresh analytics table for one test, so that tests do not see each other's totals. */
 let tableCounter = 0;
 async function freshAnalyticsTable(): Promise<string> {
-  const { createReadModelResources } = await import('../../infra/dev/localAws.ts');
+  const { createReadModelResources } = await import('../../infra/local/localAws.ts');
   const prefix = `${aws.prefix}-${++tableCounter}`;
   await createReadModelResources(prefix, aws);
   return `${prefix}-analytics`;

@@ -3,8 +3,8 @@
 // applies exactly once however often it is redriven.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { LocalAws } from '../../infra/dev/localAws.ts';
-import { startQueueBridge } from '../../infra/dev/queueBridge.ts';
+import type { LocalAws } from '../../infra/local/localAws.ts';
+import { startQueueBridge } from '../../infra/local/queueBridge.ts';
 import { EVENTS_EXCHANGE } from '../operations/brokerTopology.ts';
 import { eventFactory } from '../../tests/support/events.ts';
 import { startTestAws } from '../../tests/support/localAwsForTests.ts';

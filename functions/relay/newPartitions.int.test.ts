@@ -6,7 +6,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { generateEvents } from '../../events/generatedStream.ts';
 import type { DomainEvent } from '../../events/contracts.ts';
-import { loadPublishedEvents } from '../../infra/postgres/loadEventLog.ts';
+import { loadPublishedEvents } from '../../infra/bench/loadEventLog.ts';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/testDatabase.ts';
 import { appendRecordedEvents } from '../shared/eventLog/appendEvents.ts';
 import { relayEvents } from './relayEvents.ts';

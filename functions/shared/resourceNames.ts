@@ -1,5 +1,5 @@
 // Names of the read side's AWS resources, from the prefix (e.g. `cqrs-commerce-dev`); the resources
-// themselves are defined by infra/aws/readModelResources.ts from the projection catalog.
+// themselves are defined by infra/deploy/readModelResources.ts from the projection catalog.
 import type { ProjectionName } from '../projectors/catalog.ts';
 
 export const readModelTableName = (prefix: string, projection: ProjectionName) => `${prefix}-${projection}`;

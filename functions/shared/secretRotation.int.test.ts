@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import amqp from 'amqplib';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { rabbitmqctl } from '../../infra/dev/isolatedBackend.ts';
+import { rabbitmqctl } from '../../infra/local/isolatedBackend.ts';
 import { startPasswordCheckingProxy } from '../../tests/support/passwordCheckingProxy.ts';
 import { secretsManagerStandIn } from '../../tests/support/secretsManagerStandIn.ts';
 import { rabbitPublisher } from '../relay/eventPublisher.ts';

@@ -15,9 +15,13 @@ import { readLiveTable } from '../../functions/projectors/liveTables.ts';
 import { dynamoDb } from '../../functions/shared/aws.ts';
 import { configure } from '../../functions/shared/config.ts';
 import { createPool } from '../../functions/shared/postgres.ts';
-import { exitWithUsage, parseCommandLine } from '../cli/commandLine.ts';
-import { compareReadModel } from '../consistency/compareReadModels.ts';
-import { expectedAnalytics, expectedDirectory, expectedInvoices } from '../consistency/expectedReadModels.ts';
+import { exitWithUsage, parseCommandLine } from '../terminal/commandLine.ts';
+import { compareReadModel } from '../operate/consistency/compareReadModels.ts';
+import {
+  expectedAnalytics,
+  expectedDirectory,
+  expectedInvoices,
+} from '../operate/consistency/expectedReadModels.ts';
 import { createBenchBackend, startBenchStack } from './benchStack.ts';
 import { benchClassifier, cpuBetween, snapshotCpu } from './cpuProfile.ts';
 import { measureFreshness } from './freshness.ts';
@@ -203,9 +207,9 @@ async function waitForProjections(pool: Pool): Promise<void> {
 async function readModelDifferences(pool: Pool): Promise<Record<string, number>> {
   const expected = { analytics: expectedAnalytics, invoices: expectedInvoices, directory: expectedDirectory };
   const result: Record<string, number> = {};
-  for (const projector of projectionNames) {
-    const { table } = await readLiveTable(projector);
-    result[projector] = (await compareReadModel(dynamoDb(), table, await expected[projector](pool))).length;
+  for (const projection of projectionNames) {
+    const { table } = await readLiveTable(projection);
+    result[projection] = (await compareReadModel(dynamoDb(), table, await expected[projection](pool))).length;
   }
   return result;
 }
@@ -328,13 +332,13 @@ async function projectionPhases() {
     await loadEventLog(pool, events);
     // each projector alone: the backlog waits in its queue only while the stack is down
     const catchUpAlone: Record<string, ProjectionFigure> = {};
-    for (const projector of projectionNames) {
-      await queueBacklog(backend.rabbitmqUrl, EVENTS_EXCHANGE, backlog, projector);
-      console.log(`starting the stack with the backlog waiting in the ${projector} queue`);
+    for (const projection of projectionNames) {
+      await queueBacklog(backend.rabbitmqUrl, EVENTS_EXCHANGE, backlog, projection);
+      console.log(`starting the stack with the backlog waiting in the ${projection} queue`);
       const figures = await withStack(() =>
-        phase(`catch-up, ${projector} alone`, () => measureCatchUp(backlog, Date.now(), [projector])),
+        phase(`catch-up, ${projection} alone`, () => measureCatchUp(backlog, Date.now(), [projection])),
       );
-      catchUpAlone[projector] = figures[projector]!;
+      catchUpAlone[projection] = figures[projection]!;
     }
     // then all three at once, as after an outage of the whole read side, and the rebuild
     await queueBacklog(backend.rabbitmqUrl, EVENTS_EXCHANGE, backlog);

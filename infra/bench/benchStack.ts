@@ -1,8 +1,8 @@
 // The stack the benchmark measures: `npm run dev`'s own start script, on a database and a RabbitMQ
 // virtual host of its own, an in-memory DynamoDB in the foreground (gone with the stack) and free
 // ports, so a running `npm run dev` and its data are left alone.
-import { startDevProcess } from '../dev/devProcess.ts';
-import { createIsolatedDatabase, createIsolatedVirtualHost } from '../dev/isolatedBackend.ts';
+import { startDevProcess } from '../local/devProcess.ts';
+import { createIsolatedDatabase, createIsolatedVirtualHost } from '../local/isolatedBackend.ts';
 
 export interface BenchBackend {
   databaseUrl: string;
@@ -43,14 +43,14 @@ export interface BenchStack {
   stop(): Promise<void>;
 }
 
-/** Starts infra/dev/start.ts on `backend` and resolves once it says it is ready. */
+/** Starts infra/local/start.ts on `backend` and resolves once it says it is ready. */
 export async function startBenchStack(
   backend: BenchBackend,
   ports: StackPorts,
   resourcePrefix: string,
   env: NodeJS.ProcessEnv = {},
 ): Promise<BenchStack> {
-  const dev = await startDevProcess(process.execPath, ['--import', 'tsx', 'infra/dev/start.ts'], {
+  const dev = await startDevProcess(process.execPath, ['--import', 'tsx', 'infra/local/start.ts'], {
     ...process.env,
     DATABASE_URL: backend.databaseUrl,
     RABBITMQ_URL: backend.rabbitmqUrl,

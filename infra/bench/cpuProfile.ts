@@ -45,7 +45,7 @@ export function benchClassifier(ports: { http: number; eventsHttp: number }): Cl
       return 'relay + projector Lambdas (serverless-offline)';
     }
     if (command.includes('dynalite/cli.js')) return 'dynalite';
-    if (command.includes('infra/dev/start.ts')) return 'sqslite, queue bridges, relay wake-up';
+    if (command.includes('infra/local/start.ts')) return 'sqslite, queue bridges, relay wake-up';
     return 'other';
   };
 }

@@ -3,7 +3,7 @@
 // answer more requests per second than this on the same machine.
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { startDevProcess } from '../dev/devProcess.ts';
+import { startDevProcess } from '../local/devProcess.ts';
 import { runLoad, type LoadResult } from './httpLoad.ts';
 
 const serviceDirectory = fileURLToPath(new URL('./offlineFloor', import.meta.url));

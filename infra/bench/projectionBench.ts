@@ -14,14 +14,14 @@ import { readLiveTable } from '../../functions/projectors/liveTables.ts';
 import { rabbitPublisher } from '../../functions/relay/eventPublisher.ts';
 import { numberEvents } from '../../functions/relay/sequencing.ts';
 import { dynamoDb } from '../../functions/shared/aws.ts';
-import { compareReadModel } from '../consistency/compareReadModels.ts';
-import { itemId, type ExpectedItems } from '../consistency/expectedReadModels.ts';
-import { foldProjection } from '../consistency/foldProjection.ts';
-import { loadPublishedEvents } from '../postgres/loadEventLog.ts';
-import { rebuildProjection } from '../rebuild/rebuildProjection.ts';
+import { compareReadModel } from '../operate/consistency/compareReadModels.ts';
+import { itemId, type ExpectedItems } from '../operate/consistency/expectedReadModels.ts';
+import { foldProjection } from '../operate/consistency/foldProjection.ts';
+import { loadPublishedEvents } from './loadEventLog.ts';
+import { rebuildProjection } from '../operate/rebuildProjection.ts';
 
-const eventsFor = (projector: ProjectionName, events: readonly DomainEvent[]) =>
-  events.filter((event) => subscribes(projector, event.type));
+const eventsFor = (projection: ProjectionName, events: readonly DomainEvent[]) =>
+  events.filter((event) => subscribes(projection, event.type));
 
 function countBar(label: string, total: number, unit: string) {
   const bar = new cliProgress.SingleBar(
@@ -64,7 +64,7 @@ export async function queueBacklog(
   events: readonly DomainEvent[],
   only?: ProjectionName,
 ): Promise<void> {
-  const bar = countBar(`queue for ${only ?? 'all projectors'}`, events.length, 'events');
+  const bar = countBar(`queue for ${only ?? 'all projections'}`, events.length, 'events');
   const publisher = rabbitPublisher(rabbitmqUrl, exchange);
   const ours = new Set((only ? streamsOf(only) : allStreams()).map((stream) => stream.name));
   const { sequences } = numberEvents(events);
@@ -103,8 +103,8 @@ export interface ProjectionFigure {
 }
 
 /** Items of the fold in the shape compareReadModel expects. */
-function foldedItems(projector: ProjectionName, events: readonly DomainEvent[]): ExpectedItems {
-  const folded = foldProjection(projections[projector], eventsFor(projector, events));
+function foldedItems(projection: ProjectionName, events: readonly DomainEvent[]): ExpectedItems {
+  const folded = foldProjection(projections[projection], eventsFor(projection, events));
   const expected: ExpectedItems = new Map();
   for (const item of folded.items.values()) {
     expected.set(itemId(item.pk, item.sk), item as Record<string, unknown>);
@@ -112,9 +112,9 @@ function foldedItems(projector: ProjectionName, events: readonly DomainEvent[]):
   return expected;
 }
 
-async function differencesFromFold(projector: ProjectionName, events: readonly DomainEvent[]) {
-  const { table } = await readLiveTable(projector);
-  return (await compareReadModel(dynamoDb(), table, foldedItems(projector, events))).length;
+async function differencesFromFold(projection: ProjectionName, events: readonly DomainEvent[]) {
+  const { table } = await readLiveTable(projection);
+  return (await compareReadModel(dynamoDb(), table, foldedItems(projection, events))).length;
 }
 
 /**
@@ -124,22 +124,22 @@ async function differencesFromFold(projector: ProjectionName, events: readonly D
 export async function measureCatchUp(
   events: readonly DomainEvent[],
   startedAt: number,
-  projectors: readonly ProjectionName[] = projectionNames,
+  names: readonly ProjectionName[] = projectionNames,
 ): Promise<Partial<Record<ProjectionName, ProjectionFigure>>> {
   const { heads } = numberEvents(events);
-  const targets = projectors.map((projector) => ({
-    projector,
-    count: eventsFor(projector, events).length,
-    streams: streamsOf(projector).map((stream) => ({ stream, last: heads[stream.name] ?? 0 })),
+  const targets = names.map((projection) => ({
+    projection,
+    count: eventsFor(projection, events).length,
+    streams: streamsOf(projection).map((stream) => ({ stream, last: heads[stream.name] ?? 0 })),
   }));
   const total = targets.reduce((sum, target) => sum + target.count, 0);
-  const bar = countBar(`catch-up ${projectors.length === 1 ? projectors[0] : 'all'}`, total, 'events');
+  const bar = countBar(`catch-up ${names.length === 1 ? names[0] : 'all'}`, total, 'events');
   const done = new Map<ProjectionName, number>();
   const progress = new Map<ProjectionName, number>();
   while (done.size < targets.length) {
     for (const target of targets) {
-      if (done.has(target.projector)) continue;
-      const table = (await readLiveTable(target.projector)).table;
+      if (done.has(target.projection)) continue;
+      const table = (await readLiveTable(target.projection)).table;
       const applied = await Promise.all(
         target.streams.map(async ({ stream }) => (await checkpointOf(table, stream))?.sequence ?? 0),
       );
@@ -147,9 +147,9 @@ export async function measureCatchUp(
         (sum, { last }, index) => sum + applied[index]! / Math.max(1, last),
         0,
       );
-      progress.set(target.projector, Math.round((target.count * share) / target.streams.length));
+      progress.set(target.projection, Math.round((target.count * share) / target.streams.length));
       if (target.streams.every(({ last }, index) => applied[index]! >= last))
-        done.set(target.projector, Date.now());
+        done.set(target.projection, Date.now());
     }
     bar.update([...progress.values()].reduce((sum, count) => sum + count, 0));
     if (Date.now() - startedAt > 30 * 60_000) throw new Error('the projectors did not catch up in 30 min');
@@ -158,12 +158,12 @@ export async function measureCatchUp(
   bar.stop();
   const figures: Partial<Record<ProjectionName, ProjectionFigure>> = {};
   for (const target of targets) {
-    const seconds = (done.get(target.projector)! - startedAt) / 1000;
-    figures[target.projector] = {
+    const seconds = (done.get(target.projection)! - startedAt) / 1000;
+    figures[target.projection] = {
       events: target.count,
       seconds: Math.round(seconds * 10) / 10,
       perSecond: Math.round(target.count / seconds),
-      differences: await differencesFromFold(target.projector, events),
+      differences: await differencesFromFold(target.projection, events),
     };
   }
   return figures;
@@ -173,7 +173,7 @@ export async function measureCatchUp(
 export async function measureRebuild(
   pool: pg.Pool,
   prefix: string,
-  projector: ProjectionName,
+  projection: ProjectionName,
   events: readonly DomainEvent[],
 ): Promise<ProjectionFigure> {
   let bar: ReturnType<typeof countBar> | undefined;
@@ -182,10 +182,10 @@ export async function measureRebuild(
   let count = 0;
   await rebuildProjection({
     pool,
-    projection: projector,
+    projection,
     prefix,
     onProgress: ({ phase, applied, total }) => {
-      bar ??= countBar(`rebuild ${projector}`, total, 'events');
+      bar ??= countBar(`rebuild ${projection}`, total, 'events');
       bar.update(applied);
       if (phase === 'backfill') {
         backfilled = Date.now();
@@ -199,6 +199,6 @@ export async function measureRebuild(
     events: count,
     seconds: Math.round(seconds * 10) / 10,
     perSecond: Math.round(count / seconds),
-    differences: await differencesFromFold(projector, events),
+    differences: await differencesFromFold(projection, events),
   };
 }

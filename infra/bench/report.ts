@@ -1,6 +1,6 @@
 // The benchmark's verdicts and its printed table: each figure beside its target, then the
 // correctness checks (no failed request, every read model exact), then where the CPU went.
-import { markdownTable } from '../cli/markdownTable.ts';
+import { markdownTable } from '../terminal/markdownTable.ts';
 import type { FreshnessResult } from './freshness.ts';
 import type { LoadResult } from './httpLoad.ts';
 import type { ProjectionFigure } from './projectionBench.ts';

@@ -3,7 +3,7 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { LocalAws } from '../../infra/dev/localAws.ts';
+import type { LocalAws } from '../../infra/local/localAws.ts';
 import { loadHandlers } from '../support/handlers.ts';
 import { callHandler } from '../support/lambdaEvents.ts';
 import { startTestAws } from '../support/localAwsForTests.ts';

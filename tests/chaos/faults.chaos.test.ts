@@ -13,15 +13,15 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import amqp from 'amqplib';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { compareReadModel } from '../../infra/consistency/compareReadModels.ts';
+import { compareReadModel } from '../../infra/operate/consistency/compareReadModels.ts';
 import {
   expectedAnalytics,
   expectedDirectory,
   expectedInvoices,
-} from '../../infra/consistency/expectedReadModels.ts';
-import { createReadModelResources, startLocalAws, type LocalAws } from '../../infra/dev/localAws.ts';
-import { markdownTable } from '../../infra/cli/markdownTable.ts';
-import { startQueueBridge } from '../../infra/dev/queueBridge.ts';
+} from '../../infra/operate/consistency/expectedReadModels.ts';
+import { createReadModelResources, startLocalAws, type LocalAws } from '../../infra/local/localAws.ts';
+import { markdownTable } from '../../infra/terminal/markdownTable.ts';
+import { startQueueBridge } from '../../infra/local/queueBridge.ts';
 import type { ProjectionName } from '../../functions/projectors/catalog.ts';
 import type { AmazonMqRabbitEvent } from '../../functions/projectors/amazonMqEvent.ts';
 import type { EventPublisher } from '../../functions/relay/eventPublisher.ts';

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalAws } from '../../infra/dev/localAws.ts';
+import type { LocalAws } from '../../infra/local/localAws.ts';
 import { loadHandlers } from '../support/handlers.ts';
 import { startTestAws } from '../support/localAwsForTests.ts';
 import { callHandler, type CallResult } from '../support/lambdaEvents.ts';

@@ -9,12 +9,12 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import amqp from 'amqplib';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compareReadModel } from '../../infra/consistency/compareReadModels.ts';
+import { compareReadModel } from '../../infra/operate/consistency/compareReadModels.ts';
 import {
   expectedAnalytics,
   expectedDirectory,
   expectedInvoices,
-} from '../../infra/consistency/expectedReadModels.ts';
+} from '../../infra/operate/consistency/expectedReadModels.ts';
 import { projectionCatalog, projectionNames } from '../../functions/projectors/catalog.ts';
 import { contractFetch } from '../support/apiContract.ts';
 import { describeOwnerAccess } from '../support/ownerAccess.ts';

@@ -8,7 +8,7 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { concurrencyQuotaNeeded } from '../../infra/aws/connectionBudget.ts';
+import { concurrencyQuotaNeeded } from '../../infra/deploy/connectionBudget.ts';
 import { packageService } from '../support/packageService.ts';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };

@@ -12,7 +12,7 @@ import { rabbitPublisher } from '../../functions/relay/eventPublisher.ts';
 import { relayEvents } from '../../functions/relay/relayEvents.ts';
 import { jobBrokerUrl } from '../../functions/shared/config.ts';
 import { localJobBrokerUrl } from '../../functions/shared/localCredentials.ts';
-import { prepareLocalBackend } from '../../infra/dev/localBackend.ts';
+import { prepareLocalBackend } from '../../infra/local/localBackend.ts';
 import { loadHandlers } from '../support/handlers.ts';
 import { callHandler } from '../support/lambdaEvents.ts';
 import { createTestBroker, type TestBroker } from '../support/testBroker.ts';

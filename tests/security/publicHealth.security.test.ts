@@ -9,7 +9,7 @@
 // the broker's address carries a user that does not exist: a check that signed in would find it down.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configure } from '../../functions/shared/config.ts';
-import { startTestIssuer, type TestIssuer } from '../../infra/dev/testIssuer.ts';
+import { startTestIssuer, type TestIssuer } from '../../infra/local/testIssuer.ts';
 import { startFaultProxy, type FaultProxy } from '../support/faultProxy.ts';
 import { callHandler, type CallResult } from '../support/lambdaEvents.ts';
 import { startTestAws } from '../support/localAwsForTests.ts';

@@ -4,7 +4,7 @@
 // API document says so; a customer's lifetime value stays its own. (With signing in off every seed
 // flow runs as before: the end-to-end tier's seed flows.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestIssuer, type TestIssuer } from '../../infra/dev/testIssuer.ts';
+import { startTestIssuer, type TestIssuer } from '../../infra/local/testIssuer.ts';
 import { callHandler, type HttpCall } from '../support/lambdaEvents.ts';
 import { startTestAws } from '../support/localAwsForTests.ts';
 

@@ -1,5 +1,5 @@
 // Starts `npm run dev` exactly as a user would, on its own database, vhost and ports.
-import { startDevProcess } from '../../infra/dev/devProcess.ts';
+import { startDevProcess } from '../../infra/local/devProcess.ts';
 import { createTestBroker, type TestBroker } from './testBroker.ts';
 import { createTestDatabase, type TestDatabase } from './testDatabase.ts';
 

@@ -2,9 +2,13 @@
 import type { DomainEvent } from '../../events/contracts.ts';
 import { seededRandom } from '../../events/generatedStream.ts';
 import { keyString, keysTouched, type Projection } from '../../functions/projectors/projection.ts';
-import type { Folded } from '../../infra/consistency/foldProjection.ts';
+import type { Folded } from '../../infra/operate/consistency/foldProjection.ts';
 
-export { foldProjection, type Folded, type StoredItem } from '../../infra/consistency/foldProjection.ts';
+export {
+  foldProjection,
+  type Folded,
+  type StoredItem,
+} from '../../infra/operate/consistency/foldProjection.ts';
 export { seededRandom };
 
 /** The folded items as a plain object sorted by key, for comparing two folds with toEqual. */

@@ -2,7 +2,7 @@
 // given to the code under test as its configuration.
 import { randomBytes } from 'node:crypto';
 import { configure, type GivenSettings } from '../../functions/shared/config.ts';
-import { createReadModelResources, startLocalAws, type LocalAws } from '../../infra/dev/localAws.ts';
+import { createReadModelResources, startLocalAws, type LocalAws } from '../../infra/local/localAws.ts';
 import { logAtLeast, type LogLevel } from './logLevel.ts';
 
 export async function startTestAws({

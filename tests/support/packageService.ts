@@ -14,8 +14,8 @@ import { createHash } from 'node:crypto';
 import { cp, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { CloudFormationTemplate } from '../../infra/aws/cloudFormationSpec.ts';
-import { isRunning } from '../../infra/dev/store/localStore.ts';
+import type { CloudFormationTemplate } from '../../infra/deploy/cloudFormationSpec.ts';
+import { isRunning } from '../../infra/local/store/localStore.ts';
 
 const run = promisify(execFile);
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));

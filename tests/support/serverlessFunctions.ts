@@ -1,10 +1,10 @@
 // The functions serverless.yml declares with an HTTP event: the routes' functions, which it takes from
-// their contracts (infra/aws/httpFunctions.ts), and those it writes out itself (the fallback's
+// their contracts (infra/deploy/httpFunctions.ts), and those it writes out itself (the fallback's
 // catch-all). (`functions` is a list: the projectors and the routes' functions are variables.)
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { routeFunctions } from '../../infra/aws/httpFunctions.ts';
+import { routeFunctions } from '../../infra/deploy/httpFunctions.ts';
 
 export interface HttpApiEvent {
   httpApi: { method: string; path: string };

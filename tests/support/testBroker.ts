@@ -1,8 +1,8 @@
 // A fresh RabbitMQ virtual host per test file, with the project's topology: runs never collide.
 import amqp from 'amqplib';
-import { createIsolatedVirtualHost, type IsolatedVirtualHost } from '../../infra/dev/isolatedBackend.ts';
+import { createIsolatedVirtualHost, type IsolatedVirtualHost } from '../../infra/local/isolatedBackend.ts';
 
-export { rabbitmqctl } from '../../infra/dev/isolatedBackend.ts';
+export { rabbitmqctl } from '../../infra/local/isolatedBackend.ts';
 
 const BROKER = process.env.TEST_RABBITMQ_HOST ?? 'guest:guest@127.0.0.1:5672';
 

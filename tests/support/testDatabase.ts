@@ -1,5 +1,5 @@
 // A fresh PostgreSQL database per test file, migrated, dropped afterwards: runs never collide.
-import { createIsolatedDatabase, type IsolatedDatabase } from '../../infra/dev/isolatedBackend.ts';
+import { createIsolatedDatabase, type IsolatedDatabase } from '../../infra/local/isolatedBackend.ts';
 
 const SERVER_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
 

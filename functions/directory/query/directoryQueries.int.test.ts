@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type DomainEvent, type EventType } from '../../../events/contracts.ts';
 import { storedEvent, type StoredData } from '../../../tests/support/events.ts';
-import { createReadModelResources, startLocalAws, type LocalAws } from '../../../infra/dev/localAws.ts';
+import { createReadModelResources, startLocalAws, type LocalAws } from '../../../infra/local/localAws.ts';
 import { readModelTableName } from '../../shared/resourceNames.ts';
 import { callHandler, type CallResult } from '../../../tests/support/lambdaEvents.ts';
 import { applyToTable } from '../../../tests/support/projectorBatches.ts';

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DomainEvent } from '../../../events/contracts.ts';
-import { createReadModelResources, startLocalAws, type LocalAws } from '../../../infra/dev/localAws.ts';
+import { createReadModelResources, startLocalAws, type LocalAws } from '../../../infra/local/localAws.ts';
 import { storedEvent } from '../../../tests/support/events.ts';
 import { applyToTable } from '../../../tests/support/projectorBatches.ts';
 import { dynamoDb } from '../../shared/aws.ts';

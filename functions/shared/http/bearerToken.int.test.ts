@@ -2,7 +2,7 @@
 // JWT authorizer's rules refuses what it should, and a good token passes.
 import { decodeProtectedHeader, generateKeyPair, SignJWT, UnsecuredJWT, type JWTPayload } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestIssuer, type TestIssuer } from '../../../infra/dev/testIssuer.ts';
+import { startTestIssuer, type TestIssuer } from '../../../infra/local/testIssuer.ts';
 import { ServiceUnavailableError, UnauthorizedError } from '../errors.ts';
 import { bearerTokenVerifier, type BearerTokenVerifier } from './bearerToken.ts';
 

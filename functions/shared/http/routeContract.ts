@@ -2,7 +2,7 @@
 // function reads and writes, the zod schemas of what it takes and of what it answers, and the seeds'
 // examples. The Lambda parses its request with these schemas (httpRoute.ts), the OpenAPI document is
 // generated from them (functions/apiDocs), and serverless.yml's HTTP functions with their roles
-// (infra/aws/httpFunctions.ts), so the document, the deployment and the code cannot disagree; the
+// (infra/deploy/httpFunctions.ts), so the document, the deployment and the code cannot disagree; the
 // end-to-end suites check every answer they receive against the document.
 import type { z } from 'zod';
 import type { ProjectionName } from '../../projectors/catalog.ts';
@@ -44,7 +44,7 @@ export interface RouteSpec<B, P, Q> {
 
 /**
  * What a route's function reads besides its request; each is a grant of its role
- * (infra/aws/httpFunctions.ts), and nothing else is granted.
+ * (infra/deploy/httpFunctions.ts), and nothing else is granted.
  * - a projection's name: its items (the live table and a rebuild's), as its queries read them
  * - `checkpoints`: every stream's checkpoint, and no other item of the projection tables
  * - `streamHead`: the event-stream table: the streams' heads and the live tables

@@ -5,7 +5,7 @@
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { BrokerDefinitions } from '../../../functions/operations/brokerPermissions.ts';
-import { importWithRabbitmqctl } from '../../../infra/dev/localBackend.ts';
+import { importWithRabbitmqctl } from '../../../infra/local/localBackend.ts';
 import type { Certificates } from './tlsEndpoints.ts';
 
 export interface BrokerManagement {

@@ -7,7 +7,7 @@ import { basename } from 'node:path';
 import type {
   CloudFormationResource,
   CloudFormationTemplate,
-} from '../../../infra/aws/cloudFormationSpec.ts';
+} from '../../../infra/deploy/cloudFormationSpec.ts';
 
 export const REGION = 'us-east-1';
 export const ACCOUNT = '123456789012';

@@ -11,7 +11,7 @@ import {
   maxConnectionsAtMost,
   smallestMaxConnections,
   type ConnectionHolders,
-} from '../../../infra/aws/connectionBudget.ts';
+} from '../../../infra/deploy/connectionBudget.ts';
 import { roleAllows } from './awsEndpoint.ts';
 import type { CloudStack } from './cloudStack.ts';
 import type { CloudFunction } from './cloudTemplate.ts';
@@ -20,7 +20,7 @@ import { INSTANCE_HOST, pinReasons, PROXY_HOST } from './rdsProxy.ts';
 /** The proxy's share of max_connections, as foundation.yml gives it. */
 async function proxyMaxConnectionsPercent(): Promise<number> {
   const foundation = parse(
-    await readFile(new URL('../../../infra/aws/foundation.yml', import.meta.url), 'utf8'),
+    await readFile(new URL('../../../infra/deploy/foundation.yml', import.meta.url), 'utf8'),
   ) as { Resources: Record<string, { Properties: Record<string, Record<string, number>> }> };
   return foundation.Resources.DatabaseProxyTargets!.Properties.ConnectionPoolConfigurationInfo!
     .MaxConnectionsPercent!;
