@@ -11,7 +11,7 @@
 // A stream and the queue that carries it share a name. Partition 0's is the projection's queue's
 // (`directory`), so that one partition is the stream as it always was; the others are `<queue>.<n>`
 // (`directory.1`…).
-import { configuredEnvironment } from '../shared/config.ts';
+import { configuredEnvironment } from '../shared/givenSettings.ts';
 import { projectionCatalog, projectionNames, type ProjectionName } from './catalog.ts';
 import { partitionsSetting } from './partitionsSetting.ts';
 import type { ItemKey, Projection } from './projection.ts';

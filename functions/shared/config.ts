@@ -15,6 +15,7 @@
 // process's own, built from `settings`).
 import { z } from 'zod';
 import { partitionsSetting } from '../projectors/partitionsSetting.ts';
+import { configurationVersion, configuredEnvironment, given } from './givenSettings.ts';
 import type { BrokerJob } from './brokerUsers.ts';
 import type { DatabaseJob } from './databaseRoles.ts';
 import { localJobBrokerUrl, localJobDatabaseUrl } from './localCredentials.ts';
@@ -168,20 +169,9 @@ type ConnectionVariable =
   | 'BROKER_ENDPOINT'
   | 'BROKER_VIRTUAL_HOST';
 
-/**
- * What was given, the process's as its environment is: a module loaded again (a test's second
- * container, after vi.resetModules) is given the same.
- */
-const given: { values: GivenSettings; version: number } = ((globalThis as Record<symbol, unknown>)[
-  Symbol.for('cqrs-commerce.givenSettings')
-] ??= { values: {}, version: 0 }) as { values: GivenSettings; version: number };
 let current: { version: number; settings: Settings } | undefined;
 
-/** Changes whenever settings are given (or forgotten): what a cache of clients checks first. */
-export const configurationVersion = () => given.version;
-
-/** The environment with what was given laid over it: what every setting is read from. */
-export const configuredEnvironment = (): NodeJS.ProcessEnv => ({ ...process.env, ...given.values });
+export { configurationVersion, configuredEnvironment };
 
 /** The settings in force: read and checked on the first call, and again after `configure`. */
 export function currentSettings(): Settings {
