@@ -1,6 +1,6 @@
 // GET /docs: an interactive reference of the API, Swagger UI over /openapi.json. Its scripts and
 // style sheet come from this API too (getApiReferenceAsset.ts), so it works without reaching a CDN.
-import { httpRoute } from '../shared/http/httpRoute.ts';
+import { httpHandler } from '../shared/http/httpHandler.ts';
 import { REFERENCE_CACHE_CONTROL, referencePageRoute } from './api.ts';
 
 // Relative addresses: the page works wherever the API is served (a stage path, a custom domain).
@@ -41,7 +41,7 @@ const PAGE_POLICY = {
   'upgrade-insecure-requests': false,
 } as const;
 
-export const handler = httpRoute(
+export const handler = httpHandler(
   referencePageRoute,
   async () => ({
     statusCode: 200,

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { NotFoundError } from '../shared/errors.ts';
 import type { HttpResponse } from '../shared/http/httpResponse.ts';
-import { httpRoute } from '../shared/http/httpRoute.ts';
+import { httpHandler } from '../shared/http/httpHandler.ts';
 import { REFERENCE_CACHE_CONTROL, referenceAssetRoute } from './api.ts';
 
 /** Starts Swagger UI on the document; a script of its own, as the page's policy runs no inline script. */
@@ -36,7 +36,7 @@ const ASSETS: Record<string, Asset> = {
 
 const loaded = new Map<string, { text: string; gzipped: string }>();
 
-export const handler = httpRoute(referenceAssetRoute, async ({ params, headers }) => {
+export const handler = httpHandler(referenceAssetRoute, async ({ params, headers }) => {
   const asset = Object.hasOwn(ASSETS, params.asset) ? ASSETS[params.asset] : undefined;
   if (!asset) throw new NotFoundError('asset_not_found', `the reference has no ${params.asset}`, 'asset');
   let files = loaded.get(params.asset);

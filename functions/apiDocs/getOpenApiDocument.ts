@@ -1,12 +1,12 @@
 // GET /openapi.json: the API's OpenAPI 3.1 document, generated at the first request from the same
 // contracts the other Lambdas parse with (apiRoutes.ts).
-import { httpRoute } from '../shared/http/httpRoute.ts';
+import { httpHandler } from '../shared/http/httpHandler.ts';
 import { openApiDocumentRoute } from './api.ts';
 import { openApiDocument } from './openApiDocument.ts';
 
 let documentText: string | undefined;
 
-export const handler = httpRoute(openApiDocumentRoute, async () => {
+export const handler = httpHandler(openApiDocumentRoute, async () => {
   documentText ??= JSON.stringify(openApiDocument());
   return {
     statusCode: 200,

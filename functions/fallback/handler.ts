@@ -5,7 +5,7 @@
 // routes' contracts through infra/deploy/routeList.cjs); anything else is a 404. (What API Gateway answers itself, its 500 or 503 when a
 // function crashes or times out, keeps API Gateway's format.)
 import { MethodNotAllowedError, NotFoundError } from '../shared/errors.ts';
-import { httpRoute } from '../shared/http/httpRoute.ts';
+import { httpHandler } from '../shared/http/httpHandler.ts';
 
 interface Route {
   method: string;
@@ -33,7 +33,7 @@ export const methodsAt = (routes: readonly Route[], path: string): string[] =>
 
 let routes: Route[] | undefined;
 
-export const handler = httpRoute({ access: 'public' }, async ({ path }) => {
+export const handler = httpHandler({ access: 'public' }, async ({ path }) => {
   // read at the first request: serverless-offline sets a function's environment when it invokes it
   routes ??= parseRoutes(process.env.ROUTES ?? '');
   const allowed = methodsAt(routes, path);

@@ -6,7 +6,7 @@
 // checks costs one PostgreSQL query, one broker handshake and a few reads every 5 s per container.
 import { brokerAddress, settings } from '../shared/config.ts';
 import { ServiceUnavailableError } from '../shared/errors.ts';
-import { httpRoute } from '../shared/http/httpRoute.ts';
+import { httpHandler } from '../shared/http/httpHandler.ts';
 import { postgresPool } from '../shared/postgres.ts';
 import { healthDependenciesRoute } from './api.ts';
 import { checkHttpEndpoint, checkPostgres, checkRabbitMq } from './dependencyChecks.ts';
@@ -27,7 +27,7 @@ const checkEverything = keptFor(DEEP_CHECK_KEPT_MS, async () => {
   return { checkedAt: new Date().toISOString(), dependencies: { postgres, rabbitmq, dynamodb }, readModels };
 });
 
-export const handler = httpRoute(healthDependenciesRoute, async () => {
+export const handler = httpHandler(healthDependenciesRoute, async () => {
   const { checkedAt, dependencies, readModels } = await checkEverything();
   const down = Object.entries(dependencies).filter(([, dependency]) => dependency.status === 'down');
   if (down.length > 0) {

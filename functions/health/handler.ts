@@ -4,11 +4,11 @@
 // eventually consistent GetItems (half a read unit each) over the container's one DynamoDB client;
 // how often, the function's reserved concurrency and the stage's throttling bound. The dependencies
 // are GET /health/dependencies's, for administrators (checkDependencies.ts).
-import { httpRoute } from '../shared/http/httpRoute.ts';
+import { httpHandler } from '../shared/http/httpHandler.ts';
 import { healthRoute } from './api.ts';
 import { overallStatus, readModelProgress } from './readModelProgress.ts';
 
-export const handler = httpRoute(healthRoute, async () => {
+export const handler = httpHandler(healthRoute, async () => {
   const readModels = await readModelProgress({ consistent: false });
   return { statusCode: 200, body: { status: overallStatus(readModels), readModels } };
 });

@@ -1,6 +1,6 @@
 // The broker topology the project owns, from the projection catalog: the `domain-events` topic
 // exchange (routing key: the event type, for anyone who wants events by type), and behind it the
-// `domain-events.streams` headers exchange that routes each event to the streams that numbered it:
+// `domain-events.streams` headers exchange that routes each event to the queues of the streams that numbered it:
 // one durable quorum queue per stream (a projection's, or each partition's: streams.ts), with a
 // single active consumer, bound on the presence of its `x-sequence-<stream>` header. The relay's
 // numbering is then the routing: a stream receives exactly the events it has numbers for, which by

@@ -20,7 +20,7 @@ let readTodo: (todoId: number) => Promise<Record<string, unknown> | undefined>;
 
 beforeAll(async () => {
   [aws, broker] = await Promise.all([startTestAws(), createTestBroker('redrive')]);
-  // config.ts reads the environment at import: the code under test loads after startTestAws
+  // a handler reads its settings when it is built, at import: the code under test loads after startTestAws
   const { handler } = await import('../directory/projector.ts');
   const { rabbitPublisher } = await import('../relay/eventPublisher.ts');
   const { dynamoDb } = await import('../shared/aws.ts');

@@ -61,7 +61,7 @@ function recordFaults(tracer: {
   };
 }
 
-/** A Lambda handler that is not an HTTP route (those go through httpRoute.ts), traced. */
+/** A Lambda handler that is not an HTTP route (those go through httpHandler.ts), traced. */
 export function traced<E, R>(handler: (event: E, context?: Context) => Promise<R>) {
   if (!powertools) return handler;
   const wrapped = middy<E, R>((event: E, context: Context) => handler(event, context)).use(

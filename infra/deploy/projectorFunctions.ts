@@ -1,5 +1,5 @@
 // serverless.yml's projector functions, one per projection of the catalog: the Lambda, its role (its
-// own table, the event-stream table's routes, the dead-letter queue, what Amazon MQ's event source
+// own table, the event-stream table's live-table records, the dead-letter queue, what Amazon MQ's event source
 // mapping needs: the projection's own broker user's secret) and a `rabbitmq` event per partition (each its own queue and event source mapping,
 // so each partition runs an invocation at a time of its own: streams.ts), with the catalog's batching
 // and a reserved concurrency of one per partition.

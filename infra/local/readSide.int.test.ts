@@ -27,8 +27,8 @@ vi.hoisted(() => {
 const SERVER_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
 const prefix = `store-${process.pid}`;
 configure({ RESOURCE_PREFIX: prefix });
-// the catalog's partitions (functions/projectors/streams.ts reads the variable when asked)
-delete process.env.PROJECTION_PARTITIONS;
+// the catalog's partitions, whatever the shell says (streams.ts reads the setting when asked)
+configure({ PROJECTION_PARTITIONS: undefined });
 
 const freePort = () =>
   new Promise<number>((resolve) => {

@@ -39,7 +39,7 @@ async function scan(table: string) {
 }
 
 it(`rebuilds the analytics projection from ${EVENTS} events, resuming after an interruption`, async () => {
-  // config.ts reads the environment at import: everything that reaches it loads after startTestAws
+  // what builds from the settings at import loads after startTestAws has configured them
   const { createPool } = await import('../../functions/shared/postgres.ts');
   const pool = createPool(database.url, 4);
   const events: DomainEvent[] = [...generateEvents(2026, EVENTS)];

@@ -213,7 +213,7 @@ beforeAll(async () => {
       }
     },
   };
-  // read after the stack's settings are in the environment (PROJECTION_PARTITIONS among them)
+  // read after the stack's settings are given (PROJECTION_PARTITIONS among them)
   streams = (await import('../../functions/projectors/streams.ts')).allStreams();
   console.log(`[chaos] ${streams.length} streams: ${streams.map((stream) => stream.name).join(', ')}`);
   startBridges();

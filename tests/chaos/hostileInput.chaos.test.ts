@@ -24,7 +24,7 @@ let productId: number;
 beforeAll(async () => {
   [database, aws] = await Promise.all([createTestDatabase('hostile'), startTestAws()]);
   handlers = await loadHandlers(database.url);
-  // loaded after startTestAws: config.ts reads the environment at import
+  // loaded after startTestAws: a handler reads its settings when it is built, at import
   listRoutes = [
     ['/system-api/users', (await import('../../functions/directory/query/listSystemApiUsers.ts')).handler],
     ['/users', (await import('../../functions/directory/query/listUsers.ts')).handler],

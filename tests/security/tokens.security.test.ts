@@ -1,5 +1,5 @@
 // Tokens, played by an attacker and by an issuer having a bad day, against the stack every protected
-// route runs (functions/shared/http/httpRoute.ts) configured as a deployed stage is: a Cognito user
+// route runs (functions/shared/http/httpHandler.ts) configured as a deployed stage is: a Cognito user
 // pool's issuer, its app client as the audience, and the keys from the issuerKeys function, which
 // here is a stand-in Lambda endpoint that counts its invocations and can fail as Lambda reports a
 // function error. Each test starts a fresh module scope: a cold container.
@@ -74,8 +74,8 @@ async function coldProtectedRoute(issuerUrl = COGNITO) {
     AWS_REGION: 'eu-west-1',
   });
   logAtLeast('SILENT');
-  const { httpRoute } = await import('../../functions/shared/http/httpRoute.ts');
-  const handler = httpRoute({ access: 'authenticated' }, async (request) => ({
+  const { httpHandler } = await import('../../functions/shared/http/httpHandler.ts');
+  const handler = httpHandler({ access: 'authenticated' }, async (request) => ({
     statusCode: 200,
     body: { subject: request.caller.signedIn ? request.caller.subject : null },
   }));

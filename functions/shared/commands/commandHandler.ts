@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { Caller } from '../callers.ts';
 import { BadRequestError } from '../errors.ts';
-import { httpRoute, type RouteRequest } from '../http/httpRoute.ts';
+import { httpHandler, type RouteRequest } from '../http/httpHandler.ts';
 import { routeKey, type CommandContract } from '../http/routeContract.ts';
 import type { Sql } from '../postgres.ts';
 import { requestFingerprint } from './idempotency.ts';
@@ -26,7 +26,7 @@ export function commandHandler<B = undefined, P = undefined>(
   transact: (request: RouteRequest<B, P, undefined>, sql: Sql, now: Date) => Promise<CommandOutcome>,
 ) {
   const route = routeKey(contract);
-  return httpRoute(contract, async (request) => {
+  return httpHandler(contract, async (request) => {
     const key = request.headers['idempotency-key'];
     if (key !== undefined && !idempotencyKey.safeParse(key).success) {
       throw new BadRequestError(

@@ -5,16 +5,16 @@ import { z } from 'zod';
 import { httpEvent, lambdaContext } from '../../../tests/support/lambdaEvents.ts';
 import { logger } from '../logger.ts';
 import { metrics } from '../metrics.ts';
-import { httpRoute } from './httpRoute.ts';
+import { httpHandler } from './httpHandler.ts';
 
-const created = httpRoute(
+const created = httpHandler(
   { access: 'public', body: z.strictObject({ title: z.string() }) },
   async ({ body }) => ({
     statusCode: 201,
     body,
   }),
 );
-const crashing = httpRoute({ access: 'public' }, async () => {
+const crashing = httpHandler({ access: 'public' }, async () => {
   throw new Error('boom');
 });
 

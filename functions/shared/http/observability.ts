@@ -1,6 +1,6 @@
 // What the shared HTTP stack reports of each request beside its log line: a trace of it (tracer.ts),
 // and its latency and outcome by route, as metrics (metrics.ts). One middleware list, used once in
-// httpRoute.ts.
+// httpHandler.ts.
 import type middy from '@middy/core';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { emitMetrics, metricNames, metrics as sharedMetrics, MetricUnit } from '../metrics.ts';

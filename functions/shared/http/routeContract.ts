@@ -1,6 +1,6 @@
 // What a route promises, in one place: its method and path, its handler, who may call it, what its
 // function reads and writes, the zod schemas of what it takes and of what it answers, and the seeds'
-// examples. The Lambda parses its request with these schemas (httpRoute.ts), the OpenAPI document is
+// examples. The Lambda parses its request with these schemas (httpHandler.ts), the OpenAPI document is
 // generated from them (functions/apiDocs), and serverless.yml's HTTP functions with their roles
 // (infra/deploy/httpFunctions.ts), so the document, the deployment and the code cannot disagree; the
 // end-to-end suites check every answer they receive against the document.
@@ -33,7 +33,7 @@ export interface ResponseContract {
 /** Problem codes a route answers beyond those every route of its kind may (see openApiDocument.ts). */
 export type RouteErrors = Partial<Record<400 | 403 | 404 | 409 | 422 | 503, readonly string[]>>;
 
-/** What httpRoute needs to parse a request: who may call, and the schemas of its parts. */
+/** What httpHandler needs to parse a request: who may call, and the schemas of its parts. */
 export interface RouteSpec<B, P, Q> {
   /** `authenticated` (a bearer token) unless said otherwise */
   access?: RouteAccess;

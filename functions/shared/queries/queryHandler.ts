@@ -3,7 +3,7 @@
 // up (`stale`), and `X-Projection-Position` how far the projection had got.
 import { AppError, BadRequestError } from '../errors.ts';
 import type { HttpResponse } from '../http/httpResponse.ts';
-import { httpRoute, type RouteRequest } from '../http/httpRoute.ts';
+import { httpHandler, type RouteRequest } from '../http/httpHandler.ts';
 import type { QueryContract } from '../http/routeContract.ts';
 import { awaitPosition } from './projectionProgress.ts';
 
@@ -14,7 +14,7 @@ export function queryHandler<P = undefined, Q = undefined>(
   handle: (request: RouteRequest<undefined, P, Q>) => Promise<HttpResponse>,
 ) {
   const { projection } = contract;
-  return httpRoute<undefined, P, Q>(contract, async (request) => {
+  return httpHandler<undefined, P, Q>(contract, async (request) => {
     const wanted = request.headers[MIN_POSITION_HEADER];
     if (wanted === undefined) return handle(request);
     if (!/^\d{1,16}$/.test(wanted)) {

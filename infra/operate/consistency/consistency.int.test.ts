@@ -58,7 +58,7 @@ it(`after ${COMMANDS} random commands every read model equals its recomputation 
     analytics: (await import('../../../functions/analytics/projector.ts')).handler,
     directory: (await import('../../../functions/directory/projector.ts')).handler,
   };
-  // imported after the test's settings are in the environment, like the handlers
+  // imported after the test's settings are given, like the handlers (built from them at import)
   const { allStreams } = await import('../../../functions/projectors/streams.ts');
   for (const { name: queue, projection } of allStreams()) {
     const bridge = startQueueBridge({

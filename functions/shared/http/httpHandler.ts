@@ -27,7 +27,7 @@ type SecurityHeaderOptions = NonNullable<Parameters<typeof httpSecurityHeaders>[
 // its typings lag its options, hence the cast.
 const securityHeaderOptions = { reportingEndpoints: false } as SecurityHeaderOptions;
 
-export interface HttpRouteOptions {
+export interface HttpHandlerOptions {
   /**
    * The Content-Security-Policy of an HTML answer, for the one route that serves a page (/docs); every
    * other HTML answer gets the middleware's policy, which lets nothing run.
@@ -65,10 +65,10 @@ function serialize(response: HttpResponse): HttpResult {
  * A route's Lambda, from its contract (routeContract.ts) or, for the fallback, which has no path of
  * its own, from a bare spec.
  */
-export function httpRoute<B = undefined, P = undefined, Q = undefined>(
+export function httpHandler<B = undefined, P = undefined, Q = undefined>(
   spec: RouteSpec<B, P, Q> | RouteContract<B, P, Q>,
   handle: (request: RouteRequest<B, P, Q>) => Promise<HttpResponse>,
-  options: HttpRouteOptions = {},
+  options: HttpHandlerOptions = {},
 ) {
   const access = spec.access ?? 'authenticated';
   const securityHeaders = options.contentSecurityPolicy

@@ -3,22 +3,22 @@ import { z } from 'zod';
 import { httpEvent, lambdaContext, type HttpCall } from '../../../tests/support/lambdaEvents.ts';
 import { settings } from '../config.ts';
 import { logger } from '../logger.ts';
-import { httpRoute } from './httpRoute.ts';
+import { httpHandler } from './httpHandler.ts';
 import { idParam } from './fields.ts';
 
 vi.spyOn(logger, 'info').mockImplementation(() => undefined);
 const loggedErrors = vi.spyOn(logger, 'error').mockImplementation(() => undefined);
 
-const echo = httpRoute({ body: z.strictObject({ title: z.string().min(1) }) }, async ({ body }) => ({
+const echo = httpHandler({ body: z.strictObject({ title: z.string().min(1) }) }, async ({ body }) => ({
   statusCode: 201,
   body,
 }));
 
-const failing = httpRoute({ body: z.strictObject({ title: z.string().min(1) }) }, async () => {
+const failing = httpHandler({ body: z.strictObject({ title: z.string().min(1) }) }, async () => {
   throw new Error('secret detail');
 });
 
-const byId = httpRoute({ params: z.object({ id: idParam }) }, async ({ params }) => ({
+const byId = httpHandler({ params: z.object({ id: idParam }) }, async ({ params }) => ({
   statusCode: 200,
   body: { id: params.id },
 }));
@@ -41,7 +41,7 @@ async function call(route: Route, request: Partial<HttpCall> & { isBase64Encoded
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-describe('httpRoute', () => {
+describe('httpHandler', () => {
   it('answers the handler result as JSON', async () => {
     const answer = await call(echo, { body: { title: 'hello' } });
     expect(answer.statusCode).toBe(201);
