@@ -21,11 +21,11 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { CreateQueueCommand, SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
-import { AwsQueryProtocol } from '@aws-sdk/config/protocol';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { CreateQueueCommand } from '@aws-sdk/client-sqs';
 import pg from 'pg';
 import type { AmazonMqRabbitEvent } from '../../../functions/projectors/amazonMqEvent.ts';
+import { createDynamoDbClient, createSqsClient } from '../../../functions/shared/awsClients.ts';
 import { databaseJobs, type DatabaseJob } from '../../../functions/shared/databaseRoles.ts';
 import { rabbitmqctl } from '../../../infra/local/isolatedBackend.ts';
 import { startLocalAws } from '../../../infra/local/localAws.ts';
@@ -43,7 +43,6 @@ import { amqpsEndpoint, makeCertificates } from './tlsEndpoints.ts';
 
 const SERVER = 'postgres://postgres@127.0.0.1:5432';
 const BROKER = 'amqp://guest:guest@127.0.0.1:5672';
-const credentials = { accessKeyId: 'cloud-tier', secretAccessKey: 'cloud-tier' };
 
 interface CloudStackOptions {
   /** how often the relay's schedule fires; the template's rate unless given */
@@ -182,7 +181,10 @@ export async function startCloudStack(options: CloudStackOptions = {}) {
     });
 
     // what CloudFormation creates: the tables and the queue, from the template's own properties
-    const dynamoDb = new DynamoDBClient({ endpoint: localAws.dynamoDbEndpoint, region: REGION, credentials });
+    const dynamoDb = createDynamoDbClient({
+      AWS_REGION: REGION,
+      DYNAMODB_ENDPOINT: localAws.dynamoDbEndpoint,
+    });
     for (const table of service.tables) {
       const { TableName, AttributeDefinitions, KeySchema, GlobalSecondaryIndexes, BillingMode } =
         table as never;
@@ -197,12 +199,7 @@ export async function startCloudStack(options: CloudStackOptions = {}) {
       );
     }
     dynamoDb.destroy();
-    const sqs = new SQSClient({
-      protocol: AwsQueryProtocol,
-      endpoint: localAws.sqsEndpoint,
-      region: REGION,
-      credentials,
-    } as SQSClientConfig);
+    const sqs = createSqsClient({ AWS_REGION: REGION, SQS_ENDPOINT: localAws.sqsEndpoint });
     for (const queue of service.queues)
       await sqs.send(new CreateQueueCommand({ QueueName: queue.QueueName as string }));
     sqs.destroy();
