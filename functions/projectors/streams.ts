@@ -11,7 +11,7 @@
 // A stream and the queue that carries it share a name. Partition 0's is the projection's queue's
 // (`directory`), so that one partition is the stream as it always was; the others are `<queue>.<n>`
 // (`directory.1`…).
-import { configuredEnvironment } from '../shared/givenSettings.ts';
+import { configuredValue } from '../shared/givenSettings.ts';
 import { projectionCatalog, projectionNames, type ProjectionName } from './catalog.ts';
 import { partitionsSetting } from './partitionsSetting.ts';
 import type { ItemKey, Projection } from './projection.ts';
@@ -33,7 +33,7 @@ let parsed: { setting: string | undefined; counts: Partial<Record<ProjectionName
  * tools and tests that give it with configure() before they start a stack have imported this module.
  */
 export function partitionCount(projection: ProjectionName): number {
-  const setting = configuredEnvironment().PROJECTION_PARTITIONS || undefined;
+  const setting = configuredValue('PROJECTION_PARTITIONS') || undefined;
   if (parsed === undefined || parsed.setting !== setting) {
     parsed = { setting, counts: setting === undefined ? {} : partitionsSetting.parse(setting) };
   }
