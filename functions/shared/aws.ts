@@ -11,7 +11,7 @@ import { currentSettings, type Settings } from './config.ts';
  * The client built from the settings in force, kept until one of those it is built from changes (a
  * test that wraps the client keeps its wrapper while it configures something else).
  */
-function keptFor<K extends keyof Settings, T>(
+function clientOfSettings<K extends keyof Settings, T>(
   names: readonly K[],
   create: (config: Pick<Settings, K>) => T,
 ): () => T {
@@ -26,12 +26,15 @@ function keptFor<K extends keyof Settings, T>(
   };
 }
 
-export const dynamoDb: () => DynamoDBDocumentClient = keptFor(
+export const dynamoDb: () => DynamoDBDocumentClient = clientOfSettings(
   ['AWS_REGION', 'DYNAMODB_ENDPOINT', 'DYNAMODB_ADDED_LATENCY_MS'],
   createDocumentClient,
 );
 
-export const sqs: () => SQSClient = keptFor(['AWS_REGION', 'SQS_ENDPOINT'], createSqsClient);
+export const sqs: () => SQSClient = clientOfSettings(['AWS_REGION', 'SQS_ENDPOINT'], createSqsClient);
 
 /** Invokes the project's other functions: the relay's wake-up, the issuer's keys. */
-export const lambda: () => LambdaClient = keptFor(['AWS_REGION', 'LAMBDA_ENDPOINT'], createLambdaClient);
+export const lambda: () => LambdaClient = clientOfSettings(
+  ['AWS_REGION', 'LAMBDA_ENDPOINT'],
+  createLambdaClient,
+);
