@@ -5,9 +5,8 @@ export default tseslint.config(
   {
     ignores: [
       'node_modules/',
-      '.esbuild/',
-      '.esbuild-events/',
-      '.esbuild-package/',
+      // every stack's and packaging's bundles (LOCAL_WORK_FOLDER, ESBUILD_WORK_FOLDER)
+      '.esbuild*/',
       '.serverless/',
       'coverage/',
       'bench-results/',

@@ -75,7 +75,9 @@ export default defineConfig({
           include: ['tests/e2e/**/*.e2e.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
-          fileParallelism: false,
+          // each file's stack has its own database, vhost, ports, store and work folders
+          // (tests/support/devStack.ts): side by side, they wait on one another's start-up less
+          maxWorkers: 2,
         },
       },
     ],

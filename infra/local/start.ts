@@ -63,6 +63,11 @@ const EVENTS_LAMBDA_PORT = Number(process.env.EVENTS_LAMBDA_PORT ?? LAMBDA_PORT 
 const STAGE = process.env.STAGE ?? 'dev';
 const SERVICE = 'cqrs-commerce';
 const RELAY_SCHEDULE_MS = Number(process.env.RELAY_SCHEDULE_MS ?? 5_000);
+/**
+ * where serverless-esbuild bundles the HTTP instance's functions (the events instance's: the same
+ * name and `-events`); two stacks from one checkout, as the end-to-end tests start, need two
+ */
+const WORK_FOLDER = process.env.LOCAL_WORK_FOLDER ?? '.esbuild';
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 /** off: the relay does not re-publish what the read models lack at start, and ready does not wait */
 const HEAL_AT_START = process.env.HEAL_AT_START !== 'off';
@@ -356,11 +361,11 @@ async function main(): Promise<void> {
   // In-process, all Lambdas of one instance share one event loop, so one core. The HTTP API and the
   // event-driven Lambdas (relay, projectors) run in two instances, on both cores (decision 0006).
   const offlines = [
-    startOffline(env, { httpPort: HTTP_PORT, lambdaPort: LAMBDA_PORT, workFolder: '.esbuild' }),
+    startOffline(env, { httpPort: HTTP_PORT, lambdaPort: LAMBDA_PORT, workFolder: WORK_FOLDER }),
     startOffline(env, {
       httpPort: EVENTS_HTTP_PORT,
       lambdaPort: EVENTS_LAMBDA_PORT,
-      workFolder: '.esbuild-events',
+      workFolder: `${WORK_FOLDER}-events`,
     }),
   ];
   const shutdown = async (code: number) => {

@@ -18,6 +18,7 @@ import { startDevProcess, type DevProcess } from '../../infra/local/devProcess.t
 import { findStore, isRunning, stopStore } from '../../infra/local/store/localStore.ts';
 import { stateFile, type StoreState } from '../../infra/local/store/storeState.ts';
 import { replayEvents } from '../../infra/operate/replayEvents.ts';
+import { stackWorkFolder } from '../support/devStack.ts';
 import { describeSeedFlows } from '../support/seedFlows.ts';
 import { createTestBroker, type TestBroker } from '../support/testBroker.ts';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.ts';
@@ -81,6 +82,7 @@ let stack: DevProcess | undefined;
 const httpPort = 20_000 + Math.floor(Math.random() * 20_000);
 const baseUrl = `http://127.0.0.1:${httpPort}`;
 const prefix = `restart-${httpPort}`;
+const workFolder = stackWorkFolder(httpPort);
 /** what the test saw of each start */
 const seen = {
   healthWhileStarting: new Set<string>(),
@@ -108,6 +110,7 @@ const startStack = () =>
       // npm run dev's own default: the store in the background, the one a developer restarts
       LOCAL_STORE: 'background',
       DYNALITE_PATH: '',
+      LOCAL_WORK_FOLDER: workFolder.folder,
       // should this run end before afterAll stops the store, the store ends with it
       LOCAL_STORE_EXIT_WITH: String(process.pid),
     },
@@ -177,7 +180,7 @@ afterAll(async () => {
     if (stopped) expect(isRunning(stopped.pid)).toBe(false);
     expect(existsSync(store())).toBe(false);
   }
-  await Promise.all([database?.drop(), broker?.delete()]);
+  await Promise.all([database?.drop(), broker?.delete(), workFolder.remove()]);
 });
 
 describe('a start with no store (after a reboot)', () => {

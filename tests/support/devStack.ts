@@ -1,4 +1,6 @@
-// Starts `npm run dev` exactly as a user would, on its own database, vhost and ports.
+// Starts `npm run dev` exactly as a user would, on its own database, vhost, ports and work folders.
+import { rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { startDevProcess } from '../../infra/local/devProcess.ts';
 import { createTestBroker, type TestBroker } from './testBroker.ts';
 import { createTestDatabase, type TestDatabase } from './testDatabase.ts';
@@ -21,11 +23,31 @@ export const DATABASE_PASSWORD_CANARY = 'canary-db-password-6f1d2c';
 /** A bearer token the tests send; it too must never be logged. */
 export const BEARER_TOKEN_CANARY = 'canary-bearer-token-9a7e41';
 
+const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * serverless-esbuild's work folders of a stack a test starts (LOCAL_WORK_FOLDER): its own, so that
+ * the end-to-end files' stacks run side by side, and removed once it has stopped
+ */
+export function stackWorkFolder(httpPort: number) {
+  const folder = `.esbuild-e2e-${httpPort}`;
+  return {
+    folder,
+    remove: () =>
+      Promise.all(
+        [folder, `${folder}-events`].map((name) =>
+          rm(`${projectRoot}/${name}`, { recursive: true, force: true }),
+        ),
+      ),
+  };
+}
+
 /** `env`: more settings for `npm run dev`, e.g. LOCAL_AUTH=on */
 export async function startDevStack(env: NodeJS.ProcessEnv = {}): Promise<DevStack> {
   const [database, broker] = await Promise.all([createTestDatabase('e2e'), createTestBroker('e2e')]);
   const httpPort = 20_000 + Math.floor(Math.random() * 20_000);
-  const dropBackend = () => Promise.all([database.drop(), broker.delete()]);
+  const workFolder = stackWorkFolder(httpPort);
+  const dropBackend = () => Promise.all([database.drop(), broker.delete(), workFolder.remove()]);
   try {
     const databaseUrl = new URL(database.url);
     databaseUrl.password = DATABASE_PASSWORD_CANARY;
@@ -47,6 +69,7 @@ export async function startDevStack(env: NodeJS.ProcessEnv = {}): Promise<DevSta
         LOCAL_SQS_PORT: '0',
         DYNALITE_PATH: '',
         LOCAL_STORE: 'foreground',
+        LOCAL_WORK_FOLDER: workFolder.folder,
         ...env,
       },
       { secrets: [DATABASE_PASSWORD_CANARY, BEARER_TOKEN_CANARY, brokerCredentials] },
