@@ -201,7 +201,7 @@ function startOffline(env: NodeJS.ProcessEnv, instance: OfflineInstance): ChildP
     ],
     {
       stdio: ['ignore', options.verbose ? 'inherit' : 'pipe', options.verbose ? 'inherit' : 'pipe'],
-      // BUNDLES=local: the AWS SDK from node_modules, once for every function (serverless.yml)
+      // BUNDLES=local: every package from node_modules, once for every function (serverless.yml)
       env: {
         ...env,
         SLS_TELEMETRY_DISABLED: '1',

@@ -7,7 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRoutes } from '../../functions/apiDocs/apiRoutes.ts';
 import { contractFetch } from '../support/apiContract.ts';
-import { startDevStack, type DevStack } from '../support/devStack.ts';
+import { freePortBlock, startDevStack, type DevStack } from '../support/devStack.ts';
 import { describeOwnerAccess } from '../support/ownerAccess.ts';
 
 const ALLOWED_ORIGIN = 'https://shop.example';
@@ -17,7 +17,7 @@ let issuerUrl: string;
 let routes: { method: string; path: string; protected: boolean }[];
 
 beforeAll(async () => {
-  const issuerPort = 20_000 + Math.floor(Math.random() * 20_000);
+  const issuerPort = freePortBlock();
   issuerUrl = `http://localhost:${issuerPort}`;
   stack = await startDevStack({
     LOCAL_AUTH: 'on',

@@ -18,7 +18,7 @@ import { startDevProcess, type DevProcess } from '../../infra/local/devProcess.t
 import { findStore, isRunning, stopStore } from '../../infra/local/store/localStore.ts';
 import { stateFile, type StoreState } from '../../infra/local/store/storeState.ts';
 import { replayEvents } from '../../infra/operate/replayEvents.ts';
-import { stackWorkFolder } from '../support/devStack.ts';
+import { freePortBlock, stackWorkFolder } from '../support/devStack.ts';
 import { describeSeedFlows } from '../support/seedFlows.ts';
 import { createTestBroker, type TestBroker } from '../support/testBroker.ts';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.ts';
@@ -79,7 +79,7 @@ function dayOfUse(): DomainEvent[] {
 let database: TestDatabase;
 let broker: TestBroker;
 let stack: DevProcess | undefined;
-const httpPort = 20_000 + Math.floor(Math.random() * 20_000);
+const httpPort = freePortBlock();
 const baseUrl = `http://127.0.0.1:${httpPort}`;
 const prefix = `restart-${httpPort}`;
 const workFolder = stackWorkFolder(httpPort);

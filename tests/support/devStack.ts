@@ -26,6 +26,13 @@ export const BEARER_TOKEN_CANARY = 'canary-bearer-token-9a7e41';
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
+ * The first of a block of ports a test's stack (or its token issuer) listens on: HTTP, Lambda and
+ * the events instance's two. Below Linux's ephemeral range (from 32768), where the ports picked for
+ * the stores (port 0) and for outgoing connections of stacks running side by side land.
+ */
+export const freePortBlock = () => 20_000 + 4 * Math.floor(Math.random() * 3_000);
+
+/**
  * serverless-esbuild's work folders of a stack a test starts (LOCAL_WORK_FOLDER): its own, so that
  * the end-to-end files' stacks run side by side, and removed once it has stopped
  */
@@ -45,7 +52,7 @@ export function stackWorkFolder(httpPort: number) {
 /** `env`: more settings for `npm run dev`, e.g. LOCAL_AUTH=on */
 export async function startDevStack(env: NodeJS.ProcessEnv = {}): Promise<DevStack> {
   const [database, broker] = await Promise.all([createTestDatabase('e2e'), createTestBroker('e2e')]);
-  const httpPort = 20_000 + Math.floor(Math.random() * 20_000);
+  const httpPort = freePortBlock();
   const workFolder = stackWorkFolder(httpPort);
   const dropBackend = () => Promise.all([database.drop(), broker.delete(), workFolder.remove()]);
   try {
