@@ -18,7 +18,7 @@ import { startDevProcess, type DevProcess } from '../../infra/local/devProcess.t
 import { findStore, isRunning, stopStore } from '../../infra/local/store/localStore.ts';
 import { stateFile, type StoreState } from '../../infra/local/store/storeState.ts';
 import { replayEvents } from '../../infra/operate/replayEvents.ts';
-import { freePortBlock, stackWorkFolder } from '../support/devStack.ts';
+import { E2E_POOL_MAX, freePortBlock, stackWorkFolder } from '../support/devStack.ts';
 import { describeSeedFlows } from '../support/seedFlows.ts';
 import { createTestBroker, type TestBroker } from '../support/testBroker.ts';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.ts';
@@ -107,6 +107,7 @@ const startStack = () =>
       LOCAL_SQS_PORT: '0',
       RESOURCE_PREFIX: prefix,
       RELAY_SCHEDULE_MS: '1000',
+      PG_POOL_MAX: E2E_POOL_MAX,
       // npm run dev's own default: the store in the background, the one a developer restarts
       LOCAL_STORE: 'background',
       DYNALITE_PATH: '',

@@ -26,6 +26,13 @@ export const BEARER_TOKEN_CANARY = 'canary-bearer-token-9a7e41';
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
+ * Connections per serverless-offline instance of a test's stack (`npm run dev` gives 8): two stacks
+ * run at once beside the integration tier, whose concurrency test holds 40, and the machine's
+ * PostgreSQL takes 100 in all
+ */
+export const E2E_POOL_MAX = '4';
+
+/**
  * The first of a block of ports a test's stack (or its token issuer) listens on: HTTP, Lambda and
  * the events instance's two. Below Linux's ephemeral range (from 32768), where the ports picked for
  * the stores (port 0) and for outgoing connections of stacks running side by side land.
@@ -69,6 +76,7 @@ export async function startDevStack(env: NodeJS.ProcessEnv = {}): Promise<DevSta
         HTTP_PORT: String(httpPort),
         LAMBDA_PORT: String(httpPort + 1),
         RELAY_SCHEDULE_MS: '1000',
+        PG_POOL_MAX: E2E_POOL_MAX,
         // free ports and an in-memory DynamoDB, so that a running `npm run dev` is left alone; in the
         // foreground, so that it ends with the stack: each test's stack starts empty, and nothing of
         // it may outlive the run (restart.e2e.test.ts is the one that keeps a store across starts)
