@@ -2,7 +2,9 @@
 // correctness checks (no failed request, every read model exact), then where the CPU went.
 import { markdownTable } from '../terminal/markdownTable.ts';
 import type { FreshnessResult } from './freshness.ts';
+import { BENCHMARK_PART, OTHER_PART } from './cpuProfile.ts';
 import type { LoadResult } from './httpLoad.ts';
+import type { OrdersResult } from './ordersBench.ts';
 import type { ProjectionFigure } from './projectionBench.ts';
 import type { ScaleTier } from './readScaleBench.ts';
 
@@ -35,6 +37,8 @@ export interface BenchResults {
   /** serverless-offline serving a Lambda that does nothing: the ceiling of every HTTP figure */
   floor?: LoadResult;
   api?: ApiResults;
+  /** issue 22's load: 4,000 orders from 32 clients, busy CPU per order */
+  orders?: OrdersResult;
   projection?: ProjectionResults;
   /** the directory's catch-up by partition count, with a simulated DynamoDB round trip */
   partitions?: Record<string, ProjectionFigure>;
@@ -145,6 +149,64 @@ function apiVerdicts(api: ApiResults): Verdict[] {
   ];
 }
 
+/** `total ms (part a, part b…)`, largest first; the benchmark and anything else apart, after. */
+const cpuPerUnit = (pipeline: number, byPart: Record<string, number>) => {
+  const parts = Object.entries(byPart).filter(([part]) => part !== BENCHMARK_PART && part !== OTHER_PART);
+  return (
+    `${pipeline.toFixed(2)} ms (${parts.map(([part, ms]) => `${part} ${ms.toFixed(2)}`).join(', ')}); ` +
+    `not counted: the benchmark's load generator ${(byPart[BENCHMARK_PART] ?? 0).toFixed(2)} ms, ` +
+    `anything else on the machine ${(byPart[OTHER_PART] ?? 0).toFixed(2)} ms`
+  );
+};
+
+function ordersVerdicts(orders: OrdersResult): Verdict[] {
+  const { writes, readBack } = orders;
+  const count = writes.requests + writes.failed;
+  return [
+    {
+      figure: `orders: POST /api/orders, ${count.toLocaleString('en')} on ${orders.products.toLocaleString('en')} products, 32 clients`,
+      measured: `${load(writes)}, ${writes.failed} failed`,
+      target: '',
+      met: true,
+      kind: 'context',
+    },
+    {
+      figure: 'orders: every order visible in the read models',
+      measured: `${orders.visibleSeconds} s after the first order was sent (${orders.visibleAfterLastSeconds} s after the last was answered)`,
+      target: '',
+      met: true,
+      kind: 'context',
+    },
+    {
+      figure: 'orders: busy CPU per order, every process of the stack, writes and projection',
+      measured: cpuPerUnit(orders.pipelineCpuMsPerOrder, orders.cpuMsPerOrder),
+      target: '',
+      met: true,
+      kind: 'context',
+    },
+    {
+      figure: 'orders: every order read back (its customer’s lifetime value), 32 clients',
+      measured: `${load(readBack)}, ${readBack.failed} failed; busy CPU per read ${cpuPerUnit(orders.readBackPipelineCpuMsPerRead, orders.readBackCpuMsPerRead)}`,
+      target: '',
+      met: true,
+      kind: 'context',
+    },
+    {
+      figure: 'orders: failed requests',
+      measured:
+        writes.failed + readBack.failed === 0
+          ? '0'
+          : [
+              ...(writes.failed > 0 ? [`orders: ${failures(writes)}`] : []),
+              ...(readBack.failed > 0 ? [`read back: ${failures(readBack)}`] : []),
+            ].join('; '),
+      target: '0',
+      met: writes.failed + readBack.failed === 0,
+      kind: 'correctness',
+    },
+  ];
+}
+
 function projectionVerdicts(projection: ProjectionResults): Verdict[] {
   const { catchUpAlone, catchUp, rebuild } = projection;
   return [
@@ -222,10 +284,13 @@ function scaleVerdicts(tiers: readonly ScaleTier[]): Verdict[] {
 
 /** Every comparison of a read model with its recomputation, and how many fields differed. */
 function comparisons(results: BenchResults): (readonly [string, number])[] {
-  const { api, projection } = results;
+  const { api, orders, projection } = results;
   return [
     ...Object.entries(api?.differences ?? {}).map(
       ([model, count]) => [`${model} (API phases)`, count] as const,
+    ),
+    ...Object.entries(orders?.differences ?? {}).map(
+      ([model, count]) => [`${model} (orders phase)`, count] as const,
     ),
     ...Object.entries(projection?.catchUpAlone ?? {}).map(
       ([model, figure]) => [`${model} (catch-up alone)`, figure.differences] as const,
@@ -244,6 +309,7 @@ export function targetsOf(results: BenchResults): Verdict[] {
   const verdicts: Verdict[] = [
     ...(results.floor ? [floorVerdict(results.floor)] : []),
     ...(results.api ? apiVerdicts(results.api) : []),
+    ...(results.orders ? ordersVerdicts(results.orders) : []),
     ...(results.projection ? projectionVerdicts(results.projection) : []),
     ...(results.partitions ? partitionVerdicts(results.partitions) : []),
     ...(results.scale ? scaleVerdicts(results.scale) : []),
@@ -299,13 +365,17 @@ export function printReport(
   if (phases.length === 0) return;
   // 'other' last: what else ran on the machine meanwhile, which the phase's figures paid for
   const parts = [
-    ...[...new Set(phases.flatMap(([, used]) => Object.keys(used)))].filter((part) => part !== 'other'),
-    'other',
+    ...[...new Set(phases.flatMap(([, used]) => Object.keys(used)))].filter((part) => part !== OTHER_PART),
+    OTHER_PART,
   ];
   console.log('\nCPU per phase, % of one core (200% = both cores busy):\n');
   console.log(
     markdownTable(
-      ['phase', ...parts.map((part) => (part === 'other' ? 'anything else on the machine' : part)), 'total'],
+      [
+        'phase',
+        ...parts.map((part) => (part === OTHER_PART ? 'anything else on the machine' : part)),
+        'total',
+      ],
       phases.map(([name, used]) => [
         name,
         ...parts.map((part) => String(used[part] ?? 0)),
@@ -313,7 +383,7 @@ export function printReport(
       ]),
     ),
   );
-  const disturbed = phases.filter(([, used]) => (used.other ?? 0) > DISTURBED_PERCENT);
+  const disturbed = phases.filter(([, used]) => (used[OTHER_PART] ?? 0) > DISTURBED_PERCENT);
   if (disturbed.length > 0) {
     console.log(
       `\nNot a quiet machine: other processes took more than ${DISTURBED_PERCENT}% of a core in ` +
