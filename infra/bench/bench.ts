@@ -24,6 +24,7 @@ import {
 } from '../operate/consistency/expectedReadModels.ts';
 import { createBenchBackend, startBenchStack } from './benchStack.ts';
 import { createCatalog, CUSTOMERS, orderOf, random } from './catalogOrders.ts';
+import { measureOrderCost } from './costBench.ts';
 import { benchClassifier, cpuBetween, snapshotCpu } from './cpuProfile.ts';
 import { measureFreshness } from './freshness.ts';
 import { runLoad } from './httpLoad.ts';
@@ -299,6 +300,18 @@ async function ordersPhase(): Promise<OrdersResult> {
   }
 }
 
+/** One client's orders through counting proxies: each order's work in cloud terms (costBench.ts). */
+const costPhase = () =>
+  phase('cost: one client, orders through counting proxies', () =>
+    measureOrderCost({
+      server,
+      ports,
+      resourcePrefix: RESOURCE_PREFIX,
+      classify,
+      waitForProjections,
+    }),
+  );
+
 async function projectionPhases() {
   const backend = await createBenchBackend('projection', server);
   const pool = createPool(backend.databaseUrl, 2);
@@ -421,6 +434,7 @@ const results: BenchResults = {
   }),
   ...(phases.has('api') && { api: await apiPhases() }),
   ...(phases.has('orders') && { orders: await ordersPhase() }),
+  ...(phases.has('cost') && { cost: await costPhase() }),
   ...(phases.has('projection') && { projection: await projectionPhases() }),
   ...(phases.has('partitions') && { partitions: await partitionPhases() }),
   ...(phases.has('scale') && { scale: await scalePhases() }),

@@ -2,8 +2,10 @@
 // correctness checks (no failed request, every read model exact), then where the CPU went.
 import { markdownTable } from '../terminal/markdownTable.ts';
 import type { FreshnessResult } from './freshness.ts';
+import type { CostResult } from './costBench.ts';
 import { BENCHMARK_PART, OTHER_PART } from './cpuProfile.ts';
 import type { LoadResult } from './httpLoad.ts';
+import { totalsOf, type Counts } from './wireCounts.ts';
 import type { OrdersResult } from './ordersBench.ts';
 import type { ProjectionFigure } from './projectionBench.ts';
 import type { ScaleTier } from './readScaleBench.ts';
@@ -39,6 +41,8 @@ export interface BenchResults {
   api?: ApiResults;
   /** issue 22's load: 4,000 orders from 32 clients, busy CPU per order */
   orders?: OrdersResult;
+  /** one client's orders through counting proxies: each order's work in cloud terms */
+  cost?: CostResult;
   projection?: ProjectionResults;
   /** the directory's catch-up by partition count, with a simulated DynamoDB round trip */
   partitions?: Record<string, ProjectionFigure>;
@@ -207,6 +211,69 @@ function ordersVerdicts(orders: OrdersResult): Verdict[] {
   ];
 }
 
+const figure = (value: number) => String(Math.round(value * 100) / 100);
+
+/** `total what (who a, who b…)` over the rows of `counts` that have `what`. */
+const byWho = (counts: Counts, what: string) => {
+  const rows = Object.entries(counts).filter(([, row]) => (row[what] ?? 0) !== 0);
+  const total = rows.reduce((sum, [, row]) => sum + row[what]!, 0);
+  return `${figure(total)} ${what} (${rows.map(([who, row]) => `${who} ${figure(row[what]!)}`).join(', ') || 'none'})`;
+};
+
+function costVerdicts(cost: CostResult): Verdict[] {
+  const context = (name: string, measured: string): Verdict => ({
+    figure: `cost per order (${cost.orders} orders, one client): ${name}`,
+    measured,
+    target: '',
+    met: true,
+    kind: 'context',
+  });
+  // DynamoDB by projection (the table's name), each caller's requests beside its writes
+  const tables = [...new Set(Object.keys(cost.dynamoDb).map((who) => who.split(' · ')[0]!))];
+  const dynamoDb = tables.map((table) => {
+    const rows = Object.entries(cost.dynamoDb).filter(([who]) => who.split(' · ')[0] === table);
+    const callers = rows.map(([who, row]) => {
+      const requests = Object.entries(row)
+        .filter(([what]) => /^[A-Z]/.test(what))
+        .map(([what, count]) => `${what} ${figure(count)}`)
+        .join(' + ');
+      const writes = row['write units']
+        ? `; ${figure(row['items written'] ?? 0)} items, ${figure(row['write units'])} write units` +
+          (row['index write units'] ? ` + ${figure(row['index write units'])} on indexes` : '')
+        : '';
+      return `${who.split(' · ')[1]}: ${requests}${writes}`;
+    });
+    return `${table}: ${callers.join('; ')}`;
+  });
+  const idle = Object.entries(cost.idlePerSecond)
+    .map(([service, counts]) => {
+      const totals = totalsOf(counts);
+      const main = { postgres: 'roundTrips', dynamoDb: 'write units', broker: 'publishes' }[service]!;
+      const requests = Object.entries(totals)
+        .filter(([what]) => /^[A-Z]/.test(what))
+        .reduce((sum, [, count]) => sum + count, 0);
+      return service === 'dynamoDb'
+        ? `DynamoDB ${figure(requests)} requests`
+        : `${service === 'postgres' ? 'PostgreSQL' : 'broker'} ${figure(totals[main] ?? 0)} ${main}`;
+    })
+    .join(', ');
+  const lambdas = Object.entries(cost.lambdaPerOrder)
+    .map(([name, { invocations, ms }]) => `${name} ${figure(ms)} ms in ${figure(invocations)} invocations`)
+    .join(', ');
+  return [
+    context('PostgreSQL round trips', byWho(cost.postgres, 'roundTrips')),
+    context('PostgreSQL statements', byWho(cost.postgres, 'statements')),
+    context('DynamoDB requests and writes, by projection and caller', dynamoDb.join(' | ')),
+    context('broker publishes', byWho(cost.broker, 'publishes')),
+    context(
+      'the API Lambda’s time, POST /api/orders',
+      `p50 ${cost.apiLambdaP50Ms} ms, p99 ${cost.apiLambdaP99Ms} ms (the handler's duration as serverless-offline reports it)`,
+    ),
+    context('every Lambda’s time', lambdas),
+    context('with no order in flight, per second (included above)', idle),
+  ];
+}
+
 function projectionVerdicts(projection: ProjectionResults): Verdict[] {
   const { catchUpAlone, catchUp, rebuild } = projection;
   return [
@@ -310,6 +377,7 @@ export function targetsOf(results: BenchResults): Verdict[] {
     ...(results.floor ? [floorVerdict(results.floor)] : []),
     ...(results.api ? apiVerdicts(results.api) : []),
     ...(results.orders ? ordersVerdicts(results.orders) : []),
+    ...(results.cost ? costVerdicts(results.cost) : []),
     ...(results.projection ? projectionVerdicts(results.projection) : []),
     ...(results.partitions ? partitionVerdicts(results.partitions) : []),
     ...(results.scale ? scaleVerdicts(results.scale) : []),
