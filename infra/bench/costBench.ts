@@ -6,6 +6,8 @@
 // publishes per user, and each Lambda's time from serverless-offline's own line per invocation.
 import { tableDefinitions } from '../deploy/readModelResources.ts';
 import { startLocalAws } from '../local/localAws.ts';
+import { virtualHostOf } from '../../functions/shared/brokerUsers.ts';
+import { databaseNameOf } from '../../functions/shared/databaseRoles.ts';
 import { createPool } from '../../functions/shared/postgres.ts';
 import { amqpClientReader } from './amqpFrames.ts';
 import { createBenchBackend, startBenchStack, type StackPorts } from './benchStack.ts';
@@ -33,7 +35,7 @@ export interface CostResult {
   /** the order handler's own duration (serverless-offline's, as Lambda bills it), median and p99 */
   apiLambdaP50Ms: number;
   apiLambdaP99Ms: number;
-  /** every function's invocations and summed duration per order */
+  /** every function's invocations and summed duration per order (a relay invocation drains many orders) */
   lambdaPerOrder: Record<string, { invocations: number; ms: number }>;
   /** the same counts per second with no order in flight, which the per-order figures include */
   idlePerSecond: { postgres: Counts; dynamoDb: Counts; broker: Counts };
@@ -171,8 +173,19 @@ export async function measureOrderCost(options: CostOptions): Promise<CostResult
         entry.invocations = Math.round(entry.invocations * 1000) / 1000;
         entry.ms = Math.round(entry.ms * 100) / 100;
       }
+      // roles and users are named after the database and the virtual host: the job is what tells them apart
+      const jobs = {
+        postgres: `${databaseNameOf(backend.databaseUrl)}_`,
+        broker: `${virtualHostOf(backend.rabbitmqUrl)}.`,
+        dynamoDb: '',
+      };
       const per = (part: keyof typeof counts, from: typeof before, to: typeof after, by: number) =>
-        countsBetween(from[part], to[part], by);
+        Object.fromEntries(
+          Object.entries(countsBetween(from[part], to[part], by)).map(([who, row]) => [
+            who.replace(jobs[part], ''),
+            row,
+          ]),
+        );
       return {
         orders,
         postgres: per('postgres', before, after, orders),

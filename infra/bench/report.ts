@@ -258,7 +258,7 @@ function costVerdicts(cost: CostResult): Verdict[] {
     })
     .join(', ');
   const lambdas = Object.entries(cost.lambdaPerOrder)
-    .map(([name, { invocations, ms }]) => `${name} ${figure(ms)} ms in ${figure(invocations)} invocations`)
+    .map(([name, { invocations, ms }]) => `${name} ${figure(ms)} ms (${figure(invocations)} invocations)`)
     .join(', ');
   return [
     context('PostgreSQL round trips', byWho(cost.postgres, 'roundTrips')),
@@ -267,9 +267,9 @@ function costVerdicts(cost: CostResult): Verdict[] {
     context('broker publishes', byWho(cost.broker, 'publishes')),
     context(
       'the API Lambda’s time, POST /api/orders',
-      `p50 ${cost.apiLambdaP50Ms} ms, p99 ${cost.apiLambdaP99Ms} ms (the handler's duration as serverless-offline reports it)`,
+      `p50 ${cost.apiLambdaP50Ms} ms, p99 ${cost.apiLambdaP99Ms} ms (the handler's duration as serverless-offline reports it; each PostgreSQL round trip crosses the counting proxy)`,
     ),
-    context('every Lambda’s time', lambdas),
+    context('every Lambda’s time, summed per order', lambdas),
     context('with no order in flight, per second (included above)', idle),
   ];
 }
