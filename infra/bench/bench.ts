@@ -23,10 +23,13 @@ import {
   expectedInvoices,
 } from '../operate/consistency/expectedReadModels.ts';
 import { createBenchBackend, startBenchStack } from './benchStack.ts';
+import { createCatalog, CUSTOMERS, orderOf, random } from './catalogOrders.ts';
+import { measureOrderCost } from './costBench.ts';
 import { benchClassifier, cpuBetween, snapshotCpu } from './cpuProfile.ts';
 import { measureFreshness } from './freshness.ts';
 import { runLoad } from './httpLoad.ts';
 import { measureOfflineFloor } from './offlineFloor.ts';
+import { measureOrders, type OrdersResult } from './ordersBench.ts';
 import {
   loadEventLog,
   measureCatchUp,
@@ -38,7 +41,7 @@ import { measureReadScale } from './readScaleBench.ts';
 import { printReport, targetsOf, type BenchResults } from './report.ts';
 
 const usage = `Usage: npm run bench -- [--seconds 15] [--events 100000] [--backlog 20000] [--scale 10000,100000,1000000]
-       [--phases floor,api,projection,partitions,scale] [--out FILE]
+       [--phases floor,api,orders,cost,projection,partitions,scale] [--out FILE]
 
 Starts its own stack on PostgreSQL (${process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432'})
 and RabbitMQ (${process.env.BENCH_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672'}; needs rabbitmqctl for a vhost),
@@ -47,6 +50,8 @@ measures writes, freshness, projection and reads, and checks every read model is
 --backlog: how many of them wait in the projector queues for the catch-up;
 --scale: the tiers of orders the read models are filled to for the scale phase;
 --phases: which groups to run: floor (serverless-offline alone), api (writes, freshness, reads),
+orders (4,000 orders from 32 clients, then read back: busy CPU per order), cost (one client's orders
+through counting proxies: PostgreSQL, DynamoDB and broker work per order, the API Lambda's time),
 projection (catch-up, rebuild), partitions (the directory's catch-up with 1, 2 and 4 partitions and
 a simulated 5 ms DynamoDB round trip), scale (every read at each tier of orders).
 Writes the figures as JSON to bench-results/ (or --out).`;
@@ -58,17 +63,16 @@ const { values } = parseCommandLine(
       events: { type: 'string', default: '100000' },
       backlog: { type: 'string', default: '20000' },
       scale: { type: 'string', default: '10000,100000,1000000' },
-      phases: { type: 'string', default: 'floor,api,projection,partitions,scale' },
+      phases: { type: 'string', default: 'floor,api,orders,cost,projection,partitions,scale' },
       out: { type: 'string' },
     },
   },
   usage,
 );
+const PHASES = ['floor', 'api', 'orders', 'cost', 'projection', 'partitions', 'scale'];
 const phases = new Set(values.phases.split(',').map((name) => name.trim()));
 for (const name of phases) {
-  if (!['floor', 'api', 'projection', 'partitions', 'scale'].includes(name)) {
-    exitWithUsage(usage, `--phases: unknown phase ${name} (floor, api, projection, partitions, scale)`);
-  }
+  if (!PHASES.includes(name)) exitWithUsage(usage, `--phases: unknown phase ${name} (${PHASES.join(', ')})`);
 }
 for (const name of ['seconds', 'events', 'backlog'] as const) {
   if (!(Number(values[name]) > 0)) exitWithUsage(usage, `--${name}: a positive number, not ${values[name]}`);
@@ -136,46 +140,6 @@ async function phase<T>(name: string, work: () => Promise<T>): Promise<T> {
     Object.fromEntries(Object.entries(used).map(([part, s]) => [part, Math.round((100 * s) / seconds)]));
   return result;
 }
-
-const random = (below: number) => Math.floor(Math.random() * below);
-
-async function post(baseUrl: string, path: string, body: unknown): Promise<Record<string, unknown>> {
-  const response = await fetch(`${baseUrl}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (response.status !== 201) throw new Error(`POST ${path} answered ${response.status}`);
-  return (await response.json()) as Record<string, unknown>;
-}
-
-async function createCatalog(baseUrl: string, count: number, label: string): Promise<number[]> {
-  const ids: number[] = [];
-  for (let start = 0; start < count; start += 16) {
-    const created = await Promise.all(
-      Array.from({ length: Math.min(16, count - start) }, (_, index) =>
-        post(baseUrl, '/api/products', {
-          name: `${label} ${start + index + 1}`,
-          category: `Category ${(start + index) % 20}`,
-          price: (100 + random(50_000)) / 100,
-          stock: 100_000_000,
-        }),
-      ),
-    );
-    ids.push(...created.map((product) => Number(product.productId)));
-  }
-  return ids;
-}
-
-const CUSTOMERS = 5_000;
-const orderOf = (products: readonly number[]) => ({
-  method: 'POST' as const,
-  path: '/api/orders',
-  body: {
-    customerId: 1 + random(CUSTOMERS),
-    items: [{ productId: products[random(products.length)]!, quantity: 1 + random(3) }],
-  },
-});
 
 /** Until every stream's checkpoint has reached the last number the relay gave out in it. */
 async function waitForProjections(pool: Pool): Promise<void> {
@@ -309,6 +273,45 @@ async function apiPhases() {
   }
 }
 
+/** Issue 22's load on a fresh stack: throughput, time to visible and busy CPU per order (ordersBench.ts). */
+async function ordersPhase(): Promise<OrdersResult> {
+  const backend = await createBenchBackend('orders', server);
+  const pool = createPool(backend.databaseUrl, 2);
+  const stack = await startBenchStack(backend, ports, RESOURCE_PREFIX);
+  try {
+    return await phase('orders: 4,000, writes and projection, then read back', () =>
+      measureOrders({
+        baseUrl: stack.baseUrl,
+        classify,
+        waitForProjections: () => waitForProjections(pool),
+        orderCustomers: async () =>
+          (
+            await pool.query<{ customer_id: number }>(
+              'SELECT customer_id::int AS customer_id FROM orders ORDER BY id',
+            )
+          ).rows.map((row) => row.customer_id),
+        readModelDifferences: () => readModelDifferences(pool),
+      }),
+    );
+  } finally {
+    await stack.stop();
+    await pool.end();
+    await backend.drop();
+  }
+}
+
+/** One client's orders through counting proxies: each order's work in cloud terms (costBench.ts). */
+const costPhase = () =>
+  phase('cost: one client, orders through counting proxies', () =>
+    measureOrderCost({
+      server,
+      ports,
+      resourcePrefix: RESOURCE_PREFIX,
+      classify,
+      waitForProjections,
+    }),
+  );
+
 async function projectionPhases() {
   const backend = await createBenchBackend('projection', server);
   const pool = createPool(backend.databaseUrl, 2);
@@ -430,6 +433,8 @@ const results: BenchResults = {
     ),
   }),
   ...(phases.has('api') && { api: await apiPhases() }),
+  ...(phases.has('orders') && { orders: await ordersPhase() }),
+  ...(phases.has('cost') && { cost: await costPhase() }),
   ...(phases.has('projection') && { projection: await projectionPhases() }),
   ...(phases.has('partitions') && { partitions: await partitionPhases() }),
   ...(phases.has('scale') && { scale: await scalePhases() }),

@@ -49,25 +49,33 @@ export async function startBenchStack(
   ports: StackPorts,
   resourcePrefix: string,
   env: NodeJS.ProcessEnv = {},
+  /** verbose: serverless-offline's line per invocation (and the Lambdas' metrics), each to `onLine` */
+  output: { verbose?: boolean; onLine?: (line: string) => void } = {},
 ): Promise<BenchStack> {
-  const dev = await startDevProcess(process.execPath, ['--import', 'tsx', 'infra/local/start.ts'], {
-    ...process.env,
-    DATABASE_URL: backend.databaseUrl,
-    RABBITMQ_URL: backend.rabbitmqUrl,
-    HTTP_PORT: String(ports.http),
-    LAMBDA_PORT: String(ports.lambda),
-    EVENTS_HTTP_PORT: String(ports.eventsHttp),
-    EVENTS_LAMBDA_PORT: String(ports.eventsLambda),
-    LOCAL_DYNAMODB_PORT: String(ports.dynamoDb),
-    LOCAL_SQS_PORT: String(ports.sqs),
-    DYNALITE_PATH: '',
-    // ends with the stack: every phase starts empty, and a benchmark leaves nothing running
-    LOCAL_STORE: 'foreground',
-    RESOURCE_PREFIX: resourcePrefix,
-    // the endpoints the benchmark itself uses must not leak into the stack: it starts its own
-    DYNAMODB_ENDPOINT: '',
-    SQS_ENDPOINT: '',
-    ...env,
-  });
+  const args = ['--import', 'tsx', 'infra/local/start.ts', ...(output.verbose ? ['--verbose'] : [])];
+  const dev = await startDevProcess(
+    process.execPath,
+    args,
+    {
+      ...process.env,
+      DATABASE_URL: backend.databaseUrl,
+      RABBITMQ_URL: backend.rabbitmqUrl,
+      HTTP_PORT: String(ports.http),
+      LAMBDA_PORT: String(ports.lambda),
+      EVENTS_HTTP_PORT: String(ports.eventsHttp),
+      EVENTS_LAMBDA_PORT: String(ports.eventsLambda),
+      LOCAL_DYNAMODB_PORT: String(ports.dynamoDb),
+      LOCAL_SQS_PORT: String(ports.sqs),
+      DYNALITE_PATH: '',
+      // ends with the stack: every phase starts empty, and a benchmark leaves nothing running
+      LOCAL_STORE: 'foreground',
+      RESOURCE_PREFIX: resourcePrefix,
+      // the endpoints the benchmark itself uses must not leak into the stack: it starts its own
+      DYNAMODB_ENDPOINT: '',
+      SQS_ENDPOINT: '',
+      ...env,
+    },
+    { onLine: output.onLine },
+  );
   return { baseUrl: `http://127.0.0.1:${ports.http}`, stop: dev.stop };
 }

@@ -30,12 +30,16 @@ export function snapshotCpu(): CpuSnapshot | undefined {
   return snapshot;
 }
 
+/** The parts that are not the system under test: the benchmark's own process, and the rest. */
+export const BENCHMARK_PART = 'benchmark (load generator, rebuild)';
+export const OTHER_PART = 'other';
+
 /** Names the part of the system a process belongs to. */
 export type Classifier = (pid: number, command: string) => string;
 
 export function benchClassifier(ports: { http: number; eventsHttp: number }): Classifier {
   return (pid, command) => {
-    if (pid === process.pid) return 'benchmark (load generator, rebuild)';
+    if (pid === process.pid) return BENCHMARK_PART;
     if (/postgres/.test(command)) return 'PostgreSQL';
     if (/beam\.smp|erl_child_setup|epmd/.test(command)) return 'RabbitMQ';
     if (command.includes('offline') && command.includes(`--httpPort ${ports.http} `)) {
@@ -46,7 +50,7 @@ export function benchClassifier(ports: { http: number; eventsHttp: number }): Cl
     }
     if (command.includes('dynalite/cli.js')) return 'dynalite';
     if (command.includes('infra/local/start.ts')) return 'sqslite, queue bridges, relay wake-up';
-    return 'other';
+    return OTHER_PART;
   };
 }
 

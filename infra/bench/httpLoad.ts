@@ -14,6 +14,8 @@ export interface LoadOptions {
   baseUrl: string;
   connections: number;
   seconds: number;
+  /** this many requests in all, however long they take (`seconds` is then ignored) */
+  amount?: number;
   /** requests per second over all clients; unset: as fast as the clients can go */
   rate?: number;
   nextRequest: () => RequestSpec;
@@ -30,11 +32,14 @@ export interface LoadResult {
   seconds: number;
 }
 
-/** A one-line progress bar for a phase that runs for a known time. */
-export function timeBar(label: string, seconds: number) {
+/** A one-line progress bar for a phase that runs for a known time (or a known number of requests). */
+export function timeBar(label: string, seconds: number, unit: 's' | 'requests' = 's') {
   const bar = new cliProgress.SingleBar(
     {
-      format: `${label.padEnd(22)} [{bar}] {value}/{total} s | {requests} requests`,
+      format:
+        unit === 's'
+          ? `${label.padEnd(22)} [{bar}] {value}/{total} s | {requests} requests`
+          : `${label.padEnd(22)} [{bar}] {value}/{total} requests`,
       noTTYOutput: true,
       notTTYSchedule: 5_000,
       stream: process.stdout,
@@ -56,7 +61,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     {
       url: options.baseUrl,
       connections: options.connections,
-      duration: options.seconds,
+      ...(options.amount ? { amount: options.amount } : { duration: options.seconds }),
       ...(options.rate ? { overallRate: options.rate } : {}),
       headers: { 'content-type': 'application/json' },
       requests: [
@@ -79,18 +84,21 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     responses++;
     if (statusCode >= 300) failures[statusCode] = (failures[statusCode] ?? 0) + 1;
   });
-  const bar = timeBar(options.label, options.seconds);
+  const bar = options.amount
+    ? timeBar(options.label, options.amount, 'requests')
+    : timeBar(options.label, options.seconds);
   const started = Date.now();
   const ticker = setInterval(
     () =>
-      bar.update(Math.min(options.seconds, Math.floor((Date.now() - started) / 1000)), {
-        requests: responses,
-      }),
+      bar.update(
+        options.amount ? responses : Math.min(options.seconds, Math.floor((Date.now() - started) / 1000)),
+        { requests: responses },
+      ),
     1_000,
   );
   const result = await finished;
   clearInterval(ticker);
-  bar.update(options.seconds, { requests: responses });
+  bar.update(options.amount ?? options.seconds, { requests: responses });
   bar.stop();
   // `errors` counts connection errors and timeouts together
   if (result.errors > result.timeouts) failures.error = result.errors - result.timeouts;

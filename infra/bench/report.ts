@@ -2,7 +2,11 @@
 // correctness checks (no failed request, every read model exact), then where the CPU went.
 import { markdownTable } from '../terminal/markdownTable.ts';
 import type { FreshnessResult } from './freshness.ts';
+import type { CostResult } from './costBench.ts';
+import { BENCHMARK_PART, OTHER_PART } from './cpuProfile.ts';
 import type { LoadResult } from './httpLoad.ts';
+import { totalsOf, type Counts } from './wireCounts.ts';
+import type { OrdersResult } from './ordersBench.ts';
 import type { ProjectionFigure } from './projectionBench.ts';
 import type { ScaleTier } from './readScaleBench.ts';
 
@@ -35,6 +39,10 @@ export interface BenchResults {
   /** serverless-offline serving a Lambda that does nothing: the ceiling of every HTTP figure */
   floor?: LoadResult;
   api?: ApiResults;
+  /** issue 22's load: 4,000 orders from 32 clients, busy CPU per order */
+  orders?: OrdersResult;
+  /** one client's orders through counting proxies: each order's work in cloud terms */
+  cost?: CostResult;
   projection?: ProjectionResults;
   /** the directory's catch-up by partition count, with a simulated DynamoDB round trip */
   partitions?: Record<string, ProjectionFigure>;
@@ -145,6 +153,127 @@ function apiVerdicts(api: ApiResults): Verdict[] {
   ];
 }
 
+/** `total ms (part a, part b…)`, largest first; the benchmark and anything else apart, after. */
+const cpuPerUnit = (pipeline: number, byPart: Record<string, number>) => {
+  const parts = Object.entries(byPart).filter(([part]) => part !== BENCHMARK_PART && part !== OTHER_PART);
+  return (
+    `${pipeline.toFixed(2)} ms (${parts.map(([part, ms]) => `${part} ${ms.toFixed(2)}`).join(', ')}); ` +
+    `not counted: the benchmark's load generator ${(byPart[BENCHMARK_PART] ?? 0).toFixed(2)} ms, ` +
+    `anything else on the machine ${(byPart[OTHER_PART] ?? 0).toFixed(2)} ms`
+  );
+};
+
+function ordersVerdicts(orders: OrdersResult): Verdict[] {
+  const { writes, readBack } = orders;
+  const count = writes.requests + writes.failed;
+  return [
+    {
+      figure: `orders: POST /api/orders, ${count.toLocaleString('en')} on ${orders.products.toLocaleString('en')} products, 32 clients`,
+      measured: `${load(writes)}, ${writes.failed} failed`,
+      target: '',
+      met: true,
+      kind: 'context',
+    },
+    {
+      figure: 'orders: every order visible in the read models',
+      measured: `${orders.visibleSeconds} s after the first order was sent (${orders.visibleAfterLastSeconds} s after the last was answered)`,
+      target: '',
+      met: true,
+      kind: 'context',
+    },
+    {
+      figure: 'orders: busy CPU per order, every process of the stack, writes and projection',
+      measured: cpuPerUnit(orders.pipelineCpuMsPerOrder, orders.cpuMsPerOrder),
+      target: '',
+      met: true,
+      kind: 'context',
+    },
+    {
+      figure: 'orders: every order read back (its customer’s lifetime value), 32 clients',
+      measured: `${load(readBack)}, ${readBack.failed} failed; busy CPU per read ${cpuPerUnit(orders.readBackPipelineCpuMsPerRead, orders.readBackCpuMsPerRead)}`,
+      target: '',
+      met: true,
+      kind: 'context',
+    },
+    {
+      figure: 'orders: failed requests',
+      measured:
+        writes.failed + readBack.failed === 0
+          ? '0'
+          : [
+              ...(writes.failed > 0 ? [`orders: ${failures(writes)}`] : []),
+              ...(readBack.failed > 0 ? [`read back: ${failures(readBack)}`] : []),
+            ].join('; '),
+      target: '0',
+      met: writes.failed + readBack.failed === 0,
+      kind: 'correctness',
+    },
+  ];
+}
+
+const figure = (value: number) => String(Math.round(value * 100) / 100);
+
+/** `total what (who a, who b…)` over the rows of `counts` that have `what`. */
+const byWho = (counts: Counts, what: string) => {
+  const rows = Object.entries(counts).filter(([, row]) => (row[what] ?? 0) !== 0);
+  const total = rows.reduce((sum, [, row]) => sum + row[what]!, 0);
+  return `${figure(total)} ${what} (${rows.map(([who, row]) => `${who} ${figure(row[what]!)}`).join(', ') || 'none'})`;
+};
+
+function costVerdicts(cost: CostResult): Verdict[] {
+  const context = (name: string, measured: string): Verdict => ({
+    figure: `cost per order (${cost.orders} orders, one client): ${name}`,
+    measured,
+    target: '',
+    met: true,
+    kind: 'context',
+  });
+  // DynamoDB by projection (the table's name), each caller's requests beside its writes
+  const tables = [...new Set(Object.keys(cost.dynamoDb).map((who) => who.split(' · ')[0]!))];
+  const dynamoDb = tables.map((table) => {
+    const rows = Object.entries(cost.dynamoDb).filter(([who]) => who.split(' · ')[0] === table);
+    const callers = rows.map(([who, row]) => {
+      const requests = Object.entries(row)
+        .filter(([what]) => /^[A-Z]/.test(what))
+        .map(([what, count]) => `${what} ${figure(count)}`)
+        .join(' + ');
+      const writes = row['write units']
+        ? `; ${figure(row['items written'] ?? 0)} items, ${figure(row['write units'])} write units` +
+          (row['index write units'] ? ` + ${figure(row['index write units'])} on indexes` : '')
+        : '';
+      return `${who.split(' · ')[1]}: ${requests}${writes}`;
+    });
+    return `${table}: ${callers.join('; ')}`;
+  });
+  const idle = Object.entries(cost.idlePerSecond)
+    .map(([service, counts]) => {
+      const totals = totalsOf(counts);
+      const main = { postgres: 'roundTrips', dynamoDb: 'write units', broker: 'publishes' }[service]!;
+      const requests = Object.entries(totals)
+        .filter(([what]) => /^[A-Z]/.test(what))
+        .reduce((sum, [, count]) => sum + count, 0);
+      return service === 'dynamoDb'
+        ? `DynamoDB ${figure(requests)} requests`
+        : `${service === 'postgres' ? 'PostgreSQL' : 'broker'} ${figure(totals[main] ?? 0)} ${main}`;
+    })
+    .join(', ');
+  const lambdas = Object.entries(cost.lambdaPerOrder)
+    .map(([name, { invocations, ms }]) => `${name} ${figure(ms)} ms (${figure(invocations)} invocations)`)
+    .join(', ');
+  return [
+    context('PostgreSQL round trips', byWho(cost.postgres, 'roundTrips')),
+    context('PostgreSQL statements', byWho(cost.postgres, 'statements')),
+    context('DynamoDB requests and writes, by projection and caller', dynamoDb.join(' | ')),
+    context('broker publishes', byWho(cost.broker, 'publishes')),
+    context(
+      'the API Lambda’s time, POST /api/orders',
+      `p50 ${cost.apiLambdaP50Ms} ms, p99 ${cost.apiLambdaP99Ms} ms (the handler's duration as serverless-offline reports it; each PostgreSQL round trip crosses the counting proxy)`,
+    ),
+    context('every Lambda’s time, summed per order', lambdas),
+    context('with no order in flight, per second (included above)', idle),
+  ];
+}
+
 function projectionVerdicts(projection: ProjectionResults): Verdict[] {
   const { catchUpAlone, catchUp, rebuild } = projection;
   return [
@@ -222,10 +351,13 @@ function scaleVerdicts(tiers: readonly ScaleTier[]): Verdict[] {
 
 /** Every comparison of a read model with its recomputation, and how many fields differed. */
 function comparisons(results: BenchResults): (readonly [string, number])[] {
-  const { api, projection } = results;
+  const { api, orders, projection } = results;
   return [
     ...Object.entries(api?.differences ?? {}).map(
       ([model, count]) => [`${model} (API phases)`, count] as const,
+    ),
+    ...Object.entries(orders?.differences ?? {}).map(
+      ([model, count]) => [`${model} (orders phase)`, count] as const,
     ),
     ...Object.entries(projection?.catchUpAlone ?? {}).map(
       ([model, figure]) => [`${model} (catch-up alone)`, figure.differences] as const,
@@ -244,6 +376,8 @@ export function targetsOf(results: BenchResults): Verdict[] {
   const verdicts: Verdict[] = [
     ...(results.floor ? [floorVerdict(results.floor)] : []),
     ...(results.api ? apiVerdicts(results.api) : []),
+    ...(results.orders ? ordersVerdicts(results.orders) : []),
+    ...(results.cost ? costVerdicts(results.cost) : []),
     ...(results.projection ? projectionVerdicts(results.projection) : []),
     ...(results.partitions ? partitionVerdicts(results.partitions) : []),
     ...(results.scale ? scaleVerdicts(results.scale) : []),
@@ -299,13 +433,17 @@ export function printReport(
   if (phases.length === 0) return;
   // 'other' last: what else ran on the machine meanwhile, which the phase's figures paid for
   const parts = [
-    ...[...new Set(phases.flatMap(([, used]) => Object.keys(used)))].filter((part) => part !== 'other'),
-    'other',
+    ...[...new Set(phases.flatMap(([, used]) => Object.keys(used)))].filter((part) => part !== OTHER_PART),
+    OTHER_PART,
   ];
   console.log('\nCPU per phase, % of one core (200% = both cores busy):\n');
   console.log(
     markdownTable(
-      ['phase', ...parts.map((part) => (part === 'other' ? 'anything else on the machine' : part)), 'total'],
+      [
+        'phase',
+        ...parts.map((part) => (part === OTHER_PART ? 'anything else on the machine' : part)),
+        'total',
+      ],
       phases.map(([name, used]) => [
         name,
         ...parts.map((part) => String(used[part] ?? 0)),
@@ -313,7 +451,7 @@ export function printReport(
       ]),
     ),
   );
-  const disturbed = phases.filter(([, used]) => (used.other ?? 0) > DISTURBED_PERCENT);
+  const disturbed = phases.filter(([, used]) => (used[OTHER_PART] ?? 0) > DISTURBED_PERCENT);
   if (disturbed.length > 0) {
     console.log(
       `\nNot a quiet machine: other processes took more than ${DISTURBED_PERCENT}% of a core in ` +

@@ -1,6 +1,7 @@
 // Runs the local stack as a child process, as a user would, and stops it with everything it started:
 // the end-to-end tests run `npm run dev`, the benchmark its start script directly.
 import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -19,7 +20,14 @@ export async function startDevProcess(
   command: string,
   args: readonly string[],
   env: NodeJS.ProcessEnv,
-  options: { readyTimeoutMs?: number; secrets?: readonly string[]; readyLine?: string; cwd?: string } = {},
+  options: {
+    readyTimeoutMs?: number;
+    secrets?: readonly string[];
+    readyLine?: string;
+    cwd?: string;
+    /** every line it prints, as it comes (output() keeps only the tail) */
+    onLine?: (line: string) => void;
+  } = {},
 ): Promise<DevProcess> {
   const { readyTimeoutMs = 180_000, secrets = [], readyLine = DEV_READY_LINE, cwd = projectRoot } = options;
   let output = '';
@@ -41,6 +49,12 @@ export async function startDevProcess(
   };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
+  const { onLine } = options;
+  if (onLine) {
+    for (const stream of [child.stdout, child.stderr]) {
+      createInterface({ input: stream }).on('line', onLine);
+    }
+  }
 
   const stop = async () => {
     if (child.exitCode === null && child.pid) {
